@@ -1,0 +1,690 @@
+"""Stage 5: stage every page (both languages) as Markdown + inert HTML into the MkDocs docs folder.
+
+Templates live in site_src/templates (structure) and site_src/strings/<lang>.yml (all UI text);
+hand-written prose pages per language in site_src/pages/<lang>/. Values from data reach the page
+only through escape.esc (the Jinja finalize hook), so cells are shown, never executed.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import yaml
+from markupsafe import Markup
+
+from . import fmt
+from .charts import STATUS_LABELS, Chart
+from .compute import Results, subject_label
+from .escape import esc
+from .load import Package
+
+LANGS = ("vi", "en")
+
+
+@dataclass
+class Page:
+    key: str                      # "" for home, "pillars/digital-government", ...
+    template: str
+    title: dict
+    context: dict = field(default_factory=dict)
+    nav_section: str | None = None
+
+    @property
+    def path(self) -> str:
+        return "/" if not self.key else f"/{self.key}/"
+
+
+def url_of(key: str) -> str:
+    return "/" if not key else f"/{key}/"
+
+
+def rel(from_key: str, to: str, lang: str, shared: bool = False) -> str:
+    """Relative URL from a page to another page (same language) or to a shared asset."""
+    here = ("/en" if lang == "en" else "") + url_of(from_key)
+    target = to if shared else ("/en" if lang == "en" else "") + (to if to.startswith("/") else url_of(to))
+    r = posixpath.relpath(target, here)
+    if target.endswith("/") and not r.endswith("/"):
+        r += "/"
+    return r
+
+
+def load_strings(site_src: Path) -> dict:
+    return {lang: yaml.safe_load((site_src / "strings" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGS}
+
+
+# ------------------------------------------------------------------ HTML pieces (all values escaped)
+
+
+def table(headers: list, rows: list[list], caption=None, numeric: set | None = None, cls: str = "") -> Markup:
+    numeric = numeric or set()
+    num = ' class="mb-num"'
+    h = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(x)}</th>' for i, x in enumerate(headers))
+    body = []
+    for r in rows:
+        cells = []
+        for i, x in enumerate(r):
+            tag = 'th scope="row"' if i == 0 else "td"
+            klass = ' class="mb-num"' if i in numeric else ""
+            cells.append(f"<{tag}{klass}>{esc(x)}</{tag.split()[0]}>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return Markup(f'<div class="mb-table{(" " + cls) if cls else ""}" role="region" tabindex="0" '
+                  f'aria-label="{esc(caption or headers[0])}"><table>{cap}<thead><tr>{h}</tr></thead>'
+                  f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def link(href: str, text, **attrs) -> Markup:
+    extra = "".join(f' {k.rstrip("_")}="{esc(v)}"' for k, v in attrs.items())
+    return Markup(f'<a href="{href}"{extra}>{esc(text)}</a>')
+
+
+class Ctx:
+    """Per-page, per-language helpers handed to templates as `h`."""
+
+    def __init__(self, pkg: Package, res: Results, strings: dict, lang: str, key: str, charts: dict):
+        self.pkg, self.res, self.s, self.lang, self.key, self.charts = pkg, res, strings, lang, key, charts
+        self._chart_count = 0
+        self.q = None
+        self.page_titles: dict = {}
+        self.downloads: dict = {}
+        self.site_src: Path = Path('.')
+
+    # text
+    def t(self, path: str, **kw) -> str:
+        node = self.s
+        for part in path.split("."):
+            node = node[part]
+        return node.format(**kw) if kw else node
+
+    def n(self, v, as_written=None, decimals=None, sign=False) -> str:
+        return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
+
+    def pct(self, v, as_written=None) -> str:
+        return fmt.percent(v, self.lang, as_written=as_written)
+
+    def unit(self, v, unit, as_written=None) -> str:
+        return fmt.with_unit(v, unit, self.lang, as_written)
+
+    def period(self, p) -> str:
+        return fmt.period(p, self.lang)
+
+    def name(self, row, base="name") -> str:
+        return row[f"{base}_{self.lang}"]
+
+    # links
+    def href(self, to: str) -> str:
+        return rel(self.key, to, self.lang)
+
+    def asset(self, path: str) -> str:
+        return rel(self.key, "/" + path.lstrip("/"), self.lang, shared=True)
+
+    def a(self, to: str, text) -> Markup:
+        return link(self.href(to), text)
+
+    def src(self, source_id, section=None) -> Markup:
+        if fmt.missing(source_id):
+            return Markup("")
+        tip = section if section and not fmt.missing(section) else source_id
+        sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
+        return Markup(f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">'
+                      f'{esc(source_id)}</a>{sec}')
+
+    def cite(self, source_id, section=None) -> Markup:
+        """A one-line 'Source: …' under a headline figure."""
+        return Markup(f'<p class="mb-cite">{esc(self.t("common.source"))}: ') + self.src(source_id, section) + \
+            Markup("</p>")
+
+    def status(self, s) -> Markup:
+        if fmt.missing(s):
+            return Markup("")
+        label = self.t(f"status.{s}")
+        return Markup(f'<span class="mb-status mb-status--{s}">{esc(label)}</span>')
+
+    # charts
+    def chart(self, chart_id: str) -> Markup:
+        c: Chart = self.charts.get(chart_id)
+        if c is None:
+            return Markup("")
+        chart, files, size = c
+        lang = self.lang
+        f = files[lang]
+        first = self._chart_count == 0
+        self._chart_count += 1
+        svg = self.asset(f"assets/charts/{f['svg']}")
+        tbl = chart.table(lang)
+        heads = [getattr(col, lang) for col in chart.columns]
+        rows = []
+        for rec in tbl.to_dict("records"):
+            row = []
+            for col in chart.columns:
+                v = rec[col.name]
+                if col.kind in ("number", "integer", "percent") and not fmt.missing(v):
+                    row.append(self.n(v, decimals=col.decimals if col.decimals is not None else
+                                      (0 if col.kind == "integer" else None)))
+                elif col.name == "status" and not fmt.missing(v) and v in STATUS_LABELS:
+                    row.append(self.t(f"status.{v}"))
+                else:
+                    row.append("" if fmt.missing(v) else v)
+            rows.append(row)
+        numeric = {i for i, col in enumerate(chart.columns) if col.kind != "text"}
+        t = table(heads, rows, caption=chart.title[lang], numeric=numeric)
+        w, hgt = size[lang]
+        lazy = ' loading="lazy"'
+        return Markup(
+            f'<figure class="mb-chart" id="chart-{chart.chart_id}" '
+            f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}">'
+            f'<figcaption><strong>{esc(chart.title[lang])}</strong><br>'
+            f'<span class="mb-chart__desc">{esc(chart.description[lang])}</span></figcaption>'
+            f'<div class="mb-chart__view"><img src="{svg}" alt="{esc(chart.description[lang])}" width="{w}" '
+            f'height="{hgt}"{"" if first else lazy} decoding="async"></div>'
+            f'<p class="mb-chart__actions"><button type="button" class="md-button mb-chart__interactive" hidden>'
+            f'{esc(self.t("chart.interactive"))}</button> '
+            f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
+            f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '
+            f'<a href="{self.asset("assets/charts/" + f["json"])}">{esc(self.t("chart.download_spec"))}</a></p>'
+            f'<details class="mb-chart__data"><summary>{esc(self.t("chart.data_table"))}</summary>{t}</details>'
+            f'</figure>')
+
+    def table(self, headers, rows, caption=None, numeric=None) -> Markup:
+        return table(headers, rows, caption, numeric)
+
+    # composite pieces
+    def places(self, n) -> str:
+        if fmt.missing(n):
+            return "–"
+        n = int(n)
+        if n > 0:
+            return self.t("common.places_up", n=n)
+        if n < 0:
+            return self.t("common.places_down", n=-n)
+        return self.t("common.places_same")
+
+    def join(self, rows: list[dict], base: str = "name") -> str:
+        return ", ".join(str(r[f"{base}_{self.lang}"]) for r in rows)
+
+    def title_of(self, key: str) -> str:
+        return self.page_titles.get(key, {}).get(self.lang, key)
+
+    def followups(self, rows: list[dict]) -> Markup:
+        parts = []
+        for r in rows:
+            parts.append(Markup(f"{esc(r['year'])}: ") + self.status(r["status"]) + Markup(" ") +
+                         self.src(r["source_id"]))
+        return Markup("<br>").join(parts) if parts else Markup("")
+
+    def obs_text(self, o: dict, unit: str) -> str:
+        if not fmt.missing(o.get("value")):
+            text = self.unit(o["value"], unit, as_written=o["as_written"])
+        else:
+            text = str(o["as_written"])
+        if not fmt.missing(o.get("numerator")) and not fmt.missing(o.get("denominator")):
+            text += f" ({self.n(o['numerator'])}/{self.n(o['denominator'])})"
+        q = o.get("qualifier")
+        if not fmt.missing(q) and q != "exact":
+            text = self.t(f"qualifier.{q}") + " " + text
+        return text
+
+    def kpi_table(self, kpis: list[dict], caption: str) -> Markup:
+        if not kpis:
+            return Markup(f"<p>{esc(self.t('main_index.no_kpi'))}</p>")
+        rows = []
+        for k in kpis:
+            obs = k["observations"]
+            if not obs and not k["targets"]:
+                continue
+            obs_cell = Markup("<br>").join(
+                Markup(f"{esc(self.period(o['period']))}: {esc(self.obs_text(o, k['unit']))} ") + self.src(o["source_id"])
+                for o in obs) if obs else Markup("–")
+            tgt_cell = Markup("<br>").join(self.target_text(t, k["unit"]) for t in k["targets"]) if k["targets"] else "–"
+            rows.append([k[f"name_{self.lang}"], obs_cell, tgt_cell])
+        if not rows:
+            return Markup(f"<p>{esc(self.t('main_index.no_kpi'))}</p>")
+        return table([self.t("kpi.indicator"), self.t("common.value"), self.t("common.target")], rows, caption)
+
+    def target_text(self, t: dict, unit: str) -> Markup:
+        if fmt.missing(t["target_value"]):
+            body = esc(t[f"text_{self.lang}"])
+        else:
+            body = esc(f"{t['target_year']}: {self.t('kpi.comparator.' + t['comparator'])} "
+                       f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}")
+        interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
+        return body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
+
+    def task_list(self, tasks: list[dict]) -> Markup:
+        if not tasks:
+            return Markup(f"<p>{esc(self.t('common.none'))}</p>")
+        q = self.q
+        rows = [[t["number"], t[f"name_{self.lang}"], q.org_names(q.task_orgs(t["task_id"], "lead"), self.lang),
+                 self.t("plan.task_status." + t["status"]) if not fmt.missing(t["status"]) else "",
+                 "" if fmt.missing(t["timeline_as_written"]) else t["timeline_as_written"]] for t in tasks]
+        return table(["#", self.t("common.name"), self.t("plan.lead"), self.t("common.status"), self.t("plan.timeline")],
+                     rows, self.t("main_index.tasks"), numeric={0})
+
+    def attainment_headline(self) -> list[tuple]:
+        a = self.res.attainment
+        out = []
+        if a.empty:
+            return out
+        for (plan_id, year), g in a.groupby(["plan_id", "target_year"]):
+            judged = g[g["status"].isin(["achieved", "not_achieved"])]
+            if len(judged):
+                out.append((plan_id, int(year), int((judged["status"] == "achieved").sum()), len(judged)))
+        return out[:1]
+
+    def first_target_chart(self) -> str:
+        return next((k for k in self.charts if k.startswith("kpi-targets-")), "")
+
+    def charts_with(self, prefix: str) -> list[str]:
+        return [k for k in self.charts if k.startswith(prefix)]
+
+    def plan_name(self, plan_id: str) -> str:
+        return str(self.pkg.t("plan").set_index("plan_id").loc[plan_id, f"name_{self.lang}"])
+
+    def unit_label(self, unit: str) -> str:
+        return fmt.UNIT_LABELS.get(unit, (unit, unit))[0 if self.lang == "vi" else 1]
+
+    def attainment_summary_rows(self) -> dict:
+        s = self.res.attainment_summary
+        statuses = ["achieved", "not_achieved", "no_data", "not_comparable"]
+        headers = [self.t("kpi.plan"), self.t("common.year"), self.t("level.pillar")] + \
+            [self.t(f"status.{x}") for x in statuses]
+        rows = []
+        if not s.empty:
+            pillars = self.pkg.t("pillar").set_index("pillar_id")
+            for (plan_id, year, pillar), g in s.groupby(["plan_id", "target_year", "pillar_id"], sort=True):
+                counts = g.set_index("status")["count"]
+                pname = pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
+                rows.append([self.plan_name(plan_id), int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
+        return {"headers": headers, "rows": rows, "numeric": {1, 3, 4, 5, 6}}
+
+    def district_matrix(self) -> dict:
+        from .compute import canonical_observations
+        obs = canonical_observations(self.pkg)
+        d = obs[obs["district_id"].notna()]
+        dist = self.pkg.t("district").sort_values("sort_order")
+        keys = sorted({(k, p) for k, p in zip(d["kpi_id"], d["period"])})
+        kpi = self.q.kpi
+        headers = [self.t("districts.district")] + [f"{kpi.loc[k, f'name_{self.lang}'] if k in kpi.index else k} "
+                                                    f"({self.period(p)})" for k, p in keys]
+        rows = []
+        for r in dist.to_dict("records"):
+            row = [r[f"name_{self.lang}"]]
+            for k, p in keys:
+                m = d[(d["district_id"] == r["district_id"]) & (d["kpi_id"] == k) & (d["period"] == p)]
+                row.append(self.n(m.iloc[0]["value"], as_written=None) if not m.empty and not fmt.missing(m.iloc[0]["value"])
+                           else (str(m.iloc[0]["as_written"]) if not m.empty else "–"))
+            rows.append(row)
+        for label, stated in ((self.t("districts.total_sum"), False), (self.t("districts.total_stated"), True)):
+            row = [label]
+            for k, p in keys:
+                if stated:
+                    t = obs[(obs["kpi_id"] == k) & (obs["period"] == p) & obs["district_id"].isna()]
+                    row.append(self.n(t.iloc[0]["value"]) if not t.empty and not fmt.missing(t.iloc[0]["value"]) else "–")
+                else:
+                    m = d[(d["kpi_id"] == k) & (d["period"] == p)]["value"].dropna()
+                    row.append(self.n(float(m.sum())) if len(m) else "–")
+            rows.append(row)
+        return {"headers": headers, "rows": rows, "numeric": set(range(1, len(headers)))}
+
+    def plans_with_groups(self) -> list[dict]:
+        tg = self.pkg.t("task_group").sort_values("sort_order")
+        tasks = self.pkg.t("task").sort_values("number")
+        out = []
+        for plan in self.pkg.t("plan").to_dict("records"):
+            groups = []
+            g = tg[tg["plan_id"] == plan["plan_id"]]
+            for r in g.to_dict("records"):
+                r["tasks"] = tasks[tasks["task_group_id"] == r["task_group_id"]].to_dict("records")
+                r["has_children"] = bool((g["parent_id"] == r["task_group_id"]).any())
+                groups.append(r)
+            if groups:
+                out.append({"plan": plan, "groups": groups})
+        return out
+
+    def budget_tables(self) -> list[dict]:
+        items = self.pkg.t("budget_item")
+        out = []
+        for t in self.pkg.t("budget_table").to_dict("records"):
+            g = items[items["budget_table_id"] == t["budget_table_id"]]
+            it = g[g["row_type"] == "item"].sort_values("line_no").to_dict("records")
+            out.append({"table": t, "items": it, "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
+                        "sum": float(sum(i["amount"] for i in it))})
+        return out
+
+    def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
+        f = self.res.findings
+        order = ["recomputation", "rank_change", "cross_source", "sub_indicator_count", "budget_total", "district_total",
+                 "ratio"]
+        return [(k, f[f["kind"] == k].to_dict("records")) for k in order if (f["kind"] == k).any()]
+
+    def finding_value(self, f: dict, side: str) -> str:
+        v, aw = f[f"value_{side}"], f[f"as_written_{side}"]
+        if fmt.missing(v):
+            return "–"
+        if not fmt.missing(aw) and "/" not in str(aw):
+            return self.n(v, as_written=aw)
+        text = self.n(v, decimals=None if abs(float(v)) >= 1 else 6)
+        return f"{text} ({aw})" if not fmt.missing(aw) else text
+
+    def recomputations(self) -> list[dict]:
+        r = self.res.recomputed
+        out = []
+        for x in ([] if r.empty else r.to_dict("records")):
+            label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang)
+            if x["statistic"] == "national_mean":
+                label += f" ({self.t('common.national_mean')})"
+            x["label"] = label
+            out.append(x)
+        return out
+
+    def fact_rows(self) -> str:
+        n = sum(len(self.pkg.tables[r["name"]]) for r in self.pkg.descriptor["resources"]
+                if "source_id" in self.pkg.tables[r["name"]].columns)
+        return self.n(n)
+
+    def table_count(self) -> int:
+        return len(self.pkg.descriptor["resources"])
+
+    def glossary(self) -> list[dict]:
+        return self.pkg.t("glossary").sort_values("term").to_dict("records")
+
+    def sources(self) -> list[dict]:
+        return self.pkg.t("source").to_dict("records")
+
+    def dataset_link(self, name: str) -> Markup:
+        res = self.pkg.resource(name)
+        title = res.get("title") if self.lang == "vi" else res.get("x-i18n", {}).get("en", {}).get("title", name)
+        return link(self.href(f"open-data/{name}"), title)
+
+    def source_text(self, source_id: str) -> Markup:
+        text = self.pkg.source_texts.get(source_id, "")
+        lines = text.split("\n")
+        body = "\n".join(f'<span id="L{i}" class="mb-line">{esc(line)}</span>' for i, line in enumerate(lines, 1))
+        return Markup(f'<pre class="mb-source" lang="vi" tabindex="0">{body}</pre>')
+
+    def prose(self, name: str) -> Markup:
+        """Hand-written, trusted Markdown for this language (site_src/pages/<lang>/<name>.md)."""
+        return Markup(self.site_src.joinpath("pages", self.lang, f"{name}.md").read_text(encoding="utf-8"))
+
+    # open data
+    def slug(self, text) -> Markup:
+        return Markup(re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-"))
+
+    def file_link(self, path: str, text) -> Markup:
+        return link(self.asset(path), text)
+
+    def res_title(self, r: dict) -> str:
+        return r["title"] if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("title", r["name"])
+
+    def res_description(self, r: dict) -> str:
+        return r.get("description", "") if self.lang == "vi" else \
+            r.get("x-i18n", {}).get("en", {}).get("description", "")
+
+    def field_en(self, f: dict) -> str:
+        return f.get("x-i18n", {}).get("en", {}).get("title", "")
+
+    def constraints(self, f: dict) -> str:
+        c = f.get("constraints", {})
+        parts = []
+        if c.get("required"):
+            parts.append(self.t("open.required"))
+        if "enum" in c:
+            parts.append(" | ".join(c["enum"]))
+        if "minimum" in c:
+            parts.append(f"≥ {c['minimum']}")
+        if "maximum" in c:
+            parts.append(f"≤ {c['maximum']}")
+        return "; ".join(parts)
+
+    def citation(self, r: dict, version: str) -> str:
+        pub = self.pkg.descriptor.get("contributors", [{}])[0].get("title", "")
+        return f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. " \
+               f"{self.t('open.version')} {version}. CC BY 4.0."
+
+    def dataset_jsonld(self, r: dict, latest: dict, base_url: str) -> Markup:
+        """schema.org Dataset for dataset search engines; JSON with </ escaped so it cannot close the script."""
+        import json as _json
+        v = latest["version"]
+        doc = {
+            "@context": "https://schema.org", "@type": "Dataset",
+            "@id": f"{base_url}open-data/{r['name']}/#dataset",
+            "name": self.res_title(r), "description": self.res_description(r) or self.res_title(r),
+            "inLanguage": ["vi", "en"], "version": v,
+            "url": f"{base_url}{'' if self.lang == 'vi' else 'en/'}open-data/{r['name']}/",
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "isAccessibleForFree": True,
+            "creator": {"@type": "Organization",
+                        "name": self.pkg.descriptor.get("contributors", [{}])[0].get("title", "")},
+            "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv",
+                              "contentUrl": f"{base_url}releases/{v}/{r['path']}", "contentSize": str(r["bytes"])}],
+            "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
+        }
+        text = _json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+        text = text.replace("&", "\\u0026")
+        return Markup(f'<script type="application/ld+json">{text}</script>')
+
+    def page_downloads(self) -> Markup:
+        files = self.downloads.get(self.key, [])
+        if not files:
+            return Markup("")
+        items = "".join(f'<li><a href="{self.asset("downloads/" + f)}" download>{esc(f)}</a></li>' for f in files)
+        return Markup(f'<ul class="mb-downloads">{items}</ul>')
+
+
+# ------------------------------------------------------------------ page contexts
+
+
+def _latest(df: pd.DataFrame, col="year"):
+    return df.sort_values(col).iloc[-1] if not df.empty else None
+
+
+def build_pages(pkg: Package, res: Results) -> list[Page]:
+    """Every page of the site with the data its template needs (language-neutral)."""
+    pages = [Page("", "home.md.j2", {"vi": "Tổng quan", "en": "Overview"})]
+    for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
+        pages.append(Page(f"pillars/{p['pillar_id']}", "pillar.md.j2", {"vi": p["name_vi"], "en": p["name_en"]},
+                          {"pillar": p}, "pillars"))
+    for m in pkg.t("main_index").sort_values("sort_order").to_dict("records"):
+        pages.append(Page(f"indices/{m['main_index_id']}", "main_index.md.j2", {"vi": m["name_vi"], "en": m["name_en"]},
+                          {"mi": m}, "indices"))
+    pages += [
+        Page("kpi", "kpi.md.j2", {"vi": "Chỉ tiêu và mục tiêu", "en": "KPIs and targets"}),
+        Page("districts", "districts.md.j2", {"vi": "Huyện, thành phố", "en": "Districts"}),
+        Page("plan", "plan.md.j2", {"vi": "Kế hoạch và nhiệm vụ", "en": "Plan and tasks"}),
+        Page("budget", "budget.md.j2", {"vi": "Kinh phí", "en": "Budget"}),
+        Page("data-quality", "data_quality.md.j2", {"vi": "Chất lượng dữ liệu", "en": "Data quality"}),
+        Page("methodology", "methodology.md.j2", {"vi": "Phương pháp", "en": "Methodology"}),
+        Page("glossary", "glossary.md.j2", {"vi": "Thuật ngữ", "en": "Glossary"}),
+        Page("sources", "sources.md.j2", {"vi": "Tài liệu nguồn", "en": "Source documents"}, {}, "sources"),
+    ]
+    for s in pkg.t("source").to_dict("records"):
+        pages.append(Page(f"sources/{s['source_id']}", "source.md.j2", {"vi": s["title_vi"][:80], "en": s["title_en"][:80]},
+                          {"source": s}, "sources"))
+    return pages
+
+
+class Renderer:
+    def __init__(self, pkg: Package, res: Results, site_src: Path, charts: dict, titles: dict | None = None,
+                 downloads: dict | None = None, extra_globals: dict | None = None):
+        self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
+        self.q = Q(pkg, res)
+        self.titles, self.downloads = titles or {}, downloads or {}
+        self.strings = load_strings(site_src)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(site_src / "templates")), autoescape=False, finalize=esc,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.globals.update(extra_globals or {})
+        self.env.filters["e"] = esc
+        self.env.globals["fmt_missing"] = fmt.missing
+
+    def render(self, page: Page, lang: str, data: dict) -> str:
+        h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
+        h.q, h.page_titles, h.downloads, h.site_src = self.q, self.titles, self.downloads, self.site_src
+        tpl = self.env.get_template(page.template)
+        text = tpl.render(h=h, q=self.q, res=self.res, lang=lang, page=page, title=page.title[lang], **data,
+                          **page.context)
+        # blank lines inside raw HTML would end the HTML block in Python-Markdown
+        return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def stage_file(docs: Path, key: str, lang: str) -> Path:
+    base = "index" if not key else key
+    return docs / (f"{base}.md" if lang == "vi" else f"{base}.en.md")
+
+
+# ------------------------------------------------------------------ queries used by templates
+
+
+class Q:
+    """Language-neutral lookups over the package and the results, for templates."""
+
+    def __init__(self, pkg: Package, res: Results):
+        self.pkg, self.res = pkg, res
+        self.province = pkg.t("province").iloc[0].to_dict()
+        self.org = pkg.t("organisation").set_index("organisation_id")
+        self.kpi = pkg.t("kpi").set_index("kpi_id")
+        self.mi = pkg.t("main_index").set_index("main_index_id")
+        self.pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
+        self.main_indices = pkg.t("main_index").sort_values("sort_order").to_dict("records")
+
+    def score_rows(self, level: str, sid: str, statistic: str = "province") -> list[dict]:
+        sc = self.res.scores
+        if sc.empty:
+            return []
+        d = sc[(sc["level"] == level) & (sc["subject_id"] == sid) & (sc["statistic"] == statistic)]
+        out = []
+        chg = self.res.changes
+        for r in d.sort_values("year").to_dict("records"):
+            c = chg[(chg["level"] == level) & (chg["subject_id"] == sid) & (chg["statistic"] == statistic)
+                    & (chg["to_year"] == r["year"])] if not chg.empty else chg
+            r["change"] = c.iloc[0].to_dict() if c is not None and not c.empty else None
+            out.append(r)
+        return out
+
+    def latest(self, level: str, sid: str, statistic: str = "province"):
+        rows = self.score_rows(level, sid, statistic)
+        return rows[-1] if rows else None
+
+    def region_rank(self, year: int):
+        obs = self.pkg.t("dti_observation")
+        d = obs[(obs["metric"] == "rank") & (obs["rank_scope"] == "region") & (obs["year"] == year)
+                & obs["pillar_id"].isna() & obs["main_index_id"].isna()]
+        return d.iloc[0].to_dict() if not d.empty else None
+
+    def national_mean(self, year: int):
+        sc = self.res.scores
+        if sc.empty:
+            return None
+        d = sc[(sc["statistic"] == "national_mean") & (sc["level"] == "total") & (sc["year"] == year)]
+        return d.iloc[0].to_dict() if not d.empty else None
+
+    def strong_weak(self):
+        sc = self.res.scores
+        if sc.empty:
+            return None, None
+        d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province")]
+        d = d[d["year"] == d["year"].max()].sort_values("value_unit")
+        return d.iloc[-1].to_dict(), d.iloc[0].to_dict()
+
+    def pillars_of(self, main_index_id: str) -> list[dict]:
+        link = self.pkg.t("main_index_pillar")
+        ids = set(link[link["main_index_id"] == main_index_id]["pillar_id"])
+        return [p for p in self.pillars if p["pillar_id"] in ids]
+
+    def members(self, pillar_id: str) -> list[dict]:
+        link = self.pkg.t("main_index_pillar")
+        ids = set(link[link["pillar_id"] == pillar_id]["main_index_id"])
+        return [m for m in self.main_indices if m["main_index_id"] in ids]
+
+    def pillar_max(self, pillar_id: str) -> float:
+        return float(sum(m["max_points"] for m in self.members(pillar_id)))
+
+    def org_names(self, ids: list[str], lang: str) -> str:
+        return "; ".join(str(self.org.loc[i, f"name_{lang}"]) if i in self.org.index else i for i in ids)
+
+    def assessments(self, main_index_id: str) -> list[dict]:
+        sub = self.pkg.t("sub_indicator")
+        sub = sub[sub["main_index_id"] == main_index_id]
+        a = self.pkg.t("sub_indicator_assessment")
+        ao = self.pkg.t("assessment_organisation")
+        key = lambda s: tuple(int(x) for x in s.split("."))
+        out = []
+        for s in sorted(sub.to_dict("records"), key=lambda r: key(r["sub_indicator_id"])):
+            rows = a[a["sub_indicator_id"] == s["sub_indicator_id"]].sort_values("year")
+            first = rows.iloc[0].to_dict() if not rows.empty else None
+            later = rows.iloc[1:].to_dict("records") if len(rows) > 1 else []
+            orgs = list(ao[ao["assessment_id"] == first["assessment_id"]]["organisation_id"]) if first else []
+            out.append({"sub": s, "first": first, "later": later, "orgs": orgs})
+        return out
+
+    def counts(self, main_index_id: str) -> list[dict]:
+        c = self.pkg.t("sub_indicator_count")
+        return c[c["main_index_id"] == main_index_id].to_dict("records")
+
+    def listed(self, main_index_id: str, year: int) -> int:
+        a = self.pkg.t("sub_indicator_assessment").merge(self.pkg.t("sub_indicator")[["sub_indicator_id",
+                                                                                       "main_index_id"]])
+        return int(((a["main_index_id"] == main_index_id) & (a["year"] == year)).sum())
+
+    def kpis_for(self, main_index_id: str | None = None, pillar_id: str | None = None) -> list[dict]:
+        k = self.pkg.t("kpi")
+        if main_index_id:
+            k = k[k["main_index_id"] == main_index_id]
+        if pillar_id:
+            mids = [m["main_index_id"] for m in self.members(pillar_id)]
+            k = k[(k["pillar_id"] == pillar_id) | (k["main_index_id"].isin(mids) & k["pillar_id"].isna()
+                                                  & (k["main_index_id"] == self.pillar_activity(pillar_id)))]
+        out = []
+        for r in k.sort_values("kpi_id").to_dict("records"):
+            r["observations"] = self.observations(r["kpi_id"])
+            r["targets"] = self.targets(r["kpi_id"])
+            out.append(r)
+        return out
+
+    def pillar_activity(self, pillar_id: str) -> str:
+        return next(p["activity_main_index_id"] for p in self.pillars if p["pillar_id"] == pillar_id)
+
+    def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
+        o = self.pkg.t("kpi_observation")
+        o = o[o["kpi_id"] == kpi_id]
+        if not with_districts:
+            o = o[o["district_id"].isna()]
+        return o.sort_values(["period", "source_id"]).to_dict("records")
+
+    def targets(self, kpi_id: str) -> list[dict]:
+        att = self.res.attainment
+        if att.empty:
+            return []
+        return att[att["kpi_id"] == kpi_id].sort_values(["target_year", "plan_id"]).to_dict("records")
+
+    def tasks_for(self, pillar_id: str | None = None, main_index_id: str | None = None) -> list[dict]:
+        tg = self.pkg.t("task_group")
+        if "pillar_id" not in tg.columns:
+            return []
+        col, val = ("pillar_id", pillar_id) if pillar_id else ("main_index_id", main_index_id)
+        groups = set(tg[tg[col] == val]["task_group_id"])
+        children = set(tg[tg["parent_id"].isin(groups)]["task_group_id"])
+        t = self.pkg.t("task")
+        return t[t["task_group_id"].isin(groups | children)].sort_values("number").to_dict("records")
+
+    def task_orgs(self, task_id: str, role: str) -> list[str]:
+        to = self.pkg.t("task_organisation")
+        return list(to[(to["task_id"] == task_id) & (to["role"] == role)]["organisation_id"])
+
+    def attainment(self) -> list[dict]:
+        a = self.res.attainment
+        return [] if a.empty else a.sort_values(["plan_id", "target_year", "target_id"]).to_dict("records")
+
+    def source_usage(self, source_id: str) -> list[tuple[str, str, int]]:
+        out = []
+        for res in self.pkg.descriptor["resources"]:
+            df = self.pkg.tables[res["name"]]
+            if "source_id" in df.columns and res["name"] != "source":
+                n = int((df["source_id"] == source_id).sum())
+                if n:
+                    out.append((res["name"], res, n))
+        return out

@@ -1,0 +1,206 @@
+"""Stage 6: open-data files a portal can harvest and a journalist can open in Excel.
+
+Layout under the site root (dataset identities never change; only download URLs carry a version):
+  releases/<version>/datapackage.json, data/<name>.csv, excel/<name>.csv (UTF-8 with BOM),
+  minhbach-<version>.zip, SHA256SUMS        — immutable, one folder per release
+  latest/…                                  — the same files for the newest release
+  catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Failed, Issue
+from .load import Package
+from .pages import Page
+
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Release:
+    version: str
+    created: str
+    root: Path                # folder holding datapackage.json and data/
+    notes: dict               # release.json content ({} for the current, unreleased data)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def archived_releases(project: Path) -> list[Release]:
+    out = []
+    base = project / "releases"
+    if base.is_dir():
+        for d in sorted(p for p in base.iterdir() if p.is_dir() and (p / "datapackage.json").is_file()):
+            dp = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
+            notes = json.loads((d / "release.json").read_text(encoding="utf-8")) if (d / "release.json").is_file() else {}
+            out.append(Release(dp.get("version", d.name), dp.get("created", ""), d, notes))
+    return out
+
+
+def all_releases(pkg: Package, project: Path) -> list[Release]:
+    """Archived releases plus the current data; the current version may not reuse an archived one with other data."""
+    rel = archived_releases(project)
+    current = pkg.descriptor.get("version", "0.0.0")
+    same = [r for r in rel if r.version == current]
+    if same:
+        if _fingerprint(same[0].root) != _fingerprint(pkg.root):
+            raise Failed([Issue("release-version-reused", f"version {current} is already released with different "
+                                "data; give this release a new version in datapackage.json (minhbach release VERSION)",
+                                file="datapackage.json", column="version", value=current)])
+    else:
+        rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}))
+    return sorted(rel, key=lambda r: _version_key(r.version))
+
+
+def _version_key(v: str):
+    return tuple(int(x) if x.isdigit() else x for x in v.replace("-", ".").split("."))
+
+
+def _fingerprint(root: Path) -> str:
+    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    h = hashlib.sha256()
+    for r in dp["resources"]:
+        h.update(r["name"].encode())
+        h.update((root / r["path"]).read_bytes())
+    return h.hexdigest()
+
+
+def excel_copy(csv_bytes: bytes) -> bytes:
+    """UTF-8 with BOM and CRLF: Excel then opens Vietnamese text correctly on double-click."""
+    return b"\xef\xbb\xbf" + csv_bytes.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: str, version: str) -> dict:
+    d = copy.deepcopy(descriptor)
+    d["version"] = version
+    d["homepage"] = base_url
+    d["id"] = f"{base_url}open-data/"
+    for r in d["resources"]:
+        data = files[r["path"]]
+        r["bytes"] = len(data)
+        r["hash"] = f"sha256:{sha256(data)}"
+    return d
+
+
+def write_release(rel: Release, out: Path, base_url: str) -> dict:
+    """Write one release folder; return its published descriptor and file list for catalogue and pages."""
+    dp = json.loads((rel.root / "datapackage.json").read_text(encoding="utf-8"))
+    files: dict[str, bytes] = {}
+    for r in dp["resources"]:
+        files[r["path"]] = (rel.root / r["path"]).read_bytes()
+    pub = published_descriptor(dp, files, base_url, rel.version)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, bytes] = {}
+    for path, data in files.items():
+        written[path] = data
+        written[path.replace("data/", "excel/", 1)] = excel_copy(data)
+    written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if rel.notes:
+        written["release.json"] = (json.dumps(rel.notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    zname = f"minhbach-{rel.version}.zip"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(written):
+            info = zipfile.ZipInfo(f"minhbach-{rel.version}/{name}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, written[name])
+    written[zname] = buf.getvalue()
+    sums = "".join(f"{sha256(written[n])}  {n}\n" for n in sorted(written))
+    written["SHA256SUMS"] = sums.encode()
+    for name, data in written.items():
+        p = out / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    return {"version": rel.version, "created": rel.created, "descriptor": pub, "notes": rel.notes,
+            "files": {n: (len(d), sha256(d)) for n, d in written.items()}, "zip": zname}
+
+
+def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
+    """Release folders, latest/, the DCAT catalogue, and the open-data pages that describe them."""
+    from . import catalog
+
+    releases = all_releases(pkg, pkg.root)
+    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases]
+    latest = published[-1]
+    write_release(releases[-1], docs / "latest", base_url)
+    graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published)
+    for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
+        (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
+    pages = [Page("open-data", "open_data.md.j2", {"vi": "Dữ liệu mở", "en": "Open data"}, {}, "open-data")]
+    for r in latest["descriptor"]["resources"]:
+        pages.append(Page(f"open-data/{r['name']}", "dataset.md.j2",
+                          {"vi": r["title"], "en": r.get("x-i18n", {}).get("en", {}).get("title", r["name"])},
+                          {"resource": r, "preview": _preview(pkg, r["name"])}, "open-data"))
+    pages.append(Page("whats-new", "whats_new.md.j2", {"vi": "Có gì mới", "en": "What's new"}))
+    _write_feeds(published, docs, base_url)
+    context = {"releases": published, "latest": latest, "base_url": base_url}
+    return pages, {}, context
+
+
+def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:
+    df = pkg.tables[name].head(n)
+    return [{k: ("" if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+def _write_feeds(published: list[dict], docs: Path, base_url: str):
+    from . import feed
+
+    for lang in ("vi", "en"):
+        name = "feed.xml" if lang == "vi" else "feed-en.xml"
+        (docs / name).write_text(feed.atom(published, base_url, lang), encoding="utf-8")
+
+
+def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
+    """CSV extracts of exactly what each page shows, plus the source texts; keyed by page."""
+    out_dir = docs / "downloads"
+    (out_dir / "sources").mkdir(parents=True, exist_ok=True)
+    for s in pkg.t("source").to_dict("records"):
+        text = pkg.source_texts.get(s["source_id"])
+        if text is not None:
+            (out_dir / "sources" / f"{s['source_id']}.txt").write_text(text, encoding="utf-8")
+    files: dict[str, list[str]] = {}
+
+    def put(key: str, name: str, df: pd.DataFrame):
+        fname = f"{key.replace('/', '-') or 'home'}-{name}.csv"
+        df.to_csv(out_dir / fname, index=False, lineterminator="\n")
+        files.setdefault(key, []).append(fname)
+
+    sc = res.scores
+    for p in pkg.t("pillar")["pillar_id"]:
+        if not sc.empty:
+            put(f"pillars/{p}", "scores", sc[(sc["level"] == "pillar") & (sc["subject_id"] == p)])
+    sub = pkg.t("sub_indicator")
+    ass = pkg.t("sub_indicator_assessment").merge(sub[["sub_indicator_id", "main_index_id"]], on="sub_indicator_id")
+    kpi = pkg.t("kpi")
+    obs = pkg.t("kpi_observation")
+    for m in pkg.t("main_index")["main_index_id"]:
+        key = f"indices/{m}"
+        if not sc.empty:
+            put(key, "scores", sc[(sc["level"] == "main_index") & (sc["subject_id"] == m)])
+        put(key, "sub-indicators", ass[ass["main_index_id"] == m])
+        put(key, "kpi-observations", obs[obs["kpi_id"].isin(kpi[kpi["main_index_id"] == m]["kpi_id"])])
+    if not res.attainment.empty:
+        put("kpi", "attainment", res.attainment)
+    put("kpi", "observations", obs)
+    put("districts", "observations", obs[obs["district_id"].notna()])
+    put("plan", "tasks", pkg.t("task"))
+    put("plan", "task-organisations", pkg.t("task_organisation"))
+    put("budget", "items", pkg.t("budget_item"))
+    if not res.budget.empty:
+        put("budget", "checks", res.budget)
+    put("data-quality", "findings", res.findings)
+    if not res.recomputed.empty:
+        put("data-quality", "recomputations", res.recomputed)
+    return files

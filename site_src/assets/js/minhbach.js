@@ -1,0 +1,69 @@
+/* Progressive enhancement: the static SVG and the data table work without this file.
+   A reader who asks for the interactive chart gets the vendored Vega bundle (no CDN), loaded once. */
+(function () {
+  "use strict";
+  var bundle = null;
+  var LOCALES = {
+    vi: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " ₫"] },
+    en: { decimal: ".", thousands: ",", grouping: [3], currency: ["", " VND"] }
+  };
+  var TEXT = {
+    vi: { loading: "Đang tải biểu đồ…", failed: "Không tải được biểu đồ tương tác; hình tĩnh và bảng số liệu vẫn đầy đủ." },
+    en: { loading: "Loading chart…", failed: "The interactive chart could not be loaded; the static image and the data table are complete." }
+  };
+  function loadBundle(src) {
+    if (bundle) return bundle;
+    bundle = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src; s.async = true;
+      s.onload = function () { resolve(window.vegaEmbed); };
+      s.onerror = function () { bundle = null; reject(new Error("bundle")); };
+      document.head.appendChild(s);
+    });
+    return bundle;
+  }
+  function bundleUrl(fig) {
+    var spec = fig.getAttribute("data-spec");
+    return spec.replace(/assets\/charts\/[^/]+$/, "assets/vendor/vega-bundle.js");
+  }
+  function draw(fig, button) {
+    var lang = fig.getAttribute("data-lang") === "en" ? "en" : "vi";
+    var view = fig.querySelector(".mb-chart__view");
+    var status = document.createElement("p");
+    status.setAttribute("role", "status");
+    status.textContent = TEXT[lang].loading;
+    button.after(status);
+    button.disabled = true;
+    Promise.all([loadBundle(bundleUrl(fig)), fetch(fig.getAttribute("data-spec")).then(function (r) { return r.json(); })])
+      .then(function (res) {
+        var embed = res[0], spec = res[1];
+        var target = document.createElement("div");
+        target.className = "mb-chart__interactive-view";
+        return embed(target, spec, { renderer: "svg", actions: false, formatLocale: LOCALES[lang] }).then(function (r) {
+          var svg = target.querySelector("svg");
+          if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", fig.querySelector("img").alt); }
+          view.replaceChildren(target);
+          fig.setAttribute("data-drawn", "true");
+          status.remove();
+          button.hidden = true;
+          return r;
+        });
+      })
+      .catch(function () { status.textContent = TEXT[lang].failed; button.disabled = false; });
+  }
+  function init() {
+    document.querySelectorAll("figure.mb-chart[data-spec]").forEach(function (fig) {
+      var button = fig.querySelector(".mb-chart__interactive");
+      if (!button || button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () { draw(fig, button); });
+    });
+    var search = document.querySelector(".md-search");
+    if (search && !search.getAttribute("aria-label")) {
+      search.setAttribute("aria-label", document.documentElement.lang === "en" ? "Search" : "Tìm kiếm");
+    }
+  }
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
+})();
