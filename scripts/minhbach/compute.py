@@ -337,6 +337,7 @@ def findings(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFra
                 f"Tổng số văn bản nêu khác tổng của {r['items']} hạng mục.",
                 f"The total the document states differs from the sum of its {r['items']} items.")
     out += _ratio_and_district(pkg, add)
+    _sub_indicator_counts(pkg, add)
     df = pd.DataFrame([o for o in out if isinstance(o, dict)] if out else [], columns=FINDING_COLUMNS[1:])
     df = df.sort_values(["kind", "subject_en", "source_a", "as_written_a"], kind="stable", na_position="last")
     df.insert(0, "finding_id", [f"F{i + 1:03d}" for i in range(len(df))])
@@ -432,6 +433,39 @@ def _ratio_and_district(pkg: Package, add) -> list:
                     f"Tổng số văn bản nêu khác tổng của {len(g)} huyện, thành phố.",
                     f"The total the document states differs from the sum of its {len(g)} districts.")
     return []
+
+
+def _sub_indicator_counts(pkg: Package, add) -> None:
+    """Stated counts against the rows listed, and per-index totals against the overall total."""
+    counts = pkg.t("sub_indicator_count")
+    listed = pkg.t("sub_indicator_assessment").merge(pkg.t("sub_indicator")[["sub_indicator_id", "main_index_id"]],
+                                                     on="sub_indicator_id")
+    mi = pkg.t("main_index").set_index("main_index_id")
+    for (prov, year, src), g in counts.groupby(["province_id", "year", "source_id"]):
+        per_index = g[g["main_index_id"].notna()]
+        overall = g[g["main_index_id"].isna()]
+        for ctype in ("total", "no_score", "below_average"):
+            parts = per_index[per_index["count_type"] == ctype]
+            for _, o in overall[overall["count_type"] == ctype].iterrows():
+                if len(parts) and int(parts["value"].sum()) != int(o["value"]):
+                    add("sub_indicator_count", f"Số chỉ số thành phần ({ctype}) năm {year}",
+                        f"Sub-indicators ({ctype.replace('_', ' ')}), {year}",
+                        (float(o["value"]), o["as_written"], o["source_id"], o["section"]),
+                        (float(parts["value"].sum()), None, None, None), float(o["value"] - parts["value"].sum()), 0.0,
+                        f"Tổng văn bản nêu khác tổng của {len(parts)} chỉ số chính.",
+                        f"The overall count the document states differs from the sum over its {len(parts)} main indices.")
+        for m, gm in per_index.groupby("main_index_id"):
+            weak = gm[gm["count_type"].isin(["no_score", "below_average"])]
+            n_listed = int(((listed["main_index_id"] == m) & (listed["year"] == year)
+                            & listed["status"].isin(["no_score", "below_average", "weak"])).sum())
+            if len(weak) and n_listed and int(weak["value"].sum()) != n_listed:
+                r = weak.iloc[0]
+                add("sub_indicator_count", f"{mi.loc[m, 'name_vi']}: chỉ số thành phần điểm thấp năm {year}",
+                    f"{mi.loc[m, 'name_en']}: weak sub-indicators, {year}",
+                    (float(weak["value"].sum()), "+".join(weak["as_written"]), r["source_id"], r["section"]),
+                    (float(n_listed), None, None, None), float(weak["value"].sum() - n_listed), 0.0,
+                    "Số chỉ số thành phần không có điểm và dưới trung bình được nêu khác số dòng liệt kê trong bảng.",
+                    "The stated number of sub-indicators without a score or below average differs from the rows listed.")
 
 
 def compute_all(pkg: Package) -> Results:

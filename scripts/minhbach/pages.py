@@ -351,7 +351,7 @@ class Ctx:
         for t in self.pkg.t("budget_table").to_dict("records"):
             g = items[items["budget_table_id"] == t["budget_table_id"]]
             it = g[g["row_type"] == "item"].sort_values("line_no").to_dict("records")
-            out.append({"table": t, "items": it, "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
+            out.append({"table": t, "line_items": it, "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
                         "sum": float(sum(i["amount"] for i in it))})
         return out
 
@@ -662,14 +662,16 @@ class Q:
         return att[att["kpi_id"] == kpi_id].sort_values(["target_year", "plan_id"]).to_dict("records")
 
     def tasks_for(self, pillar_id: str | None = None, main_index_id: str | None = None) -> list[dict]:
-        tg = self.pkg.t("task_group")
-        if "pillar_id" not in tg.columns:
+        """Tasks whose group minhbach classified under this pillar or main index (task_group_topic)."""
+        if "task_group_topic" not in self.pkg.tables:
             return []
+        topic = self.pkg.t("task_group_topic")
         col, val = ("pillar_id", pillar_id) if pillar_id else ("main_index_id", main_index_id)
-        groups = set(tg[tg[col] == val]["task_group_id"])
-        children = set(tg[tg["parent_id"].isin(groups)]["task_group_id"])
+        groups = set(topic[topic[col] == val]["task_group_id"])
+        tg = self.pkg.t("task_group")
+        groups |= set(tg[tg["parent_id"].isin(groups)]["task_group_id"])
         t = self.pkg.t("task")
-        return t[t["task_group_id"].isin(groups | children)].sort_values("number").to_dict("records")
+        return t[t["task_group_id"].isin(groups)].sort_values("number").to_dict("records")
 
     def task_orgs(self, task_id: str, role: str) -> list[str]:
         to = self.pkg.t("task_organisation")

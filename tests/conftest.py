@@ -1,0 +1,70 @@
+"""Shared fixtures: the shipped package built once per session and served on 127.0.0.1."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_package(dst: Path) -> Path:
+    """A private copy of the shipped data package (datapackage.json, data/, releases/) to mutate."""
+    dst.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "datapackage.json", dst / "datapackage.json")
+    shutil.copytree(ROOT / "data", dst / "data", ignore=shutil.ignore_patterns("staging"))
+    if (ROOT / "releases").is_dir():
+        shutil.copytree(ROOT / "releases", dst / "releases")
+    return dst
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml",
+                      ".csv": "text/csv; charset=utf-8", ".js": "text/javascript", ".json": "application/json"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """(site_dir, base_url): the real build of the shipped data, served while the session lasts."""
+    from minhbach.build import build_site
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    out = tmp_path_factory.mktemp("build")
+    build_site(ROOT, out, ROOT, base_url=base)
+    site_dir = out / "site"
+    handler = functools.partial(Handler, directory=str(site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield site_dir, base
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_collection_modifyitems(config, items):
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
