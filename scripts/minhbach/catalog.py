@@ -19,6 +19,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+DCAT_VERSION = URIRef(str(DCAT) + "version")   # DCAT 3 term, missing from rdflib's closed DCAT namespace
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_SCHEME = URIRef(EU + "data-theme")
@@ -71,7 +72,7 @@ def _en(obj: dict, key: str) -> str:
 
 def _node_id(*parts: str) -> str:
     """A blank-node id valid in Turtle, N-Triples and as an XML NCName (rdf:nodeID)."""
-    return "b-" + "-".join(re.sub(r"[^A-Za-z0-9_]", "_", p) for p in parts)
+    return "b-" + "-".join(re.sub(r"[^A-Za-z0-9_.-]", "_", p) for p in parts)
 
 
 class _Builder:
@@ -257,7 +258,7 @@ class _Builder:
         g.add((ds, DCAT.theme, self.theme))
         g.add((ds, DCAT.landingPage, self.document(self.url(page), "vi")))
         g.add((ds, FOAF.page, self.document(self.url("en/" + page), "en")))
-        g.add((ds, DCAT.version, Literal(self.version)))
+        g.add((ds, DCAT_VERSION, Literal(self.version)))
         g.add((ds, OWL.versionInfo, Literal(self.version)))
         for lang, text in self.version_notes.items():
             g.add((ds, ADMS.versionNotes, Literal(text, lang=lang)))
@@ -275,7 +276,9 @@ class _Builder:
         iana, label = FORMATS[mediatype]
         g.add((dist, DCAT.mediaType, self.typed(iana, DCT.MediaType)))
         fmt = BNode(_node_id(key, "format"))
-        self.typed(fmt, DCT.IMT, DCT.MediaTypeOrExtent)
+        # only dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's (first) type is dct:IMT;
+        # DCMI declares dct:IMT rdfs:subClassOf dct:MediaTypeOrExtent, the range DCAT-AP asks for.
+        self.g.add((fmt, RDF.type, DCT.IMT))
         g.add((fmt, RDF.value, Literal(mediatype)))
         g.add((fmt, RDFS.label, Literal(label)))
         g.add((dist, DCT.format, fmt))
@@ -405,9 +408,26 @@ def build_catalog(descriptor: dict, base_url: str, version: str, releases: list[
     return _Builder(descriptor, base_url, version, releases).build()
 
 
+class _SortedGraph(Graph):
+    """A graph whose unpatterned subject/predicate listings come sorted (rdflib's memory store lists every
+    triple in set order, which changes with PYTHONHASHSEED); patterned look-ups follow insertion order."""
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        if predicate is None and object is None:
+            yield from sorted(set(super().subjects()), key=lambda n: n.n3())
+        else:
+            yield from super().subjects(predicate, object, unique)
+
+    def predicates(self, subject=None, object=None, unique=False):
+        if subject is None and object is None:
+            yield from sorted(set(super().predicates()), key=lambda n: n.n3())
+        else:
+            yield from super().predicates(subject, object, unique)
+
+
 def _canonical(graph: Graph) -> Graph:
     """A copy whose triples are inserted in sorted order, so serializers iterate in a fixed order."""
-    out = Graph()
+    out = _SortedGraph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns, override=True, replace=True)
     for t in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
@@ -424,6 +444,18 @@ def _sort_json(x):
     return x
 
 
+def _sort_xmlns(text: str) -> str:
+    """rdflib declares RDF/XML namespaces in set order; put the xmlns lines of the root element in sorted order."""
+    head, sep, rest = text.partition("<rdf:RDF\n")
+    if not sep:
+        return text
+    decl, close, body = rest.partition("\n>\n")
+    lines = decl.split("\n")
+    if close and all(line.strip().startswith("xmlns:") for line in lines):
+        decl = "\n".join(sorted(lines))
+    return head + sep + decl + close + body
+
+
 def serialize(graph: Graph, fmt: str) -> str:
     """Turtle ("turtle"), JSON-LD ("json-ld") or RDF/XML ("xml"); the same graph always gives the same text."""
     g = _canonical(graph)
@@ -434,5 +466,5 @@ def serialize(graph: Graph, fmt: str) -> str:
         doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
         return json.dumps(_sort_json(doc), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if fmt in ("xml", "rdf", "rdf/xml", "pretty-xml"):
-        return g.serialize(format="pretty-xml")
+        return _sort_xmlns(g.serialize(format="pretty-xml"))
     raise ValueError(f"unknown RDF format {fmt!r} (turtle, json-ld, xml)")

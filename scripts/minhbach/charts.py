@@ -110,7 +110,7 @@ def _scores_chart(pkg: Package, res: Results, chart_id: str, subjects: list[str]
         lab = f"main_index_{lang}"
         sort = list(df.sort_values("order")[lab].drop_duplicates())
         years = sorted(df["year_label"].unique())
-        colors = [GREY, BLUE, GREEN, ORANGE][-len(years):] if len(years) <= 4 else None
+        colors = ([GREEN, ORANGE, GREY, BLUE][-len(years):]) if len(years) <= 4 else None  # latest year blue
         base = alt.Chart(df)
         bars = base.mark_bar().encode(
             y=alt.Y(f"{lab}:N", sort=sort, title=None, axis=alt.Axis(**WRAP_AXIS)),

@@ -97,6 +97,8 @@ def scores(pkg: Package) -> pd.DataFrame:
         ["province_id", "statistic", "year", "level", "subject_id"], keep="first")
     ranks = ranks_table(pkg)
     df = df.merge(ranks, how="left", on=["province_id", "statistic", "year", "level", "subject_id"])
+    for col in ("rank", "rank_out_of"):
+        df[col] = df[col].astype("Int64")
     return df.drop(columns="_order").sort_values(["province_id", "statistic", "level", "subject_id", "year"],
                                                  na_position="first").reset_index(drop=True)
 
@@ -167,7 +169,7 @@ def changes(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
         prev = None
         for _, cur in g.iterrows():
             if prev is not None:
-                rc = None
+                rc = pd.NA
                 if not pd.isna(prev.get("rank")) and not pd.isna(cur.get("rank")):
                     rc = int(prev["rank"]) - int(cur["rank"])
                 rows.append({"province_id": key[0], "statistic": key[1], "level": key[2], "subject_id": key[3],
@@ -178,7 +180,11 @@ def changes(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
                              if prev["value_unit"] else None,
                              "rank_from": prev.get("rank"), "rank_to": cur.get("rank"), "rank_change": rc})
             prev = cur
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for col in ("rank_from", "rank_to", "rank_change"):
+        if col in out.columns:
+            out[col] = out[col].astype("Int64")
+    return out
 
 
 # ------------------------------------------------------------------ KPIs and targets

@@ -649,17 +649,23 @@ class Q:
         return next(p["activity_main_index_id"] for p in self.pillars if p["pillar_id"] == pillar_id)
 
     def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
-        o = self.pkg.t("kpi_observation")
-        o = o[o["kpi_id"] == kpi_id]
-        if not with_districts:
-            o = o[o["district_id"].isna()]
-        return o.sort_values(["period", "source_id"]).to_dict("records")
+        if not hasattr(self, "_obs"):
+            o = self.pkg.t("kpi_observation").sort_values(["period", "source_id"], kind="stable")
+            self._obs, self._obs_d = {}, {}
+            for r in o.to_dict("records"):
+                self._obs_d.setdefault(r["kpi_id"], []).append(r)
+                if fmt.missing(r["district_id"]):
+                    self._obs.setdefault(r["kpi_id"], []).append(r)
+        return (self._obs_d if with_districts else self._obs).get(kpi_id, [])
 
     def targets(self, kpi_id: str) -> list[dict]:
-        att = self.res.attainment
-        if att.empty:
-            return []
-        return att[att["kpi_id"] == kpi_id].sort_values(["target_year", "plan_id"]).to_dict("records")
+        if not hasattr(self, "_targets"):
+            self._targets = {}
+            att = self.res.attainment
+            if not att.empty:
+                for r in att.sort_values(["target_year", "plan_id"], kind="stable").to_dict("records"):
+                    self._targets.setdefault(r["kpi_id"], []).append(r)
+        return self._targets.get(kpi_id, [])
 
     def tasks_for(self, pillar_id: str | None = None, main_index_id: str | None = None) -> list[dict]:
         """Tasks whose group minhbach classified under this pillar or main index (task_group_topic)."""

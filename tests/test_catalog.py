@@ -1,0 +1,343 @@
+"""The DCAT-AP 3.0.1 catalogue module, built directly from the shipped data package (no site build)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.namespace import DCTERMS as DCT, FOAF, OWL, SH, SKOS
+
+from minhbach import catalog, publish
+
+ROOT = Path(__file__).resolve().parents[1]
+SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
+BASE = "http://127.0.0.1:8000/"
+V1, V2 = "0.1.0", "0.2.0"
+# open namespaces: rdflib's closed DCAT lacks DCAT 3 terms (dcat:version) and warns when pytest probes it
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+FORMATS = ("turtle", "json-ld", "xml")
+PARSE = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml"}
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def _snapshot() -> tuple[dict, dict[str, bytes]]:
+    """The shipped descriptor and the bytes of every resource file, read once."""
+    dp = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    files = {r["path"]: (ROOT / r["path"]).read_bytes() for r in dp["resources"]}
+    return dp, files
+
+
+def _release(dp: dict, files: dict[str, bytes], version: str, created: str, notes: dict | None = None) -> dict:
+    """What publish.write_release returns, computed in memory (sizes and SHA-256 of the published files)."""
+    pub = publish.published_descriptor(dp, files, BASE, version)
+    written = {}
+    for path, data in files.items():
+        written[path] = data
+        written[path.replace("data/", "excel/", 1)] = publish.excel_copy(data)
+    written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    zname = f"minhbach-{version}.zip"
+    written[zname] = b"PK-placeholder-" + version.encode()
+    return {"version": version, "created": created, "descriptor": pub, "notes": notes or {},
+            "files": {n: (len(d), publish.sha256(d)) for n, d in written.items()}, "zip": zname}
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    dp, files = _snapshot()
+    r1 = _release(dp, files, V1, "2026-01-15T00:00:00Z")
+    r2 = _release(dp, files, V2, "2026-11-22T08:30:00Z",
+                  {"summary_vi": "Cập nhật số liệu.", "summary_en": "Figures updated.",
+                   "changes_vi": ["Thêm chỉ tiêu"], "changes_en": ["KPIs added"]})
+    return dp, files, [r1, r2]
+
+
+@pytest.fixture(scope="module")
+def graph(inputs):
+    _, _, rels = inputs
+    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels)
+
+
+@pytest.fixture(scope="module")
+def texts(graph):
+    return {f: catalog.serialize(graph, f) for f in FORMATS}
+
+
+@pytest.fixture(scope="module")
+def parsed(texts):
+    return {f: Graph().parse(data=t, format=PARSE[f]) for f, t in texts.items()}
+
+
+def _shapes(*names: str) -> Graph:
+    g = Graph()
+    for n in names:
+        g.parse(SHAPES / n, format="turtle")
+    return g
+
+
+def _ont() -> Graph:
+    """Vocabulary axioms the range shapes rely on (from DCMI Terms and vCard)."""
+    ont = Graph()
+    ont.add((DCT.IMT, RDFS.subClassOf, DCT.MediaTypeOrExtent))
+    ont.add((VCARD.Organization, RDFS.subClassOf, VCARD.Kind))
+    ont.add((FOAF.Organization, RDFS.subClassOf, FOAF.Agent))
+    return ont
+
+
+def _validate(data: Graph, *shape_files: str):
+    import pyshacl
+
+    conforms, report, text = pyshacl.validate(data, shacl_graph=_shapes(*shape_files), ont_graph=_ont(),
+                                              inference="none", allow_warnings=True)
+    counts: dict[str, int] = {}
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        sev = str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
+        counts[sev] = counts.get(sev, 0) + 1
+    return conforms, report, text, counts
+
+
+def _datasets(g: Graph) -> list[URIRef]:
+    return sorted(g.subjects(RDF.type, DCAT.Dataset))
+
+
+def _resource_datasets(g: Graph, dp: dict) -> dict[str, URIRef]:
+    return {r["name"]: URIRef(f"{BASE}open-data/{r['name']}/#dataset") for r in dp["resources"]}
+
+
+# ------------------------------------------------------------------ serializations
+
+
+def test_serializations_parse_to_the_same_graph(graph, parsed):
+    reference = to_isomorphic(graph)
+    for fmt, g in parsed.items():
+        assert len(g) == len(graph), fmt
+        assert isomorphic(g, reference), f"{fmt} does not round-trip to the built graph"
+    assert isomorphic(parsed["turtle"], parsed["json-ld"])
+    assert isomorphic(parsed["turtle"], parsed["xml"])
+
+
+def test_serializations_are_deterministic(inputs, texts):
+    _, _, rels = inputs
+    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels)
+    for fmt in FORMATS:
+        assert catalog.serialize(again, fmt) == texts[fmt], fmt
+        assert catalog.serialize(again, fmt) == catalog.serialize(again, fmt), fmt
+
+
+def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
+    """Another interpreter (other PYTHONHASHSEED, so other set orders) writes the same bytes."""
+    _, _, rels = inputs
+    (tmp_path / "rels.json").write_text(json.dumps(rels, ensure_ascii=False), encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(ROOT / 'scripts')!r})
+        from pathlib import Path
+        from minhbach import catalog
+        rels = json.loads(Path({str(tmp_path / 'rels.json')!r}).read_text(encoding="utf-8"))
+        for r in rels:
+            r["files"] = {{k: tuple(v) for k, v in r["files"].items()}}
+        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels)
+        for fmt in ("turtle", "json-ld", "xml"):
+            Path({str(tmp_path)!r}, fmt).write_text(catalog.serialize(g, fmt), encoding="utf-8")
+    """)
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=60)
+    for fmt in FORMATS:
+        assert (tmp_path / fmt).read_text(encoding="utf-8") == texts[fmt], fmt
+
+
+def test_no_anonymous_random_blank_nodes(texts):
+    """Blank nodes carry deterministic ids (checksums and formats), never rdflib's random ones."""
+    import re
+
+    ids = set(re.findall(r'rdf:nodeID="([^"]+)"', texts["xml"])) | set(re.findall(r'"_:([^"]+)"', texts["json-ld"]))
+    assert ids, "expected the format and checksum nodes"
+    assert all(i.startswith("b-") for i in ids), sorted(ids)[:5]
+
+
+# ------------------------------------------------------------------ DCAT-AP shapes
+
+
+def test_conforms_to_dcat_ap_3_shapes(parsed):
+    for fmt, g in parsed.items():
+        conforms, _, text, counts = _validate(g, "shapes.ttl", "range.ttl")
+        if not conforms or counts.get("Violation"):
+            print(text)
+        assert conforms, f"{fmt}: DCAT-AP 3.0.1 violations {counts}"
+        assert counts.get("Violation", 0) == 0, text
+
+
+def test_recommended_shapes_only_miss_geometry(parsed):
+    """The recommended properties are all present except dcat:bbox/dcat:centroid of the area (no geometry in
+    the descriptor's x-spatial)."""
+    _, report, text, counts = _validate(parsed["turtle"], "shapes_recommended.ttl")
+    assert counts.get("Violation", 0) == 0, text
+    missing = {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
+               for r in report.subjects(RDF.type, SH.ValidationResult)}
+    allowed = {(f"{BASE}#area-dak-nong", str(DCAT.bbox)), (f"{BASE}#area-dak-nong", str(DCAT.centroid))}
+    assert missing <= allowed, text
+
+
+def test_shapes_are_not_vacuous(graph):
+    """Dropping a mandatory title and mistyping a byte size must be reported."""
+    broken = Graph()
+    for t in graph:
+        broken.add(t)
+    ds = URIRef(f"{BASE}open-data/source/#dataset")
+    dist = URIRef(f"{BASE}open-data/source/#csv")
+    broken.remove((ds, DCT.title, None))
+    broken.remove((dist, DCAT.byteSize, None))
+    broken.add((dist, DCAT.byteSize, Literal("12 kB")))
+    conforms, report, _, counts = _validate(broken, "shapes.ttl", "range.ttl")
+    assert not conforms
+    assert counts.get("Violation") == 2
+    assert {report.value(r, SH.focusNode) for r in report.subjects(RDF.type, SH.ValidationResult)} == {ds, dist}
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_catalogue(graph, inputs):
+    dp, _, rels = inputs
+    cat = URIRef(f"{BASE}catalog")
+    assert (cat, RDF.type, DCAT.Catalog) in graph
+    for p in (DCT.title, DCT.description):
+        assert {o.language for o in graph.objects(cat, p)} == {"vi", "en"}, p
+    pub = graph.value(cat, DCT.publisher)
+    assert pub == URIRef(f"{BASE}#publisher")
+    assert (pub, RDF.type, FOAF.Agent) in graph
+    names = {o.language: str(o) for o in graph.objects(pub, FOAF.name)}
+    contributor = next(c for c in dp["contributors"] if c["role"] == "publisher")
+    assert names == {"vi": contributor["title"], "en": contributor["x-i18n"]["en"]["title"]}
+    assert graph.value(cat, FOAF.homepage) == URIRef(BASE)
+    assert set(graph.objects(cat, DCT.language)) == {
+        URIRef("http://publications.europa.eu/resource/authority/language/VIE"),
+        URIRef("http://publications.europa.eu/resource/authority/language/ENG")}
+    assert graph.value(cat, DCT.modified) == Literal("2026-11-22T08:30:00Z", datatype=XSD.dateTime)
+    assert graph.value(cat, DCT.issued) == Literal("2026-01-15T00:00:00Z", datatype=XSD.dateTime)
+    listed = set(graph.objects(cat, DCAT.dataset))
+    assert set(_resource_datasets(graph, dp).values()) | {URIRef(f"{BASE}open-data/#dataset-package")} == listed
+    assert set(_datasets(graph)) == listed
+
+
+def test_datasets(graph, inputs):
+    dp, _, _ = inputs
+    theme = URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")
+    assert (theme, RDF.type, SKOS.Concept) in graph
+    for r in dp["resources"]:
+        ds = URIRef(f"{BASE}open-data/{r['name']}/#dataset")
+        titles = {o.language: str(o) for o in graph.objects(ds, DCT.title)}
+        assert titles == {"vi": r["title"], "en": r["x-i18n"]["en"]["title"]}
+        assert {o.language for o in graph.objects(ds, DCT.description)} == {"vi", "en"}
+        assert graph.value(ds, DCT.identifier) == Literal(str(ds))
+        assert graph.value(ds, DCAT.landingPage) == URIRef(f"{BASE}open-data/{r['name']}/")
+        assert graph.value(ds, FOAF.page) == URIRef(f"{BASE}en/open-data/{r['name']}/")
+        assert (graph.value(ds, DCAT.landingPage), RDF.type, FOAF.Document) in graph
+        assert graph.value(ds, DCAT.version) == Literal(V2)
+        assert graph.value(ds, OWL.versionInfo) == Literal(V2)
+        assert graph.value(ds, DCT.issued) == Literal("2026-01-15T00:00:00Z", datatype=XSD.dateTime)
+        assert graph.value(ds, DCT.modified) == Literal("2026-11-22T08:30:00Z", datatype=XSD.dateTime)
+        assert graph.value(ds, DCAT.theme) == theme
+        kw = set(graph.objects(ds, DCAT.keyword))
+        assert {Literal(k, lang="vi") for k in dp["keywords"]} <= kw
+        assert {Literal(k, lang="en") for k in dp["x-i18n"]["en"]["keywords"]} <= kw
+        cp = graph.value(ds, DCAT.contactPoint)
+        assert (cp, RDF.type, VCARD.Organization) in graph and graph.value(cp, VCARD.fn) is not None
+        assert graph.value(cp, VCARD.hasEmail) or graph.value(cp, VCARD.hasURL)
+        period = graph.value(ds, DCT.temporal)
+        assert graph.value(period, DCAT.startDate) == Literal(dp["x-temporal"]["start"], datatype=XSD.gYear)
+        assert graph.value(period, DCAT.endDate) == Literal(dp["x-temporal"]["end"], datatype=XSD.gYear)
+        area = graph.value(ds, DCT.spatial)
+        assert area == URIRef(f"{BASE}#area-{dp['x-province']}")
+        assert {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)} == dp["x-spatial"]
+        assert {str(v) for v in graph.objects(ds, ADMS.versionNotes)} == {
+            "Cập nhật số liệu.\n• Thêm chỉ tiêu", "Figures updated.\n• KPIs added"}
+
+
+def test_dataset_iris_are_stable_across_versions(graph, inputs):
+    dp, files, rels = inputs
+    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1])
+    assert _datasets(old) == _datasets(graph)
+    assert sorted(old.subjects(RDF.type, DCAT.Distribution)) == sorted(graph.subjects(RDF.type, DCAT.Distribution))
+    for g in (old, graph):
+        for node in list(_datasets(g)) + list(g.subjects(RDF.type, DCAT.Distribution)):
+            assert V1 not in node and V2 not in node, node
+    assert len(_datasets(graph)) == len(dp["resources"]) + 1
+
+
+def test_distributions_point_at_the_versioned_files(graph, inputs):
+    dp, files, rels = inputs
+    for r in dp["resources"]:
+        name, data = r["name"], files[r["path"]]
+        ds = URIRef(f"{BASE}open-data/{name}/#dataset")
+        csv, excel = URIRef(f"{BASE}open-data/{name}/#csv"), URIRef(f"{BASE}open-data/{name}/#csv-excel")
+        assert set(graph.objects(ds, DCAT.distribution)) == {csv, excel}
+        for dist, folder, payload in ((csv, "data", data), (excel, "excel", publish.excel_copy(data))):
+            _check_distribution(graph, dist, f"{BASE}releases/{V2}/{folder}/{name}.csv", payload,
+                                f"{BASE}open-data/{name}/", "text/csv", "CSV")
+        assert any("Excel" in str(d) for d in graph.objects(excel, DCT.description))
+    pkg = URIRef(f"{BASE}open-data/#dataset-package")
+    zip_dist = URIRef(f"{BASE}open-data/#zip")
+    assert zip_dist in set(graph.objects(pkg, DCAT.distribution))
+    size, digest = rels[-1]["files"][rels[-1]["zip"]]
+    assert graph.value(zip_dist, DCAT.downloadURL) == URIRef(f"{BASE}releases/{V2}/minhbach-{V2}.zip")
+    assert int(graph.value(zip_dist, DCAT.byteSize)) == size
+    assert str(graph.value(graph.value(zip_dist, SPDX.checksum), SPDX.checksumValue)) == digest
+    assert set(graph.objects(pkg, DCT.hasPart)) == set(_resource_datasets(graph, dp).values())
+
+
+def _check_distribution(g: Graph, dist, url: str, payload: bytes, page: str, mediatype: str, label: str):
+    assert (dist, RDF.type, DCAT.Distribution) in g
+    assert g.value(dist, DCAT.downloadURL) == URIRef(url)
+    assert V2 in url
+    assert g.value(dist, DCAT.accessURL) == URIRef(page)
+    size = g.value(dist, DCAT.byteSize)
+    assert size.datatype == XSD.nonNegativeInteger and int(size) == len(payload)
+    ck = g.value(dist, SPDX.checksum)
+    assert (ck, RDF.type, SPDX.Checksum) in g
+    assert g.value(ck, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    value = g.value(ck, SPDX.checksumValue)
+    assert value.datatype == XSD.hexBinary and str(value) == publish.sha256(payload)
+    assert {o.language for o in g.objects(dist, DCT.title)} == {"vi", "en"}
+    assert {o.language for o in g.objects(dist, DCT.description)} == {"vi", "en"}
+    media = g.value(dist, DCAT.mediaType)
+    assert media == URIRef(f"http://www.iana.org/assignments/media-types/{mediatype}")
+    assert (media, RDF.type, DCT.MediaType) in g
+    fmt = g.value(dist, DCT.format)
+    assert list(g.objects(fmt, RDF.type)) == [DCT.IMT]
+    assert g.value(fmt, RDF.value) == Literal(mediatype) and g.value(fmt, RDFS.label) == Literal(label)
+    lic = g.value(dist, DCT.license)
+    assert lic == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert (lic, RDF.type, DCT.LicenseDocument) in g
+    assert g.value(lic, DCT.title) == Literal("Creative Commons Attribution")
+    assert g.value(dist, DCT.issued) is not None and g.value(dist, DCT.modified) is not None
+
+
+def test_minimal_descriptor_falls_back_and_still_conforms():
+    """Without contributors, x-contact, x-temporal, x-spatial or releases: default publisher, the site as contact
+    URL, no period; an x-contact e-mail becomes a vcard:hasEmail mailto: IRI."""
+    d = {"name": "p", "title": "Gói", "description": "Mô tả", "version": "1.0.0",
+         "resources": [{"name": "t", "path": "data/t.csv", "title": "Bảng", "description": "Một bảng",
+                        "bytes": 3, "hash": "sha256:" + "ab" * 32, "mediatype": "text/csv"}]}
+    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    ds = URIRef(f"{BASE}open-data/t/#dataset")
+    assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(catalog.DEFAULT_PUBLISHER.values())
+    assert g.value(ds, DCT.temporal) is None and g.value(ds, DCT.spatial) is None
+    assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasURL) == URIRef(BASE)
+    assert int(g.value(URIRef(f"{BASE}open-data/t/#csv"), DCAT.byteSize)) == 3
+    conforms, _, text, _ = _validate(g, "shapes.ttl", "range.ttl")
+    assert conforms, text
+    d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
+    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
