@@ -175,11 +175,9 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
     if chart_map:
-        import vl_convert
-
         vendor = docs / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
-        (vendor / "vega-bundle.js").write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        (vendor / "vega-bundle.js").write_text(_vega_bundle(docs.parents[2] / "cache"), encoding="utf-8")
     pages = pages_mod.build_pages(pkg, res)
     extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
     pages += extra_pages
@@ -198,6 +196,19 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     (docs.parent / "nav.json").write_text(json.dumps(_nav(pages), ensure_ascii=False), encoding="utf-8")
     return pages
+
+
+def _vega_bundle(cache: Path) -> str:
+    """vega + vega-lite + vega-embed in one offline file; generating it takes seconds, so it is cached per version."""
+    import vl_convert
+
+    f = cache / f"vega-bundle-{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}.js"
+    if f.is_file():
+        return f.read_text(encoding="utf-8")
+    text = vl_convert.javascript_bundle()
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(text, encoding="utf-8")
+    return text
 
 
 def _nav(pages) -> list:

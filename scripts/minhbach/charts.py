@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from . import fmt
-from .compute import Results, subject_label
+from .compute import Results, publisher_province, subject_label
 from .load import Package
 
 alt.data_transformers.disable_max_rows()
@@ -93,7 +93,8 @@ def _scores_chart(pkg: Package, res: Results, chart_id: str, subjects: list[str]
     sc = res.scores
     if sc.empty:
         return None
-    d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province") & sc["subject_id"].isin(subjects)].copy()
+    d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province") & sc["subject_id"].isin(subjects)
+           & (sc["province_id"] == publisher_province(pkg))].copy()
     if d.empty:
         return None
     order = {s: i for i, s in enumerate(pkg.t("main_index").sort_values("sort_order")["main_index_id"])}
@@ -160,7 +161,8 @@ def chart_total_trend(pkg: Package, res: Results) -> list[Chart]:
     sc = res.scores
     if sc.empty:
         return []
-    d = sc[sc["level"] == "total"].copy()
+    d = sc[(sc["level"] == "total") & ((sc["province_id"] == publisher_province(pkg))
+                                       | (sc["statistic"] == "national_mean"))].copy()
     if d.empty:
         return []
     prov = pkg.t("province").set_index("province_id")
@@ -202,7 +204,8 @@ def chart_rank_change(pkg: Package, res: Results) -> list[Chart]:
     ch = res.changes
     if ch.empty:
         return []
-    d = ch[(ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna()].copy()
+    d = ch[(ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna()
+           & (ch["province_id"] == publisher_province(pkg))].copy()
     if d.empty:
         return []
     for lang in LANGS:
@@ -300,7 +303,7 @@ def chart_districts(pkg: Package, res: Results) -> list[Chart]:
     from .compute import canonical_observations
 
     obs = canonical_observations(pkg)
-    obs = obs[obs["district_id"].notna() & obs["value"].notna()]
+    obs = obs[obs["district_id"].notna() & obs["value"].notna() & (obs["province_id"] == publisher_province(pkg))]
     dist = pkg.t("district").set_index("district_id")
     kpi = pkg.t("kpi").set_index("kpi_id")
     out = []

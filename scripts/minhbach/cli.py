@@ -106,6 +106,13 @@ def cmd_release(a) -> int:
     return 0
 
 
+def cmd_dictionary(a) -> int:
+    from .dictionary import write
+
+    print(f"Wrote {write(Path(a.data))}")
+    return 0
+
+
 def cmd_bench(a) -> int:
     from .bench import main as bench_main
 
@@ -158,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--summary-en", default="")
     r.add_argument("--date", default=None, help="release date YYYY-MM-DD (default: today)")
     r.set_defaults(fn=cmd_release)
+    dd = sub.add_parser("dictionary", help="regenerate docs/data-dictionary.md from datapackage.json")
+    dd.add_argument("--data", default=".")
+    dd.set_defaults(fn=cmd_dictionary)
     be = sub.add_parser("bench", help="print timings, memory and page weight")
     be.add_argument("--national", action="store_true", help="also build the generated 63-province package")
     be.add_argument("--provinces", type=int, default=63)

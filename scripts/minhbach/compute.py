@@ -33,6 +33,13 @@ class Results:
 # ------------------------------------------------------------------ helpers
 
 
+def publisher_province(pkg: Package) -> str:
+    """The province whose report this is (`x-province` in datapackage.json), else the first province."""
+    ids = list(pkg.t("province")["province_id"])
+    pid = pkg.descriptor.get("x-province")
+    return pid if pid in ids else ids[0]
+
+
 def source_rank(pkg: Package) -> dict[str, int]:
     """Newer documents first: when sources repeat a figure, the latest issued one is shown."""
     src = pkg.t("source").sort_values(["issued", "source_id"], ascending=[False, True])
@@ -206,7 +213,9 @@ def attainment(pkg: Package) -> pd.DataFrame:
     full-year figure exists and is flagged `interim`.
     """
     obs = canonical_observations(pkg)
-    obs = obs[obs["district_id"].isna()]
+    obs = obs[obs["district_id"].isna() & obs["value"].notna()]
+    by_kpi = {k: g for k, g in obs.groupby(["kpi_id", "province_id"])}
+    empty = obs.iloc[0:0]
     kpi = pkg.t("kpi").set_index("kpi_id")
     rows = []
     for t in pkg.t("target").to_dict("records"):
@@ -223,8 +232,8 @@ def attainment(pkg: Package) -> pd.DataFrame:
         k = kpi.loc[t["kpi_id"]]
         base["pillar_id"] = k["pillar_id"] if not pd.isna(k["pillar_id"]) else None
         base["main_index_id"] = k["main_index_id"] if not pd.isna(k["main_index_id"]) else None
-        cand = obs[(obs["kpi_id"] == t["kpi_id"]) & (obs["province_id"] == t["province_id"])
-                   & obs["period"].str.startswith(str(int(t["target_year"]))) & obs["value"].notna()]
+        cand = by_kpi.get((t["kpi_id"], t["province_id"]), empty)
+        cand = cand[cand["period"].str.startswith(str(int(t["target_year"])))]
         if cand.empty:
             rows.append({**base, "status": "no_data"})
             continue
@@ -355,11 +364,21 @@ def _kpi_name(pkg: Package, kpi_id: str, lang: str) -> str:
     return str(k.loc[kpi_id, f"name_{lang}"]) if kpi_id in k.index else kpi_id
 
 
+def _conflicting(df: pd.DataFrame, keys: list[str]):
+    """Only the groups whose rows carry more than one distinct value (one vectorised pass, then a loop)."""
+    if df.empty:
+        return
+    n = df.groupby(keys, dropna=False)["value"].transform("nunique")
+    sub = df[n > 1]
+    if not sub.empty:
+        yield from sub.groupby(keys, dropna=False)
+
+
 def _cross_source(pkg: Package, add) -> list:
     """The same figure given differently by two documents (or two places of one document)."""
     obs = pkg.t("kpi_observation")
     districts = pkg.t("district").set_index("district_id")
-    for key, g in obs[obs["value"].notna()].groupby(["kpi_id", "province_id", "district_id", "period"], dropna=False):
+    for key, g in _conflicting(obs[obs["value"].notna()], ["kpi_id", "province_id", "district_id", "period"]):
         vals = g.drop_duplicates("value")
         if len(vals) < 2:
             continue
@@ -375,8 +394,8 @@ def _cross_source(pkg: Package, add) -> list:
                 "Cùng một số liệu (chỉ tiêu, địa bàn, kỳ) được ghi với hai giá trị khác nhau.",
                 "The same figure (indicator, place, period) is given with two different values.")
     dti = pkg.t("dti_observation")
-    for key, g in dti.groupby(["province_id", "statistic", "year", "pillar_id", "main_index_id", "metric", "rank_scope"],
-                              dropna=False):
+    for key, g in _conflicting(dti, ["province_id", "statistic", "year", "pillar_id", "main_index_id", "metric",
+                                     "rank_scope"]):
         vals = g.drop_duplicates("value")
         if len(vals) < 2:
             continue
@@ -391,8 +410,8 @@ def _cross_source(pkg: Package, add) -> list:
                 "Cùng một điểm hoặc thứ hạng DTI được ghi với hai giá trị khác nhau.",
                 "The same DTI score or rank is given with two different values.")
     tg = pkg.t("target")
-    for key, g in tg[tg["value"].notna() & tg["kpi_id"].notna()].groupby(["plan_id", "kpi_id", "province_id",
-                                                                          "target_year"]):
+    for key, g in _conflicting(tg[tg["value"].notna() & tg["kpi_id"].notna()],
+                               ["plan_id", "kpi_id", "province_id", "target_year"]):
         vals = g.drop_duplicates("value")
         a = vals.iloc[0]
         for _, o in vals.iloc[1:].iterrows():
@@ -409,9 +428,11 @@ def _cross_source(pkg: Package, add) -> list:
 def _ratio_and_district(pkg: Package, add) -> list:
     obs = pkg.t("kpi_observation")
     units = pkg.t("kpi").set_index("kpi_id")["unit"]
-    for r in obs.to_dict("records"):
-        if units.get(r["kpi_id"]) != "percent" or pd.isna(r["value"]) or pd.isna(r["numerator"]) \
-                or pd.isna(r["denominator"]) or not r["denominator"]:
+    percent = set(units[units == "percent"].index)
+    cand = obs[obs["kpi_id"].isin(percent) & obs["value"].notna() & obs["numerator"].notna()
+               & obs["denominator"].notna()]
+    for r in cand.to_dict("records"):
+        if not r["denominator"]:
             continue
         ratio = _d(r["numerator"]) / _d(r["denominator"]) * 100
         aw = str(r["as_written"])

@@ -73,7 +73,10 @@ def load_package(root: Path, with_tables: bool = True) -> Package:
             for row in pkg.tables["source"].itertuples():
                 p = safe_join(root / "data", str(row.path))
                 if p is not None and p.is_file():
-                    text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8"))
+                    try:
+                        text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8"))
+                    except UnicodeDecodeError:
+                        continue  # not UTF-8: validate.check_source_files reports it with its place
                     pkg.source_texts[row.source_id] = text.replace("\u00a0", " ")
     return pkg
 

@@ -501,6 +501,11 @@ def build_pages(pkg: Package, res: Results) -> list[Page]:
         Page("glossary", "glossary.md.j2", {"vi": "Thuật ngữ", "en": "Glossary"}),
         Page("sources", "sources.md.j2", {"vi": "Tài liệu nguồn", "en": "Source documents"}, {}, "sources"),
     ]
+    provinces = pkg.t("province").sort_values("province_id").to_dict("records")
+    if len(provinces) > 1:
+        for pr in provinces:
+            pages.append(Page(f"provinces/{pr['province_id']}", "province.md.j2",
+                              {"vi": pr["name_vi"], "en": pr["name_en"]}, {"province": pr}, "provinces"))
     for s in pkg.t("source").to_dict("records"):
         pages.append(Page(f"sources/{s['source_id']}", "source.md.j2", {"vi": s["title_vi"][:80], "en": s["title_en"][:80]},
                           {"source": s}, "sources"))
@@ -544,29 +549,37 @@ class Q:
 
     def __init__(self, pkg: Package, res: Results):
         self.pkg, self.res = pkg, res
-        self.province = pkg.t("province").iloc[0].to_dict()
+        from .compute import publisher_province
+        pid = publisher_province(pkg)
+        self.province = pkg.t("province").set_index("province_id").loc[pid].to_dict() | {"province_id": pid}
         self.org = pkg.t("organisation").set_index("organisation_id")
         self.kpi = pkg.t("kpi").set_index("kpi_id")
         self.mi = pkg.t("main_index").set_index("main_index_id")
         self.pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
         self.main_indices = pkg.t("main_index").sort_values("sort_order").to_dict("records")
 
-    def score_rows(self, level: str, sid: str, statistic: str = "province") -> list[dict]:
+    def score_rows(self, level: str, sid: str, statistic: str = "province", province_id: str | None = None) -> list[dict]:
         sc = self.res.scores
         if sc.empty:
             return []
-        d = sc[(sc["level"] == level) & (sc["subject_id"] == sid) & (sc["statistic"] == statistic)]
+        province_id = province_id or (self.province["province_id"] if statistic == "province" else None)
+        if not hasattr(self, "_scores"):
+            self._scores, self._changes = {}, {}
+            for r in sc.sort_values("year", kind="stable").to_dict("records"):
+                key = (r["level"], r["subject_id"], r["statistic"], r["province_id"] if not fmt.missing(r["province_id"]) else None)
+                self._scores.setdefault(key, []).append(r)
+            ch = self.res.changes
+            for c in ([] if ch.empty else ch.to_dict("records")):
+                key = (c["level"], c["subject_id"], c["statistic"],
+                       c["province_id"] if not fmt.missing(c["province_id"]) else None, c["to_year"])
+                self._changes[key] = c
         out = []
-        chg = self.res.changes
-        for r in d.sort_values("year").to_dict("records"):
-            c = chg[(chg["level"] == level) & (chg["subject_id"] == sid) & (chg["statistic"] == statistic)
-                    & (chg["to_year"] == r["year"])] if not chg.empty else chg
-            r["change"] = c.iloc[0].to_dict() if c is not None and not c.empty else None
-            out.append(r)
+        for r in self._scores.get((level, sid, statistic, province_id), []):
+            out.append({**r, "change": self._changes.get((level, sid, statistic, province_id, r["year"]))})
         return out
 
-    def latest(self, level: str, sid: str, statistic: str = "province"):
-        rows = self.score_rows(level, sid, statistic)
+    def latest(self, level: str, sid: str, statistic: str = "province", province_id: str | None = None):
+        rows = self.score_rows(level, sid, statistic, province_id)
         return rows[-1] if rows else None
 
     def region_rank(self, year: int):
@@ -586,7 +599,8 @@ class Q:
         sc = self.res.scores
         if sc.empty:
             return None, None
-        d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province")]
+        d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province")
+               & (sc["province_id"] == self.province["province_id"])]
         d = d[d["year"] == d["year"].max()].sort_values("value_unit")
         return d.iloc[-1].to_dict(), d.iloc[0].to_dict()
 
@@ -610,6 +624,7 @@ class Q:
         sub = self.pkg.t("sub_indicator")
         sub = sub[sub["main_index_id"] == main_index_id]
         a = self.pkg.t("sub_indicator_assessment")
+        a = a[a["province_id"] == self.province["province_id"]]
         ao = self.pkg.t("assessment_organisation")
         key = lambda s: tuple(int(x) for x in s.split("."))
         out = []
@@ -623,12 +638,14 @@ class Q:
 
     def counts(self, main_index_id: str) -> list[dict]:
         c = self.pkg.t("sub_indicator_count")
-        return c[c["main_index_id"] == main_index_id].to_dict("records")
+        return c[(c["main_index_id"] == main_index_id)
+                 & (c["province_id"] == self.province["province_id"])].to_dict("records")
 
     def listed(self, main_index_id: str, year: int) -> int:
         a = self.pkg.t("sub_indicator_assessment").merge(self.pkg.t("sub_indicator")[["sub_indicator_id",
                                                                                        "main_index_id"]])
-        return int(((a["main_index_id"] == main_index_id) & (a["year"] == year)).sum())
+        return int(((a["main_index_id"] == main_index_id) & (a["year"] == year)
+                    & (a["province_id"] == self.province["province_id"])).sum())
 
     def kpis_for(self, main_index_id: str | None = None, pillar_id: str | None = None) -> list[dict]:
         k = self.pkg.t("kpi")
@@ -650,7 +667,8 @@ class Q:
 
     def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
         if not hasattr(self, "_obs"):
-            o = self.pkg.t("kpi_observation").sort_values(["period", "source_id"], kind="stable")
+            o = self.pkg.t("kpi_observation")
+            o = o[o["province_id"] == self.province["province_id"]].sort_values(["period", "source_id"], kind="stable")
             self._obs, self._obs_d = {}, {}
             for r in o.to_dict("records"):
                 self._obs_d.setdefault(r["kpi_id"], []).append(r)

@@ -177,14 +177,21 @@ def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
         df.to_csv(out_dir / fname, index=False, lineterminator="\n")
         files.setdefault(key, []).append(fname)
 
+    from .compute import publisher_province
+
+    pid = publisher_province(pkg)
     sc = res.scores
+    if not sc.empty:
+        sc = sc[(sc["province_id"] == pid) | (sc["statistic"] == "national_mean")]
     for p in pkg.t("pillar")["pillar_id"]:
         if not sc.empty:
             put(f"pillars/{p}", "scores", sc[(sc["level"] == "pillar") & (sc["subject_id"] == p)])
     sub = pkg.t("sub_indicator")
     ass = pkg.t("sub_indicator_assessment").merge(sub[["sub_indicator_id", "main_index_id"]], on="sub_indicator_id")
+    ass = ass[ass["province_id"] == pid]
     kpi = pkg.t("kpi")
     obs = pkg.t("kpi_observation")
+    obs = obs[obs["province_id"] == pid]
     for m in pkg.t("main_index")["main_index_id"]:
         key = f"indices/{m}"
         if not sc.empty:

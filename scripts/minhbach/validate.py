@@ -21,6 +21,7 @@ from .numbers import parse_vi
 MAX_CSV_BYTES = 20 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
+NUMBER_TOKEN = re.compile(r"[+-]?\d[\d.,]*%?")
 TEXT_PAIRS = ("title", "name", "issuer", "region", "reason", "text", "definition", "funding", "note", "expansion")
 
 
@@ -69,16 +70,18 @@ def check_descriptor(d: dict, root: Path) -> list[Issue]:
         names.add(name)
         if safe_join(root, path) is None:
             issues.append(Issue("unsafe-path", f"resource {name!r} has an unsafe path; paths must be relative, "
-                                "inside the package folder, and not hidden", value=path,
+                                "inside the package folder, and not hidden", file="datapackage.json",
+                                column=f"resources[{n}].path", value=path,
                                 expected="a relative path such as data/<name>.csv"))
         elif not (root / path).is_file():
             issues.append(Issue("file-missing", f"resource {name!r}: file not found", file=path))
         if "schema" not in res or not res["schema"].get("fields"):
             issues.append(Issue("descriptor-invalid", f"resource {name!r} has no schema fields"))
-    for lic in d.get("licenses", []):
+    for n, lic in enumerate(d.get("licenses", [])):
         p = lic.get("path", "")
         if p and not re.match(r"^https?://", p) and safe_join(root, p) is None:
-            issues.append(Issue("unsafe-path", "licence path is unsafe", value=p, expected="a URL or a relative path"))
+            issues.append(Issue("unsafe-path", "licence path is unsafe", file="datapackage.json",
+                                column=f"licenses[{n}].path", value=p, expected="a URL or a relative path"))
     return issues
 
 
@@ -134,6 +137,8 @@ def frictionless_issues(descriptor: dict, root: Path) -> list[Issue]:
     report = validate(descriptor, basepath=str(root))
     issues = []
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+    keys = {r["name"]: _key_fields(r["schema"].get("primaryKey")) for r in descriptor["resources"]}
     for err in report.errors:
         issues.append(Issue(err.type, err.message))
     for task in report.tasks:
@@ -142,9 +147,24 @@ def frictionless_issues(descriptor: dict, root: Path) -> list[Issue]:
             row = getattr(err, "row_number", None)
             col = getattr(err, "field_name", None)
             cell = getattr(err, "cell", None)
-            issues.append(Issue(err.type, err.note or err.message, file=path, row=row, column=col,
-                                value=None if cell is None else str(cell)))
+            value = None if cell is None else str(cell)
+            # row-level key errors name no cell: point at the key's (first) column and show the key's values
+            if err.type == "foreign-key" and getattr(err, "field_names", None):
+                col = err.field_names[0]
+                value = ", ".join(str(c) for c in (getattr(err, "field_cells", None) or []))
+            elif err.type == "primary-key" and keys.get(task.name):
+                key, cells, names = keys[task.name], list(getattr(err, "cells", None) or []), fields.get(task.name, [])
+                col = key[0]
+                if len(cells) == len(names):
+                    value = ", ".join(str(cells[names.index(k)]) for k in key if k in names)
+            issues.append(Issue(err.type, err.note or err.message, file=path, row=row, column=col, value=value))
     return issues
+
+
+def _key_fields(pk) -> list[str]:
+    if isinstance(pk, str):
+        return [pk]
+    return list(pk or [])
 
 
 # ---------------------------------------------------------------- domain rules
@@ -170,8 +190,41 @@ def domain_issues(pkg: Package) -> list[Issue]:
         issues += check_translations(df, path)
         if "source_id" in df.columns:
             issues += check_provenance(pkg, df, path)
+    issues += check_source_files(pkg)
     issues += check_scores(pkg)
     issues += check_shares(pkg)
+    return issues
+
+
+def check_source_files(pkg: Package) -> list[Issue]:
+    """Every source document must be a readable UTF-8 file inside data/: as_written is checked against it."""
+    if "source" not in pkg.tables:
+        return []
+    path = pkg.resource("source")["path"]
+    base = pkg.root / "data"
+    issues = []
+    for line, row in _rows(pkg.t("source")):
+        rel = row.get("path")
+        if pd.isna(rel):
+            continue
+        rel = str(rel)
+        p = safe_join(base, rel)
+        if p is None:
+            issues.append(Issue("unsafe-path", "source text path is unsafe; it must be relative to data/, inside it, "
+                                "and not hidden", file=path, row=line, column="path", value=rel,
+                                expected="e.g. sources/<source_id>.txt"))
+        elif not p.is_file():
+            issues.append(Issue("file-missing", "source text file not found", file=path, row=line, column="path",
+                                value=rel, expected=f"a file data/{rel}"))
+        elif row["source_id"] not in pkg.source_texts:
+            raw = p.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                issues.append(Issue("encoding-error", "source text is not UTF-8 (Windows-1258 or another legacy "
+                                    "encoding?); save it as UTF-8", file=f"data/{rel}",
+                                    row=raw[: exc.start].count(b"\n") + 1,
+                                    value=raw[exc.start: exc.start + 8].hex(" "), expected="UTF-8 bytes"))
     return issues
 
 
@@ -206,6 +259,7 @@ def check_translations(df: pd.DataFrame, path: str) -> list[Issue]:
 def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
     issues = []
     known = set(pkg.tables["source"]["source_id"]) if "source" in pkg.tables else set()
+    tokens = {sid: set(NUMBER_TOKEN.findall(t)) for sid, t in pkg.source_texts.items()}
     has_value = "value" in df.columns or "amount" in df.columns
     value_col = "value" if "value" in df.columns else "amount"
     for line, row in _rows(df):
@@ -224,7 +278,7 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
             if aw_col not in row or pd.isna(aw):
                 continue
             aw = str(aw)
-            if text is not None and aw not in text:
+            if text is not None and aw not in tokens[src] and aw not in text:
                 issues.append(Issue("as-written-not-in-source", "as_written text does not occur in the source document",
                                     file=path, row=line, column=aw_col, value=aw[:80],
                                     expected=f"an exact excerpt of data/{pkg.t('source').set_index('source_id').loc[src, 'path']}"))

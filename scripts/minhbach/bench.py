@@ -1,0 +1,224 @@
+"""`minhbach bench`: wall time and peak memory per stage, page weight, and the national-scale build.
+
+Goals it reports against (figures, not test failures): shipped data ≤ 15 s; national scale ≤ 120 s and
+linear in pages; no-change rebuild ≤ 3 s; each page ≤ 150 KB gzip excluding shared cached assets.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import random
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from .build import build_site
+
+SHARED = ("assets/stylesheets/", "assets/javascripts/", "assets/vendor/", "assets/css/", "assets/js/",
+          "assets/images/", "search/")
+
+
+def page_weight(site: Path, key: str) -> dict:
+    """The page's HTML plus the files only it references (chart SVGs), raw and gzip."""
+    html_file = site / key / "index.html"
+    src = html_file.read_bytes()
+    total, gz = len(src), len(gzip.compress(src, 9))
+    first_chart_static = None
+    for m in re.finditer(rb'<(?:img|script|link)[^>]+(?:src|href)="([^"#?]+)"', src):
+        url = m.group(1).decode()
+        if url.startswith(("http:", "https:", "data:")):
+            continue
+        f = (html_file.parent / url).resolve()
+        rel = str(f.relative_to(site.resolve())) if f.is_relative_to(site.resolve()) else url
+        if any(rel.startswith(s) for s in SHARED) or not f.is_file():
+            continue
+        data = f.read_bytes()
+        total += len(data)
+        gz += len(gzip.compress(data, 9))
+    fig = re.search(rb'<figure class="mb-chart".*?<img src="([^"]+)"([^>]*)>', src, re.S)
+    if fig:
+        first_chart_static = fig.group(1).endswith(b".svg") and b'loading="lazy"' not in fig.group(2)
+    return {"bytes": total, "gzip": gz, "first_chart_static_svg": first_chart_static}
+
+
+def _timed_build(data: Path, out: Path, project: Path, force=True, trace=False):
+    t0 = time.perf_counter()
+    rep = build_site(data, out, project, force=force, trace_memory=trace)
+    return time.perf_counter() - t0, rep
+
+
+def report_build(label: str, data: Path, out: Path, project: Path) -> dict:
+    wall, rep = _timed_build(data, out, project)
+    _, rep_mem = _timed_build(data, out, project, trace=True)
+    mem = {t.name: t.peak_mb for t in rep_mem.timings}
+    print(f"\n## {label}: {rep.pages} pages, {rep.charts} charts, total {wall:.1f} s")
+    print(f"{'stage':<10} {'wall s':>8} {'peak MB (tracemalloc)':>22}")
+    for t in rep.timings:
+        print(f"{t.name:<10} {t.seconds:>8.2f} {mem.get(t.name, float('nan')):>22.1f}")
+    return {"wall": wall, "pages": rep.pages, "stages": {t.name: t.seconds for t in rep.timings}, "mem": mem}
+
+
+# ------------------------------------------------------------------ national-scale package
+
+
+def _vi(x: float, decimals: int) -> str:
+    s = f"{x:,.{decimals}f}"
+    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int = 5, seed: int = 1) -> Path:
+    """A synthetic national package: every main index, sub-indicator and KPI, 8 districts per province."""
+    rnd = random.Random(seed)
+    dst.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(src_root / "data", dst / "data", ignore=shutil.ignore_patterns("staging", "sources"))
+    (dst / "data" / "sources").mkdir()
+    dp = json.loads((src_root / "datapackage.json").read_text(encoding="utf-8"))
+    dp["x-province"] = "p01"
+    (dst / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    def read(name):
+        with open(dst / "data" / f"{name}.csv", encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f))
+
+    def write(name, rows, fields):
+        with open(dst / "data" / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in dp["resources"]}
+    words: set[str] = set()
+    sec = "Bảng tổng hợp"
+    src_id = "synthetic-national"
+    pids = [f"p{i:02d}" for i in range(1, provinces + 1)]
+    write("province", [{"province_id": p, "name_vi": f"Tỉnh {p[1:]}", "name_en": f"Province {p[1:]}",
+                        "region_vi": "Vùng thử", "region_en": "Test region", "provinces_in_country": provinces,
+                        "provinces_in_region": provinces} for p in pids], fields["province"])
+    write("district", [{"district_id": f"{p}-d{d}", "province_id": p, "name_vi": f"Huyện {p[1:]}.{d}",
+                        "name_en": f"District {p[1:]}.{d}", "kind": "district", "sort_order": d}
+                       for p in pids for d in range(1, 9)], fields["district"])
+    write("source", [{"source_id": src_id, "title_vi": "Bộ dữ liệu tổng hợp để đo hiệu năng",
+                      "title_en": "Synthetic package for benchmarking", "issuer_vi": "minhbach", "issuer_en": "minhbach",
+                      "issued": "2026-01", "document_type": "report", "path": f"sources/{src_id}.txt",
+                      "note_vi": "", "note_en": ""}], fields["source"])
+    mis = read("main_index")
+    pillars = read("pillar")
+    year0 = 2023 - years
+    dti = []
+    for p in pids:
+        for y in range(year0, year0 + years):
+            subjects = [("", "")] + [(pl["pillar_id"], "") for pl in pillars] + [("", m["main_index_id"]) for m in mis]
+            for pl, m in subjects:
+                v = round(rnd.uniform(0.05, 0.8), 4)
+                r = rnd.randint(1, provinces)
+                for metric, val, aw, scale, out_of in (("score", v, _vi(v, 4), "unit_interval", ""),
+                                                       ("rank", r, str(r), "rank", provinces)):
+                    words.add(aw)
+                    dti.append({"observation_id": f"{p}-{y}-{pl or m or 'total'}-{metric}", "province_id": p, "year": y,
+                                "pillar_id": pl, "main_index_id": m, "statistic": "province", "metric": metric,
+                                "value": val, "scale": scale, "out_of": out_of,
+                                "rank_scope": "national" if metric == "rank" else "", "source_id": src_id,
+                                "section": sec, "as_written": aw, "note_vi": "", "note_en": ""})
+    write("dti_observation", dti, fields["dti_observation"])
+    subs = read("sub_indicator")
+    for s in subs:
+        s["source_id"] = src_id
+    write("sub_indicator", subs, fields["sub_indicator"])
+    statuses = ["no_score", "below_average", "achieved"]
+    ass, ao = [], []
+    for p in pids:
+        for y in range(year0, year0 + years):
+            for s in subs:
+                aid = f"{p}-{y}-{s['sub_indicator_id']}"
+                st = rnd.choice(statuses)
+                words.add(st)
+                ass.append({"assessment_id": aid, "sub_indicator_id": s["sub_indicator_id"], "province_id": p,
+                            "year": y, "status": st, "reason_vi": "", "reason_en": "", "source_id": src_id,
+                            "section": sec, "as_written": st})
+                ao.append({"assessment_id": aid, "organisation_id": "so-tttt"})
+    write("sub_indicator_assessment", ass, fields["sub_indicator_assessment"])
+    write("assessment_organisation", ao, fields["assessment_organisation"])
+    write("sub_indicator_count", [], fields["sub_indicator_count"])
+    kpis = read("kpi")
+    district_kpis = {r["kpi_id"] for r in read("kpi_observation") if r["district_id"]}
+    obs = []
+    for p in pids:
+        for y in range(year0, year0 + years):
+            for k in kpis:
+                v = round(rnd.uniform(0, 100), 2) if k["unit"] == "percent" else rnd.randint(0, 5000)
+                aw = _vi(v, 2) + "%" if k["unit"] == "percent" else _vi(v, 0)
+                words.add(aw)
+                obs.append({"observation_id": f"{p}-{y}-{k['kpi_id']}", "kpi_id": k["kpi_id"], "province_id": p,
+                            "district_id": "", "period": str(y), "value": v, "numerator": "", "denominator": "",
+                            "qualifier": "exact", "source_id": src_id, "section": sec, "as_written": aw,
+                            "numerator_as_written": "", "denominator_as_written": "", "note_vi": "", "note_en": ""})
+                if k["kpi_id"] in district_kpis:
+                    for d in range(1, 9):
+                        if k["unit"] == "percent":
+                            dv = round(rnd.uniform(0, 100), 2)
+                            daw = _vi(dv, 2) + "%"
+                        else:
+                            dv = rnd.randint(0, 3000)
+                            daw = _vi(dv, 0)
+                        words.add(daw)
+                        obs.append({**obs[-1], "observation_id": f"{p}-{y}-{k['kpi_id']}-d{d}",
+                                    "district_id": f"{p}-d{d}", "value": dv, "as_written": daw})
+    write("kpi_observation", obs, fields["kpi_observation"])
+    for name in ("target", "budget_item", "task", "task_group", "budget_table", "plan", "sub_indicator"):
+        rows = read(name)
+        for r in rows:
+            if "source_id" in r:
+                r["source_id"] = src_id
+            if r.get("province_id"):
+                r["province_id"] = "p01"
+            if r.get("as_written"):
+                words.add(r["as_written"])
+        write(name, rows, fields[name])
+    (dst / "data" / "sources" / f"{src_id}.txt").write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+    return dst
+
+
+def main(a) -> int:
+    project = Path(a.project).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="minhbach-bench-"))
+    try:
+        print("# minhbach bench (2-core goals: shipped ≤ 15 s, national ≤ 120 s, no-change rebuild ≤ 3 s, "
+              "page ≤ 150 KB gzip)")
+        res = report_build("(a) shipped data", project, tmp / "a", project)
+        t0 = time.perf_counter()
+        build_site(project, tmp / "a", project)
+        rebuild = time.perf_counter() - t0
+        print(f"\n## (c) rebuild with no data change: {rebuild:.2f} s (goal ≤ 3 s)")
+        print("\n## page weight (HTML + page-specific files; shared cached assets excluded)")
+        for key in ("", "pillars/digital-government", "kpi", "en"):
+            w = page_weight(tmp / "a" / "site", key)
+            print(f"/{key + '/' if key else ''}: {w['bytes'] / 1024:.1f} KB raw, {w['gzip'] / 1024:.1f} KB gzip; "
+                  f"first chart is a static SVG without JavaScript: {w['first_chart_static_svg']}")
+        shared = sum(f.stat().st_size for s in SHARED for f in (tmp / "a" / "site" / s).rglob("*") if f.is_file())
+        vendor = tmp / "a" / "site" / "assets" / "vendor" / "vega-bundle.js"
+        print(f"shared cached assets: {shared / 1024:.0f} KB raw; of which the interactive-chart bundle "
+              f"{vendor.stat().st_size / 1024:.0f} KB raw, {len(gzip.compress(vendor.read_bytes(), 9)) / 1024:.0f} KB gzip, "
+              f"loaded only when a reader asks for an interactive chart")
+        print(f"goal check (a): {'met' if res['wall'] <= 15 else 'NOT met'} ({res['wall']:.1f} s)")
+        print(f"goal check (c): {'met' if rebuild <= 3 else 'NOT met'} ({rebuild:.2f} s)")
+        if a.national:
+            print("\n## (b) national scale")
+            points = []
+            for n in sorted({max(8, a.provinces // 4), max(16, a.provinces // 2), a.provinces}):
+                data = generate_national(project, tmp / f"nat{n}", provinces=n, years=a.years)
+                rows = sum(1 for _ in open(data / "data" / "kpi_observation.csv")) - 1
+                wall, rep = _timed_build(data, tmp / f"nat{n}-out", project)
+                stages = ", ".join(f"{t.name} {t.seconds:.1f}" for t in rep.timings)
+                print(f"{n} provinces × {a.years} years: {rows} KPI rows, {rep.pages} pages, {wall:.1f} s "
+                      f"({wall / rep.pages * 1000:.0f} ms/page) — {stages}")
+                points.append((rep.pages, wall))
+            (p1, w1), (p2, w2) = points[0], points[-1]
+            print(f"growth: pages ×{p2 / p1:.2f}, time ×{w2 / w1:.2f} "
+                  f"({'linear or better' if w2 / w1 <= p2 / p1 * 1.15 else 'faster than linear'})")
+            print(f"goal check (b): {'met' if w2 <= 120 else 'NOT met'} ({w2:.1f} s for {a.provinces} provinces)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0

@@ -1,0 +1,55 @@
+"""docs/data-dictionary.md, generated from datapackage.json so the dictionary cannot drift from the schemas."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEADER = """# Data dictionary
+
+Generated from `datapackage.json` by `minhbach dictionary` — do not edit by hand; a test fails when this file
+and the schemas disagree. Which table of which source document went where (document, section, lines), and
+what was deliberately left out and why, is in [source-inventory.md](source-inventory.md).
+
+Conventions for every table: CSV, UTF-8 without BOM, `,` separator, LF line ends, header row of the field
+names below; empty cell = no value. Numbers are machine numbers (`.` decimal, no thousands separator); the
+text exactly as the document prints it is kept in `as_written` (Vietnamese format: `.` thousands, `,`
+decimal). Fact tables (kind `fact`) carry provenance on every row: `source_id` (a document in `source`),
+`section` (the heading path in that document, joined with ` > `) and `as_written`. Labels come in pairs
+`*_vi` / `*_en`; both must be filled or both empty. Rows are numbered as lines of the file (header = row 1)
+in every error message.
+
+| table | kind | rows | what it holds |
+|---|---|---:|---|
+"""
+
+
+def render(root: Path) -> str:
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    out = [HEADER]
+    for r in d["resources"]:
+        n = sum(1 for _ in open(root / r["path"], encoding="utf-8")) - 1
+        out.append(f"| [`{r['name']}`](#{r['name'].replace('_', '-')}) | {r.get('x-kind', '')} | {n} | "
+                   f"{r['x-i18n']['en']['description']} |\n")
+    for r in d["resources"]:
+        s = r["schema"]
+        out.append(f"\n## {r['name'].replace('_', '-')}\n\n`{r['path']}` — {r['x-i18n']['en']['title']} / "
+                   f"{r['title']}. {r['x-i18n']['en']['description']}\n\n")
+        if s.get("primaryKey"):
+            out.append(f"Primary key: `{', '.join(s['primaryKey'])}`. ")
+        for fk in s.get("foreignKeys", []):
+            out.append(f"`{fk['fields'][0]}` → `{fk['reference']['resource']}.{fk['reference']['fields'][0]}`. ")
+        out.append("\n\n| field | type | required | constraints | meaning (en) | meaning (vi) |\n|---|---|---|---|---|---|\n")
+        for f in s["fields"]:
+            c = dict(f.get("constraints", {}))
+            req = "yes" if c.pop("required", False) else ""
+            cons = "; ".join(f"{k}: {' | '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items())
+            unit = f" [{f['x-unit']}]" if "x-unit" in f else ""
+            out.append(f"| `{f['name']}` | {f['type']}{unit} | {req} | {cons.replace('|', '/')} | "
+                       f"{f['x-i18n']['en']['title']} | {f['title']} |\n")
+    return "".join(out)
+
+
+def write(root: Path) -> Path:
+    p = root / "docs" / "data-dictionary.md"
+    p.write_text(render(root), encoding="utf-8")
+    return p
