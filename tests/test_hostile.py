@@ -231,7 +231,8 @@ def cp1258(text: str) -> bytes:
             pass
         d = unicodedata.normalize("NFD", ch)
         base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-        out.append((base + "".join(c for c in d if c in tones)).encode("cp1258"))
+        # characters Windows-1258 lacks become '?', as a legacy "Save as" does
+        out.append((base + "".join(c for c in d if c in tones)).encode("cp1258", errors="replace"))
     return b"".join(out)
 
 

@@ -102,7 +102,9 @@ def cmd_release(a) -> int:
     except Failed as f:
         _err(render_text(f.issues))
         return 1
-    print(f"Released {rel['version']} into releases/{rel['version']}/ ({len(rel['changes_en'])} change(s)).")
+    print(f"Released {rel['version']} into releases/{rel['version']}/:")
+    for line in rel['changes_vi'] + rel['changes_en']:
+        print(f"  {line}")
     return 0
 
 

@@ -1,0 +1,134 @@
+"""`minhbach release VERSION`: freeze the current data as an immutable release with bilingual notes.
+
+A release is a folder releases/<version>/ holding datapackage.json, data/ (tables and source texts) and
+release.json (date, human summary, and the changes against the previous release, generated from the diff).
+Every release stays published and downloadable; a version is never reused.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date as Date
+from pathlib import Path
+
+from .errors import Failed, Issue
+from .publish import _version_key, archived_releases
+from .validate import validate_package
+from .workbook import Diff, _merge, _read_csv, _Sheet
+
+VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def package_diff(old_root: Path, new_root: Path) -> Diff:
+    """Rows added, removed and cells changed between two packages, table by table (by primary key)."""
+    new_dp = json.loads((new_root / "datapackage.json").read_text(encoding="utf-8"))
+    diff = Diff()
+    for res in new_dp["resources"]:
+        old = _read_csv(old_root / res["path"])
+        header, rows = _read_csv(new_root / res["path"]) or ([], [])
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        idx = {h: i for i, h in enumerate(header)}
+        rows = [[r[idx[f]] if f in idx and idx[f] < len(r) else "" for f in fields] for r in rows]
+        sheet = _Sheet(rows=rows, excel_rows=list(range(2, len(rows) + 2)), letters={}, bad_cells=set())
+        _, _, tdiff = _merge(res, old, sheet)
+        diff.tables[res["name"]] = tdiff
+    return diff
+
+
+def _label(pkg, table: str, row: dict, lang: str) -> str:
+    """A reader's name for a changed row: the KPI's or index's name rather than a bare id."""
+    names = {"kpi_observation": ("kpi", "kpi_id"), "target": ("kpi", "kpi_id"),
+             "dti_observation": ("main_index", "main_index_id")}
+    if table in names:
+        ref, col = names[table]
+        t = pkg.t(ref).set_index(f"{ref}_id") if f"{ref}_id" in pkg.t(ref).columns else None
+        rid = row.get(col)
+        if t is not None and rid in t.index:
+            return str(t.loc[rid, f"name_{lang}"])
+        if table == "dti_observation":
+            if row.get("pillar_id"):
+                return str(pkg.t("pillar").set_index("pillar_id").loc[row["pillar_id"], f"name_{lang}"])
+            return "DTI"
+    for k in (f"name_{lang}", f"title_{lang}", f"text_{lang}"):
+        if row.get(k):
+            return row[k]
+    return ""
+
+
+def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
+    out = []
+    for t in diff.tables.values():
+        if t.empty:
+            continue
+        years = sorted({r.row.get("year") or (r.row.get("period") or "")[:4] for r in t.added} - {""})
+        if t.added:
+            yr = (f" ({'năm' if lang == 'vi' else 'year'} {', '.join(years)})" if years else "")
+            out.append(f"{t.table}: {'thêm' if lang == 'vi' else 'added'} {len(t.added)} "
+                       f"{'dòng' if lang == 'vi' else 'row(s)'}{yr}")
+        if t.removed:
+            out.append(f"{t.table}: {'xoá' if lang == 'vi' else 'removed'} {len(t.removed)} "
+                       f"{'dòng' if lang == 'vi' else 'row(s)'}")
+        for c in t.changed:
+            if c.column in ("value", "amount", "as_written"):
+                row = pkg.t(t.table).astype(str).set_index(pkg.resource(t.table)["schema"]["primaryKey"][0]).loc[
+                    c.key[0]].to_dict() if pkg.resource(t.table)["schema"].get("primaryKey") else {}
+                label = _label(pkg, t.table, row, lang)
+                src = f" ({'nguồn' if lang == 'vi' else 'source'}: {c.source_id})" if c.source_id else ""
+                out.append(f"{t.table} {' / '.join(c.key)}{(' – ' + label) if label else ''}: {c.column} "
+                           f"{c.old or '–'} → {c.new or '–'}{src}")
+            else:
+                out.append(f"{t.table} {' / '.join(c.key)}: {c.column} {'đã sửa' if lang == 'vi' else 'changed'}")
+    return out
+
+
+def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str = "", date: str | None = None) -> dict:
+    root = Path(root).resolve()
+    if not VERSION.match(version):
+        raise Failed([Issue("release-version-invalid", "a version is three numbers, e.g. 1.2.0", value=version,
+                            expected="MAJOR.MINOR.PATCH")])
+    existing = archived_releases(root)
+    if any(r.version == version for r in existing):
+        raise Failed([Issue("release-version-reused", f"version {version} is already released; releases never change",
+                            file=f"releases/{version}/", value=version)])
+    if existing and _version_key(version) <= _version_key(existing[-1].version):
+        raise Failed([Issue("release-version-order", "a new release needs a higher version than the last one",
+                            value=version, expected=f"> {existing[-1].version}")])
+    day = date or Date.today().isoformat()
+    dp_path = root / "datapackage.json"
+    original = dp_path.read_text(encoding="utf-8")
+    dp = json.loads(original)
+    dp["version"], dp["created"] = version, f"{day}T00:00:00Z"
+    dp_path.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        issues, pkg = validate_package(root)
+        if issues:
+            raise Failed(issues)
+    except Failed:
+        dp_path.write_text(original, encoding="utf-8")
+        raise
+    diff = package_diff(existing[-1].root, root) if existing else None
+    notes = {"version": version, "date": day, "summary_vi": summary_vi.strip(), "summary_en": summary_en.strip()}
+    if diff is None:
+        rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
+        notes["changes_vi"] = [f"Bản phát hành đầu tiên: {len(dp['resources'])} bảng, {rows} dòng dữ liệu."]
+        notes["changes_en"] = [f"First release: {len(dp['resources'])} tables, {rows} data rows."]
+    else:
+        notes["changes_vi"] = notes_from_diff(diff, pkg, "vi") or ["Không có thay đổi số liệu."]
+        notes["changes_en"] = notes_from_diff(diff, pkg, "en") or ["No change to the figures."]
+    dst = root / "releases" / version
+    tmp = root / "releases" / f".{version}.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "data").mkdir(parents=True)
+    shutil.copy2(dp_path, tmp / "datapackage.json")
+    for r in dp["resources"]:
+        (tmp / r["path"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / r["path"], tmp / r["path"])
+    for s in pkg.t("source")["path"]:
+        (tmp / "data" / s).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / "data" / s, tmp / "data" / s)
+    (tmp / "release.json").write_text(json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                      encoding="utf-8")
+    tmp.rename(dst)
+    return notes
