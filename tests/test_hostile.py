@@ -12,11 +12,8 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import unicodedata
 from html.parser import HTMLParser
@@ -59,22 +56,39 @@ def edit(root: Path, name: str, where, **changes) -> int:
     raise AssertionError(f"no row of {name} matches")
 
 
-def cli_run(root: Path, *extra: str) -> tuple[int, str, str]:
-    """`minhbach validate --data root` through the CLI code in this process: (exit code, stdout, stderr)."""
-    from minhbach import cli
+def cli_run(root: Path, *extra: str, observe: list | None = None) -> tuple[int, str, str]:
+    """`minhbach validate --data root` through the CLI code in this process: (exit code, stdout, stderr).
+
+    With observe=[], what validate_package returned to the CLI is appended to it (one validation, two views).
+    """
+    from minhbach import cli, validate as validate_mod
+
+    real = validate_mod.validate_package
+
+    def observed(*a, **kw):
+        result = real(*a, **kw)
+        observe.append(result)
+        return result
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = cli.main(["validate", "--data", str(root), *extra])
+    if observe is not None:
+        validate_mod.validate_package = observed
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            rc = cli.main(["validate", "--data", str(root), *extra])
+    finally:
+        validate_mod.validate_package = real
     return rc, out.getvalue(), err.getvalue()
 
 
 def assert_refused(root: Path, code: str, file: str, row: int | None = None, column: str | None = None):
     """validate_package names the place; `minhbach validate` exits 1, says it in words and in JSON."""
-    issues, pkg = validate_package(root)
+    seen: list = []
+    rc, out, err = cli_run(root, observe=seen)
+    assert len(seen) == 1
+    issues, pkg = seen[0]
     hits = [i for i in issues if (i.code, i.file, i.row, i.column) == (code, file, row, column)]
     assert hits, f"no [{code}] at {file} row {row} column {column}:\n" + "\n".join(i.render() for i in issues)[:3000]
-    rc, out, err = cli_run(root)
     assert rc == 1
     assert hits[0].render() in err and "nothing was published" in err
     rc, out, _ = cli_run(root, "--json")
