@@ -97,7 +97,7 @@ def test_every_chart_has_its_svg_table_and_csv(site):
             assert img.group(2).strip(), "chart image needs a text alternative"
             svg = (f.parent / img.group(1)).resolve()
             assert svg.is_file() and svg.read_text(encoding="utf-8").lstrip().startswith("<svg")
-            assert "<table>" in fig and "<tbody><tr>" in fig, f"chart without data table in {f}"
+            assert "<table" in fig and "<tbody><tr>" in fig, f"chart without data table in {f}"
             csv_link = re.search(r'href="([^"]+\.csv)" download', fig)
             assert csv_link and (f.parent / csv_link.group(1)).resolve().is_file()
     assert charts >= 20
@@ -185,3 +185,12 @@ def test_same_inputs_give_byte_identical_output(site, tmp_path):
     a, b = tree(site_dir), tree(tmp_path / "site")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_no_page_shows_its_own_markup_as_text(site):
+    """Generated HTML must render as HTML: escaped tags in the output mean a template escaped its own markup."""
+    site_dir, _ = site
+    for f in site_dir.rglob("index.html"):
+        src = f.read_text(encoding="utf-8")
+        for bad in ("&#60;div", "&#60;table", "&#60;a ", "&lt;div", "&lt;table", "&lt;a href", "&#60;figure"):
+            assert bad not in src, f"{f.relative_to(site_dir)} shows escaped markup ({bad})"

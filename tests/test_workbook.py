@@ -501,6 +501,18 @@ def test_header_fields_missing_and_extra(pkg):
     assert snapshot(root) == before
 
 
+def test_data_in_a_column_without_a_name_is_reported(pkg):
+    root, xlsx = pkg
+    wb = load_workbook(xlsx)
+    ws = wb["district"]
+    far = len(fields(root, "district")) + 2
+    ws.cell(FIRST_DATA_ROW, far).value = "ghi chú riêng"
+    wb.save(xlsx)
+    result = import_workbook(xlsx, root)
+    hits = [i for i in result.issues if i.code == "unnamed-column" and i.sheet == "district"]
+    assert [i.column_letter for i in hits] == [get_column_letter(far)]
+
+
 def test_header_row_deleted(pkg):
     root, xlsx = pkg
     wb = load_workbook(xlsx)

@@ -73,7 +73,7 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return Markup(f'<div class="mb-table{(" " + cls) if cls else ""}" role="region" tabindex="0" '
-                  f'aria-label="{esc(caption or headers[0])}"><table>{cap}<thead><tr>{h}</tr></thead>'
+                  f'aria-label="{esc(caption or headers[0])}"><table class="mb-data">{cap}<thead><tr>{h}</tr></thead>'
                   f'<tbody>{"".join(body)}</tbody></table></div>')
 
 

@@ -696,6 +696,7 @@ def _read_sheet(ws, wsf, res: dict, old) -> tuple[_Sheet | None, list[Issue]]:
             positions[h] = j
         else:
             extra.append((j, h))
+    ignored_cols += list(range(len(header) + 1, (ws.max_column or 0) + 1))  # cells right of the last header
     if not positions:
         issues.append(_wissue("header-missing", "Dòng 1 phải chứa tên máy của các cột (chữ xám); đừng xoá hay sửa "
                               "dòng đó. / Row 1 must hold the machine field names (grey); do not delete or edit it.",
