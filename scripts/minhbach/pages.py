@@ -177,7 +177,7 @@ class Ctx:
         return Markup(
             f'<figure class="mb-chart" id="chart-{chart.chart_id}" '
             f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}">'
-            f'<figcaption><strong>{esc(chart.title[lang])}</strong><br>'
+            f'<figcaption><strong class="mb-sr-only">{esc(chart.title[lang])}</strong>'
             f'<span class="mb-chart__desc">{esc(chart.description[lang])}</span></figcaption>'
             f'<div class="mb-chart__view"><img src="{svg}" alt="{esc(chart.description[lang])}" width="{w}" '
             f'height="{hgt}"{"" if first else lazy} decoding="async"></div>'
