@@ -59,11 +59,39 @@
       button.hidden = false;
       button.addEventListener("click", function () { draw(fig, button); });
     });
+    labelSearch();
+    focusableScrollers();
+  }
+  function labelSearch() {
     var search = document.querySelector(".md-search");
     if (search && !search.getAttribute("aria-label")) {
       search.setAttribute("aria-label", document.documentElement.lang === "en" ? "Search" : "Tìm kiếm");
     }
   }
+  // Material wraps plain tables in .md-typeset__scrollwrap; when one scrolls sideways a keyboard reader
+  // must be able to focus it to scroll it (WCAG 2.1.1; axe scrollable-region-focusable).
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        var table = wrap.querySelector("table");
+        var cap = table && table.caption ? table.caption.textContent.trim() : "";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", cap || (document.documentElement.lang === "en" ? "Table" : "Bảng"));
+        wrap.dataset.mbScroll = "1";
+      } else if (!scrolls && wrap.dataset.mbScroll) {
+        wrap.removeAttribute("tabindex"); wrap.removeAttribute("role"); wrap.removeAttribute("aria-label");
+        delete wrap.dataset.mbScroll;
+      }
+    });
+  }
+  labelSearch();
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(focusableScrollers, 150);
+  });
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState !== "loading") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
 })();

@@ -1,0 +1,123 @@
+"""The published site, harvested as a CKAN portal would: over HTTP from 127.0.0.1."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS as DCT, RDF
+
+from test_catalog import _validate
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+CATALOGUES = {"catalog.ttl": ("turtle", "text/turtle"), "catalog.jsonld": ("json-ld", "application/ld+json"),
+              "catalog.rdf": ("xml", "application/rdf+xml")}
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, r.headers.get("Content-Type", ""), r.read()
+
+
+@pytest.fixture(scope="module")
+def graphs(site):
+    _, base = site
+    out = {}
+    for name, (fmt, ctype) in CATALOGUES.items():
+        status, got_type, body = fetch(base + name)
+        assert status == 200 and got_type.startswith(ctype), (name, got_type)
+        out[name] = Graph().parse(data=body, format=fmt, publicID=base)
+    return out
+
+
+def test_three_catalogue_files_are_the_same_graph(graphs):
+    g = list(graphs.values())
+    assert len(g[0]) > 100
+    assert isomorphic(g[0], g[1]) and isomorphic(g[0], g[2])
+
+
+def test_catalogue_conforms_to_dcat_ap_3(graphs):
+    conforms, _, text, counts = _validate(graphs["catalog.ttl"], "shapes.ttl", "range.ttl")
+    assert conforms and counts.get("Violation", 0) == 0, text
+
+
+def test_every_download_matches_its_size_and_checksum(graphs, site):
+    g = graphs["catalog.ttl"]
+    _, base = site
+    dists = list(g.subjects(RDF.type, DCAT.Distribution))
+    assert len(dists) >= 2 * 20
+    for d in dists:
+        url = str(g.value(d, DCAT.downloadURL))
+        assert url.startswith(base) and "/releases/" in url
+        status, _, body = fetch(url)
+        assert status == 200
+        assert int(g.value(d, DCAT.byteSize)) == len(body), url
+        checksum = g.value(d, SPDX.checksum)
+        assert str(g.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest(), url
+
+
+def test_published_datapackage_agrees_with_its_files(site):
+    _, base = site
+    _, _, body = fetch(base + "latest/datapackage.json")
+    dp = json.loads(body)
+    assert dp["licenses"][0]["name"] == "CC-BY-4.0" and dp["licenses"][0]["path"].startswith("https://creativecommons")
+    assert dp["version"] and dp["created"] and dp["contributors"] and dp["sources"]
+    for r in dp["resources"]:
+        _, _, data = fetch(f"{base}releases/{dp['version']}/{r['path']}")
+        assert r["bytes"] == len(data) and r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
+        header = data.split(b"\n", 1)[0].decode()
+        assert re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", header), header
+        assert r["x-i18n"]["en"]["title"] and r["title"]
+        _, _, excel = fetch(f"{base}releases/{dp['version']}/{r['path'].replace('data/', 'excel/', 1)}")
+        assert excel.startswith(b"\xef\xbb\xbf")
+
+
+def test_frictionless_validates_the_published_package_over_http(site):
+    from frictionless import validate
+
+    _, base = site
+    report = validate(f"{base}latest/datapackage.json")
+    assert report.stats["tasks"] >= 20
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_release_checksums_file_lists_every_file(site):
+    site_dir, base = site
+    _, _, dp = fetch(base + "latest/datapackage.json")
+    v = json.loads(dp)["version"]
+    _, _, sums = fetch(f"{base}releases/{v}/SHA256SUMS")
+    lines = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
+    assert f"minhbach-{v}.zip" in lines and "datapackage.json" in lines
+    for name, digest in lines.items():
+        _, _, body = fetch(f"{base}releases/{v}/{name}")
+        assert hashlib.sha256(body).hexdigest() == digest, name
+
+
+def test_dataset_iris_are_stable_and_pages_link_the_catalogue(graphs, site):
+    site_dir, base = site
+    g = graphs["catalog.ttl"]
+    for ds in g.subjects(RDF.type, DCAT.Dataset):
+        assert str(ds).startswith(base) and not re.search(r"\d+\.\d+\.\d+", str(ds)[len(base):]), ds
+        titles = {t.language for t in g.objects(ds, DCT.title)}
+        assert {"vi", "en"} <= titles
+    for key in ("", "en/", "kpi/", "en/open-data/kpi/"):
+        html = (site_dir / key / "index.html").read_text(encoding="utf-8")
+        for name, (_, ctype) in CATALOGUES.items():
+            assert re.search(rf'<link rel="alternate" type="{re.escape(ctype)}"[^>]+href="{re.escape(base)}{name}"',
+                             html), (key, name)
+
+
+def test_dataset_landing_pages_carry_schema_org_json_ld(site):
+    site_dir, base = site
+    html = (site_dir / "open-data" / "kpi_observation" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert m
+    doc = json.loads(m.group(1))
+    assert doc["@type"] == "Dataset" and doc["license"].startswith("https://creativecommons.org/licenses/by/4.0")
+    assert doc["distribution"][0]["contentUrl"].startswith(base + "releases/")
