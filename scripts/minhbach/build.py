@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -103,25 +104,30 @@ def build_site(data_root: Path, out_dir: Path, project: Path, base_url: str | No
             report.pages, report.charts, report.findings = last["pages"], last["charts"], last["findings"]
             return report
     timer = Timer(report, progress)
+    pool = ThreadPoolExecutor(max_workers=1)
     if not trace_memory:
         timer.run = _untraced(timer)
     try:
         issues, pkg = timer.run("validate", validate_package, data_root, max_bytes or MAX_CSV_BYTES)
         if issues:
             raise Failed(issues)
+        # the offline chart bundle takes ~2 s of native code that releases the GIL: make it beside compute and charts
+        bundle = pool.submit(_vega_bundle, out_dir / "cache")
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
         base_url = (base_url or _config_site_url(config_file) or "http://127.0.0.1:8000/").rstrip("/") + "/"
         chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod,
                               out_dir / "cache" / "charts")
         report.charts = len(chart_map)
-        pages = timer.run("pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url)
+        pages = timer.run("pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url,
+                          bundle)
         report.pages = len(pages) * len(LANGS)
         timer.run("render", _mkdocs_build, config_file, docs, site_tmp, pages, base_url, pkg)
         _swap(site_tmp, final)
         stamp.write_text(json.dumps({"fingerprint": fingerprint, "pages": report.pages, "charts": report.charts,
                                      "findings": report.findings}), encoding="utf-8")
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         if tmp_root.exists():
             # keep the staged sources of the last successful build for inspection
             if final.exists() and stage.exists() and (site_tmp.exists() is False):
@@ -170,14 +176,14 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
     return chart_map
 
 
-def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str):
+def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle):
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
     if chart_map:
         vendor = docs / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
-        (vendor / "vega-bundle.js").write_text(_vega_bundle(docs.parents[2] / "cache"), encoding="utf-8")
+        (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
     pages = pages_mod.build_pages(pkg, res)
     extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
     pages += extra_pages
@@ -207,7 +213,9 @@ def _vega_bundle(cache: Path) -> str:
         return f.read_text(encoding="utf-8")
     text = vl_convert.javascript_bundle()
     f.parent.mkdir(parents=True, exist_ok=True)
-    f.write_text(text, encoding="utf-8")
+    part = f.with_suffix(f".{os.getpid()}.part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(f)
     return text
 
 

@@ -1,10 +1,12 @@
 """MkDocs hooks: accent-folded search, and nothing else.
 
 Readers often type Vietnamese without diacritics (`chuyen doi so`). After the i18n plugin has
-written each language's search index (priority -100), append an accent-folded copy of every
-entry's text so lunr matches both spellings.
+written each language's search index (priority -100), append to every entry the accent-folded form
+of each of its words that has diacritics, once per entry, so lunr matches both spellings without
+doubling the index every reader downloads.
 """
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -21,8 +23,11 @@ def on_post_build(config, **kwargs):
     for index in sorted(Path(config["site_dir"]).glob("**/search/search_index.json")):
         data = json.loads(index.read_text(encoding="utf-8"))
         for doc in data.get("docs", []):
-            for key in ("text",):
-                folded = fold(doc.get(key, ""))
-                if folded != doc.get(key, ""):
-                    doc[key] = f"{doc[key]} {folded}"
+            seen: dict[str, None] = {}
+            for word in re.findall(r"\w+", f"{doc.get('title', '')} {doc.get('text', '')}"):
+                folded = fold(word)
+                if folded != word:
+                    seen.setdefault(folded.lower(), None)
+            if seen:
+                doc["text"] = f"{doc.get('text', '')} {' '.join(seen)}"
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

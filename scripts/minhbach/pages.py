@@ -302,11 +302,21 @@ class Ctx:
         return {"headers": headers, "rows": rows, "numeric": {1, 3, 4, 5, 6}}
 
     def district_matrix(self) -> dict:
+        """The publisher's districts × (KPI, period), with the sum of the districts and the stated total."""
         from .compute import canonical_observations
+        pid = self.q.province["province_id"]
         obs = canonical_observations(self.pkg)
+        obs = obs[obs["province_id"] == pid]
         d = obs[obs["district_id"].notna()]
-        dist = self.pkg.t("district").sort_values("sort_order")
+        dist = self.pkg.t("district")
+        dist = dist[dist["province_id"] == pid].sort_values("sort_order")
         keys = sorted({(k, p) for k, p in zip(d["kpi_id"], d["period"])})
+        cell = {}
+        for r in d.to_dict("records"):
+            cell.setdefault((r["district_id"], r["kpi_id"], r["period"]), r)
+        stated = {}
+        for r in obs[obs["district_id"].isna()].to_dict("records"):
+            stated.setdefault((r["kpi_id"], r["period"]), r)
         kpi = self.q.kpi
         headers = [self.t("districts.district")] + [f"{kpi.loc[k, f'name_{self.lang}'] if k in kpi.index else k} "
                                                     f"({self.period(p)})" for k, p in keys]
@@ -314,20 +324,19 @@ class Ctx:
         for r in dist.to_dict("records"):
             row = [r[f"name_{self.lang}"]]
             for k, p in keys:
-                m = d[(d["district_id"] == r["district_id"]) & (d["kpi_id"] == k) & (d["period"] == p)]
-                row.append(self.n(m.iloc[0]["value"], as_written=None) if not m.empty and not fmt.missing(m.iloc[0]["value"])
-                           else (str(m.iloc[0]["as_written"]) if not m.empty else "–"))
+                m = cell.get((r["district_id"], k, p))
+                row.append("–" if m is None else str(m["as_written"]) if fmt.missing(m["value"])
+                           else self.n(m["value"], as_written=None))
             rows.append(row)
-        for label, stated in ((self.t("districts.total_sum"), False), (self.t("districts.total_stated"), True)):
-            row = [label]
-            for k, p in keys:
-                if stated:
-                    t = obs[(obs["kpi_id"] == k) & (obs["period"] == p) & obs["district_id"].isna()]
-                    row.append(self.n(t.iloc[0]["value"]) if not t.empty and not fmt.missing(t.iloc[0]["value"]) else "–")
-                else:
-                    m = d[(d["kpi_id"] == k) & (d["period"] == p)]["value"].dropna()
-                    row.append(self.n(float(m.sum())) if len(m) else "–")
-            rows.append(row)
+        sums = d.dropna(subset=["value"]).groupby(["kpi_id", "period"])["value"].sum()
+        row = [self.t("districts.total_sum")]
+        row += [self.n(float(sums[(k, p)])) if (k, p) in sums.index else "–" for k, p in keys]
+        rows.append(row)
+        row = [self.t("districts.total_stated")]
+        for k, p in keys:
+            t = stated.get((k, p))
+            row.append(self.n(t["value"]) if t is not None and not fmt.missing(t["value"]) else "–")
+        rows.append(row)
         return {"headers": headers, "rows": rows, "numeric": set(range(1, len(headers)))}
 
     def plans_with_groups(self) -> list[dict]:
@@ -404,7 +413,9 @@ class Ctx:
         text = self.pkg.source_texts.get(source_id, "")
         lines = text.split("\n")
         body = "\n".join(f'<span id="L{i}" class="mb-line">{esc(line)}</span>' for i, line in enumerate(lines, 1))
-        return Markup(f'<pre class="mb-source" lang="vi" tabindex="0">{body}</pre>')
+        # the English page shows the same Vietnamese text: index it once, from the Vietnamese page
+        skip = " data-search-exclude" if self.lang != "vi" else ""
+        return Markup(f'<pre class="mb-source" lang="vi" tabindex="0"{skip}>{body}</pre>')
 
     def prose(self, name: str) -> Markup:
         """Hand-written, trusted Markdown for this language (site_src/pages/<lang>/<name>.md)."""
@@ -698,8 +709,11 @@ class Q:
         return t[t["task_group_id"].isin(groups)].sort_values("number").to_dict("records")
 
     def task_orgs(self, task_id: str, role: str) -> list[str]:
-        to = self.pkg.t("task_organisation")
-        return list(to[(to["task_id"] == task_id) & (to["role"] == role)]["organisation_id"])
+        if not hasattr(self, "_task_orgs"):
+            self._task_orgs = {}
+            for r in self.pkg.t("task_organisation").to_dict("records"):
+                self._task_orgs.setdefault((r["task_id"], r["role"]), []).append(r["organisation_id"])
+        return list(self._task_orgs.get((task_id, role), []))
 
     def attainment(self) -> list[dict]:
         a = self.res.attainment
