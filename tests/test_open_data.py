@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS as DCT, RDF
+from rdflib.namespace import DCTERMS as DCT, RDF
 
 from test_catalog import _validate
 
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: rdflib's DefinedNamespace warns when pytest probes it
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 CATALOGUES = {"catalog.ttl": ("turtle", "text/turtle"), "catalog.jsonld": ("json-ld", "application/ld+json"),
               "catalog.rdf": ("xml", "application/rdf+xml")}
