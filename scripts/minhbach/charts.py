@@ -460,12 +460,15 @@ def _full_tooltips(node, fields: set):
 
 
 def spec(c: Chart, lang: str) -> dict:
-    ch = c.build(_wrapped(c.data, lang), lang)
-    ch = _base(ch, c, lang)
+    drawn = _wrapped(c.data, lang)
+    ch = _base(c.build(drawn, lang), c, lang)
     if c.height_rows:
-        ch = ch.properties(height=max(120, 26 * c.height_rows))
+        # a row must hold its longest wrapped label (12 px text, ~15 px a line) or labels overlap
+        wrapped = [col[:-5] for col in drawn.columns if col.endswith("_full")]
+        lines = max([1] + [str(v).count("|") + 1 for col in wrapped for v in drawn[col] if isinstance(v, str)])
+        ch = ch.properties(height=max(120, max(26, 15 * lines + 8) * c.height_rows))
     d = ch.to_dict()
-    _full_tooltips(d, {c[:-5] for c in _wrapped(c.data, lang).columns if c.endswith("_full")})
+    _full_tooltips(d, {col[:-5] for col in drawn.columns if col.endswith("_full")})
     d.pop("$schema", None)
     d["$schema"] = "https://vega.github.io/schema/vega-lite/v6.json"
     return d

@@ -287,19 +287,24 @@ class Ctx:
     def unit_label(self, unit: str) -> str:
         return fmt.UNIT_LABELS.get(unit, (unit, unit))[0 if self.lang == "vi" else 1]
 
-    def attainment_summary_rows(self) -> dict:
+    def attainment_summary_tables(self) -> list[dict]:
+        """One table per plan (its name as the caption), so a long plan name is not repeated on every row."""
         s = self.res.attainment_summary
         statuses = ["achieved", "not_achieved", "no_data", "not_comparable"]
-        headers = [self.t("kpi.plan"), self.t("common.year"), self.t("level.pillar")] + \
-            [self.t(f"status.{x}") for x in statuses]
-        rows = []
-        if not s.empty:
-            pillars = self.pkg.t("pillar").set_index("pillar_id")
-            for (plan_id, year, pillar), g in s.groupby(["plan_id", "target_year", "pillar_id"], sort=True):
+        headers = [self.t("common.year"), self.t("level.pillar")] + [self.t(f"status.{x}") for x in statuses]
+        tables = []
+        if s.empty:
+            return tables
+        pillars = self.pkg.t("pillar").set_index("pillar_id")
+        for plan_id, plan_rows in s.groupby("plan_id", sort=True):
+            rows = []
+            for (year, pillar), g in plan_rows.groupby(["target_year", "pillar_id"], sort=True, dropna=False):
                 counts = g.set_index("status")["count"]
                 pname = pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
-                rows.append([self.plan_name(plan_id), int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
-        return {"headers": headers, "rows": rows, "numeric": {1, 3, 4, 5, 6}}
+                rows.append([int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
+            tables.append({"caption": self.plan_name(plan_id), "headers": headers, "rows": rows,
+                           "numeric": {0, 2, 3, 4, 5}})
+        return tables
 
     def district_matrix(self) -> dict:
         """The publisher's districts × (KPI, period), with the sum of the districts and the stated total."""

@@ -68,14 +68,15 @@
       search.setAttribute("aria-label", document.documentElement.lang === "en" ? "Search" : "Tìm kiếm");
     }
   }
-  // Material wraps plain tables in .md-typeset__scrollwrap; when one scrolls sideways a keyboard reader
-  // must be able to focus it to scroll it (WCAG 2.1.1; axe scrollable-region-focusable).
+  // Material wraps plain tables in .md-typeset__scrollwrap, and charts scroll on phones; when one scrolls
+  // sideways a keyboard reader must be able to focus it to scroll it (WCAG 2.1.1; axe scrollable-region-focusable).
   function focusableScrollers() {
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+    document.querySelectorAll(".md-typeset__scrollwrap, .mb-chart__view").forEach(function (wrap) {
       var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
       if (scrolls && !wrap.hasAttribute("tabindex")) {
         var table = wrap.querySelector("table");
-        var cap = table && table.caption ? table.caption.textContent.trim() : "";
+        var title = wrap.closest("figure") && wrap.closest("figure").querySelector(".mb-sr-only");
+        var cap = table && table.caption ? table.caption.textContent.trim() : title ? title.textContent.trim() : "";
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
         wrap.setAttribute("aria-label", cap || (document.documentElement.lang === "en" ? "Table" : "Bảng"));
