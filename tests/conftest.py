@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -23,14 +24,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def copy_package(dst: Path) -> Path:
-    """A private copy of the shipped data package (datapackage.json, data/, releases/) to mutate."""
+def copy_package(dst: Path, releases: bool = True) -> Path:
+    """A private copy of the shipped data package (datapackage.json, data/ and, unless told not to, the
+    archived releases/) to mutate."""
     dst.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "datapackage.json", dst / "datapackage.json")
     shutil.copytree(ROOT / "data", dst / "data", ignore=shutil.ignore_patterns("staging"))
-    if (ROOT / "releases").is_dir():
+    if releases and (ROOT / "releases").is_dir():
         shutil.copytree(ROOT / "releases", dst / "releases")
     return dst
+
+
+def bump_version(pkg: Path) -> str:
+    """Give the package the next minor version after its own and every archived one, as staff do before
+    publishing changed data (a changed package under a released version is refused)."""
+    dp_file = pkg / "datapackage.json"
+    dp = json.loads(dp_file.read_text(encoding="utf-8"))
+    releases = pkg / "releases"
+    known = [dp["version"]] + ([d.name for d in releases.glob("*.*.*")] if releases.is_dir() else [])
+    major, minor, _ = max(tuple(int(x) for x in v.split(".")) for v in known)
+    dp["version"] = f"{major}.{minor + 1}.0"
+    dp_file.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return dp["version"]
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

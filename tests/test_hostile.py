@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package
+from conftest import ROOT, bump_version, copy_package
 from minhbach.build import build_site
 from minhbach.errors import Failed
 from minhbach.validate import validate_package
@@ -144,6 +144,7 @@ def hostile_site(tmp_path_factory):
     """The shipped package with hostile labels in four tables, built once into out/site."""
     tmp = tmp_path_factory.mktemp("hostile")
     root = copy_package(tmp / "pkg")
+    bump_version(root)
     keys = {}
     for (table, key, col), text in LABELS.items():
         _, rows = read_table(root, table)

@@ -24,7 +24,7 @@ def _sheet_rows(ws):
 
 
 def test_new_year_and_changed_value_flow_from_workbook_to_site(tmp_path):
-    pkg = copy_package(tmp_path / "pkg")
+    pkg = copy_package(tmp_path / "pkg", releases=False)  # a package with no history: its first two releases
     make_release(pkg, "0.1.0", summary_vi="Bản đầu tiên.", summary_en="First release.", date="2026-11-01")
 
     xlsx = make_template(pkg, tmp_path / "data.xlsx")
@@ -83,7 +83,7 @@ def test_new_year_and_changed_value_flow_from_workbook_to_site(tmp_path):
 
 
 def test_a_version_is_never_reused(tmp_path):
-    pkg = copy_package(tmp_path / "pkg")
+    pkg = copy_package(tmp_path / "pkg", releases=False)
     make_release(pkg, "0.1.0", date="2026-11-01")
     try:
         make_release(pkg, "0.1.0")
@@ -91,3 +91,17 @@ def test_a_version_is_never_reused(tmp_path):
         assert f.issues[0].code == "release-version-reused"
     else:
         raise AssertionError("reused version accepted")
+
+
+def test_shipped_releases_are_kept_and_never_reissued(tmp_path):
+    shipped = sorted(d.name for d in (ROOT / "releases").glob("*.*.*"))
+    assert shipped, "the project ships its published releases in releases/"
+    pkg = copy_package(tmp_path / "pkg")
+    for version in shipped:
+        assert (pkg / "releases" / version / "release.json").is_file()
+        try:
+            make_release(pkg, version)
+        except Failed as f:
+            assert f.issues[0].code == "release-version-reused"
+        else:
+            raise AssertionError(f"{version} released twice")
