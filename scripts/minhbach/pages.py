@@ -63,12 +63,16 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
     numeric = numeric or set()
     num = ' class="mb-num"'
     h = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(x)}</th>' for i, x in enumerate(headers))
+    # a row header of years or codes needs no room for words to wrap in
+    short = bool(rows) and all(len(str(r[0])) <= 8 for r in rows)
     body = []
     for r in rows:
         cells = []
         for i, x in enumerate(r):
             tag = 'th scope="row"' if i == 0 else "td"
-            klass = ' class="mb-num"' if i in numeric else ""
+            classes = (["mb-num"] if i in numeric else []) + (["mb-short"] if i == 0 and short else []) + \
+                (["mb-text"] if i and i not in numeric and len(re.sub(r"<[^>]+>", "", str(x))) > 30 else [])
+            klass = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<{tag}{klass}>{esc(x)}</{tag.split()[0]}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
