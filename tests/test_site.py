@@ -196,3 +196,40 @@ def test_no_page_shows_its_own_markup_as_text(site):
         src = f.read_text(encoding="utf-8")
         for bad in ("&#60;div", "&#60;table", "&#60;a ", "&lt;div", "&lt;table", "&lt;a href", "&#60;figure"):
             assert bad not in src, f"{f.relative_to(site_dir)} shows escaped markup ({bad})"
+
+
+def test_site_name_and_footer_come_from_the_package(tmp_path):
+    """Another province's package names its own site: province, publisher and licence come from the data,
+    escaped because MkDocs writes them into the page as they are."""
+    import json
+
+    from conftest import copy_package
+    from minhbach.build import site_identity
+    from minhbach.load import load_package
+
+    pkg_dir = copy_package(tmp_path / "pkg", releases=False)
+    rows = list(csv.DictReader(open(pkg_dir / "data" / "province.csv", encoding="utf-8")))
+    rows[0].update(name_vi="Lâm Đồng", name_en="Lam Dong")
+    with open(pkg_dir / "data" / "province.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    dp = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
+    dp["contributors"] = [{"title": "Sở <b>TT&TT</b> Lâm Đồng", "role": "publisher",
+                           "x-i18n": {"en": {"title": "Lam Dong DIC"}}}]
+    (pkg_dir / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    got = site_identity(load_package(pkg_dir), ROOT / "site_src")
+    assert got["MINHBACH_SITE_NAME_VI"] == "Minh bạch chuyển đổi số Lâm Đồng"
+    assert got["MINHBACH_SITE_NAME_EN"] == "Lam Dong digital transformation, in the open"
+    assert got["MINHBACH_COPYRIGHT_VI"] == "Dữ liệu: Sở &lt;b&gt;TT&amp;TT&lt;/b&gt; Lâm Đồng · Giấy phép CC BY 4.0"
+    assert got["MINHBACH_COPYRIGHT_EN"] == "Data: Lam Dong DIC · Licence CC BY 4.0"
+    assert not any("Đắk Nông" in v for v in got.values())
+
+
+def test_shipped_site_is_named_after_its_province(site):
+    site_dir, _ = site
+    vi = (site_dir / "index.html").read_text(encoding="utf-8")
+    en = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Minh bạch chuyển đổi số Đắk Nông</title>" in vi
+    assert "Dữ liệu: Sở Thông tin và Truyền thông tỉnh Đắk Nông · Giấy phép CC BY 4.0" in vi
+    assert "Data: Đắk Nông Department of Information and Communications · Licence CC BY 4.0" in en

@@ -245,6 +245,9 @@ def _mkdocs_build(config_file: Path, docs: Path, site_tmp: Path, pages, base_url
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(pkg))
     nav = json.loads((docs.parent / "nav.json").read_text(encoding="utf-8"))
+    identity = site_identity(pkg, config_file.parent / "site_src")
+    saved = {k: os.environ.get(k) for k in identity}
+    os.environ.update(identity)
     cwd = os.getcwd()
     os.chdir(config_file.parent)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
@@ -254,6 +257,37 @@ def _mkdocs_build(config_file: Path, docs: Path, site_tmp: Path, pages, base_url
         build(cfg)
     finally:
         os.chdir(cwd)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def site_identity(pkg, site_src: Path) -> dict[str, str]:
+    """Site name, description and footer per language, from the UI strings and the data package (province,
+    publisher, licence), so another province's package names its own site; mkdocs.yml reads them with !ENV.
+    Escaped: MkDocs puts them into the page unescaped."""
+    import html
+
+    from .compute import publisher_province
+    from .pages import load_strings
+
+    strings = load_strings(site_src)
+    province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
+    d = pkg.descriptor
+    pub = next((c for c in d.get("contributors") or [] if c.get("role") == "publisher"), {})
+    lic = (d.get("licenses") or [{}])[0]
+    out = {}
+    for lang in LANGS:
+        publisher = (pub.get("x-i18n", {}).get(lang, {}).get("title") if lang != "vi" else None) or pub.get("title") \
+            or str(province[f"name_{lang}"])
+        kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher,
+              "licence": str(lic.get("name") or lic.get("title") or "").replace("-", " ")}
+        site = strings[lang]["site"]
+        for key, env in (("name", "SITE_NAME"), ("tagline", "SITE_DESCRIPTION"), ("copyright", "COPYRIGHT")):
+            out[f"MINHBACH_{env}_{lang.upper()}"] = html.escape(site[key].format(**kw))
+    return out
 
 
 def _epoch(pkg) -> int:

@@ -30,8 +30,8 @@ PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
 IANA = "http://www.iana.org/assignments/media-types/"
 FRICTIONLESS_DP = URIRef("https://specs.frictionlessdata.io/data-package/")
 
-DEFAULT_PUBLISHER = {"vi": "Sở Thông tin và Truyền thông tỉnh Đắk Nông",
-                     "en": "Đắk Nông Department of Information and Communications"}
+# used only when datapackage.json names no contributor with the role "publisher" (any province's package)
+DEFAULT_PUBLISHER = {"vi": "Đơn vị công bố bộ dữ liệu", "en": "Publisher of this data package"}
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 # Titles CKAN's licence register knows (ckanext-dcat matches a licence by its title), and ADMS licence types.
 LICENSE_TITLES = {"CC-BY-4.0": "Creative Commons Attribution", "CC-BY-SA-4.0": "Creative Commons Attribution Share-Alike",
