@@ -258,13 +258,24 @@ class Ctx:
         interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
         return body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
 
+    def timeline(self, t: dict) -> str:
+        """The timeline as the plan prints it; in English built from the years, since it may be words."""
+        if self.lang == "vi" and not fmt.missing(t.get("timeline_as_written")):
+            return str(t["timeline_as_written"])
+        if str(t.get("recurring")).lower() == "true":
+            return self.t("plan.recurring")
+        start, end = (None if fmt.missing(t.get(k)) else int(t[k]) for k in ("start_year", "end_year"))
+        if start and end and end != start:
+            return f"{start}–{end}"
+        return str(start or end or "")
+
     def task_list(self, tasks: list[dict]) -> Markup:
         if not tasks:
             return Markup(f"<p>{esc(self.t('common.none'))}</p>")
         q = self.q
         rows = [[t["number"], t[f"name_{self.lang}"], q.org_names(q.task_orgs(t["task_id"], "lead"), self.lang),
                  self.t("plan.task_status." + t["status"]) if not fmt.missing(t["status"]) else "",
-                 "" if fmt.missing(t["timeline_as_written"]) else t["timeline_as_written"]] for t in tasks]
+                 self.timeline(t)] for t in tasks]
         return table(["#", self.t("common.name"), self.t("plan.lead"), self.t("common.status"), self.t("plan.timeline")],
                      rows, self.t("main_index.tasks"), numeric={0})
 
@@ -716,6 +727,10 @@ class Q:
         groups |= set(tg[tg["parent_id"].isin(groups)]["task_group_id"])
         t = self.pkg.t("task")
         return t[t["task_group_id"].isin(groups)].sort_values("number").to_dict("records")
+
+    def district_count(self) -> int:
+        d = self.pkg.t("district")
+        return int((d["province_id"] == self.province["province_id"]).sum())
 
     def task_orgs(self, task_id: str, role: str) -> list[str]:
         if not hasattr(self, "_task_orgs"):
