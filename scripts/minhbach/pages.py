@@ -6,6 +6,7 @@ only through escape.esc (the Jinja finalize hook), so cells are shown, never exe
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -476,6 +477,17 @@ class Ctx:
         return f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. " \
                f"{self.t('open.version')} {version}. CC BY 4.0."
 
+    def licence(self) -> tuple[str, str]:
+        """(label, URL) of the package's licence; the URL only when it is a web address."""
+        lic = (self.pkg.descriptor.get("licenses") or [{}])[0]
+        label = str(lic.get("name") or lic.get("title") or "").replace("-", " ")
+        url = str(lic.get("path") or "")
+        return label, url if url.startswith(("https://", "http://")) else ""
+
+    def licence_link(self) -> Markup:
+        label, url = self.licence()
+        return link(html.escape(url, quote=True), label) if url else Markup(esc(label))
+
     def dataset_jsonld(self, r: dict, latest: dict, base_url: str) -> Markup:
         """schema.org Dataset for dataset search engines; JSON with </ escaped so it cannot close the script."""
         import json as _json
@@ -486,7 +498,7 @@ class Ctx:
             "name": self.res_title(r), "description": self.res_description(r) or self.res_title(r),
             "inLanguage": ["vi", "en"], "version": v,
             "url": f"{base_url}{'' if self.lang == 'vi' else 'en/'}open-data/{r['name']}/",
-            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "license": self.licence()[1] or self.licence()[0],
             "isAccessibleForFree": True,
             "creator": {"@type": "Organization",
                         "name": self.pkg.descriptor.get("contributors", [{}])[0].get("title", "")},
