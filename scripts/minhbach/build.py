@@ -271,17 +271,15 @@ def site_identity(pkg, site_src: Path) -> dict[str, str]:
     import html
 
     from .compute import publisher_province
+    from .load import publisher_title
     from .pages import load_strings
 
     strings = load_strings(site_src)
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
-    d = pkg.descriptor
-    pub = next((c for c in d.get("contributors") or [] if c.get("role") == "publisher"), {})
-    lic = (d.get("licenses") or [{}])[0]
+    lic = (pkg.descriptor.get("licenses") or [{}])[0]
     out = {}
     for lang in LANGS:
-        publisher = (pub.get("x-i18n", {}).get(lang, {}).get("title") if lang != "vi" else None) or pub.get("title") \
-            or str(province[f"name_{lang}"])
+        publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
         kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher,
               "licence": str(lic.get("name") or lic.get("title") or "").replace("-", " ")}
         site = strings[lang]["site"]

@@ -13,6 +13,8 @@ import re
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
 
+from .load import publisher_title
+
 DCT = DCTERMS
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -156,10 +158,9 @@ class _Builder:
     def shared(self):
         g, base = self.g, self.base
         # publisher
-        pub = next((c for c in self.d.get("contributors") or [] if c.get("role") == "publisher"), None)
-        vi = (pub or {}).get("title") or DEFAULT_PUBLISHER["vi"]
-        en = _en(pub, "title") if pub else DEFAULT_PUBLISHER["en"]
-        self.publisher_names = (vi, en or vi)
+        vi = publisher_title(self.d, "vi") or DEFAULT_PUBLISHER["vi"]
+        en = publisher_title(self.d, "en") or DEFAULT_PUBLISHER["en"]
+        self.publisher_names = (vi, en)
         self.publisher = self.typed(self.url("#publisher"), FOAF.Agent, FOAF.Organization)
         self.both(self.publisher, FOAF.name, vi, en)
         g.add((self.publisher, DCT.type, self.concept(PUBLISHER_TYPE, "Regional authority", "Cơ quan địa phương")))

@@ -63,6 +63,13 @@ def read_table(path: Path, fields: list[dict]) -> pd.DataFrame:
     return df
 
 
+def publisher_title(descriptor: dict, lang: str) -> str:
+    """The publishing organisation (the contributor with role "publisher") in `lang`, else as written ('' if none)."""
+    pub = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})
+    translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else None
+    return str(translated or pub.get("title") or "").strip()
+
+
 def load_package(root: Path, with_tables: bool = True) -> Package:
     root = Path(root).resolve()
     pkg = Package(root=root, descriptor=read_descriptor(root))

@@ -21,7 +21,7 @@ from . import fmt
 from .charts import STATUS_LABELS, Chart
 from .compute import Results, subject_label
 from .escape import esc
-from .load import Package
+from .load import Package, publisher_title
 
 LANGS = ("vi", "en")
 
@@ -500,8 +500,7 @@ class Ctx:
             "url": f"{base_url}{'' if self.lang == 'vi' else 'en/'}open-data/{r['name']}/",
             "license": self.licence()[1] or self.licence()[0],
             "isAccessibleForFree": True,
-            "creator": {"@type": "Organization",
-                        "name": self.pkg.descriptor.get("contributors", [{}])[0].get("title", "")},
+            "creator": {"@type": "Organization", "name": publisher_title(self.pkg.descriptor, self.lang)},
             "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv",
                               "contentUrl": f"{base_url}releases/{v}/{r['path']}", "contentSize": str(r["bytes"])}],
             "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
