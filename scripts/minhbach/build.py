@@ -271,17 +271,16 @@ def site_identity(pkg, site_src: Path) -> dict[str, str]:
     import html
 
     from .compute import publisher_province
-    from .load import publisher_title
+    from .load import licence, publisher_title
     from .pages import load_strings
 
     strings = load_strings(site_src)
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
-    lic = (pkg.descriptor.get("licenses") or [{}])[0]
     out = {}
     for lang in LANGS:
         publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
         kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher,
-              "licence": str(lic.get("name") or lic.get("title") or "").replace("-", " ")}
+              "licence": licence(pkg.descriptor)[0]}
         site = strings[lang]["site"]
         for key, env in (("name", "SITE_NAME"), ("tagline", "SITE_DESCRIPTION"), ("copyright", "COPYRIGHT")):
             out[f"MINHBACH_{env}_{lang.upper()}"] = html.escape(site[key].format(**kw))

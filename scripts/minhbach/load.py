@@ -70,6 +70,14 @@ def publisher_title(descriptor: dict, lang: str) -> str:
     return str(translated or pub.get("title") or "").strip()
 
 
+def licence(descriptor: dict) -> tuple[str, str]:
+    """(label, URL) of the package's first licence, e.g. ("CC BY 4.0", "https://…"); the URL only if it is a web address."""
+    lic = (descriptor.get("licenses") or [{}])[0]
+    label = str(lic.get("name") or lic.get("title") or "").replace("-", " ")
+    url = str(lic.get("path") or "")
+    return label, url if url.startswith(("https://", "http://")) else ""
+
+
 def load_package(root: Path, with_tables: bool = True) -> Package:
     root = Path(root).resolve()
     pkg = Package(root=root, descriptor=read_descriptor(root))

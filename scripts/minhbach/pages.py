@@ -21,7 +21,7 @@ from . import fmt
 from .charts import STATUS_LABELS, Chart
 from .compute import Results, subject_label
 from .escape import esc
-from .load import Package, publisher_title
+from .load import Package, licence, publisher_title
 
 LANGS = ("vi", "en")
 
@@ -314,7 +314,7 @@ class Ctx:
         pillars = self.pkg.t("pillar").set_index("pillar_id")
         for plan_id, plan_rows in s.groupby("plan_id", sort=True):
             rows = []
-            for (year, pillar), g in plan_rows.groupby(["target_year", "pillar_id"], sort=True, dropna=False):
+            for (year, pillar), g in plan_rows.groupby(["target_year", "pillar_id"], sort=True):
                 counts = g.set_index("status")["count"]
                 pname = pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
                 rows.append([int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
@@ -473,16 +473,12 @@ class Ctx:
         return "; ".join(parts)
 
     def citation(self, r: dict, version: str) -> str:
-        pub = self.pkg.descriptor.get("contributors", [{}])[0].get("title", "")
+        pub = publisher_title(self.pkg.descriptor, self.lang)
         return f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. " \
-               f"{self.t('open.version')} {version}. CC BY 4.0."
+               f"{self.t('open.version')} {version}. {self.licence()[0]}."
 
     def licence(self) -> tuple[str, str]:
-        """(label, URL) of the package's licence; the URL only when it is a web address."""
-        lic = (self.pkg.descriptor.get("licenses") or [{}])[0]
-        label = str(lic.get("name") or lic.get("title") or "").replace("-", " ")
-        url = str(lic.get("path") or "")
-        return label, url if url.startswith(("https://", "http://")) else ""
+        return licence(self.pkg.descriptor)
 
     def licence_link(self) -> Markup:
         label, url = self.licence()
