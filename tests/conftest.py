@@ -1,4 +1,5 @@
 """Shared fixtures: the shipped package built once per session and served on 127.0.0.1."""
+
 from __future__ import annotations
 
 import functools
@@ -49,9 +50,15 @@ def bump_version(pkg: Path) -> str:
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".rdf": "application/rdf+xml",
-                      ".csv": "text/csv; charset=utf-8", ".js": "text/javascript", ".json": "application/json"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".ttl": "text/turtle",
+        ".jsonld": "application/ld+json",
+        ".rdf": "application/rdf+xml",
+        ".csv": "text/csv; charset=utf-8",
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
 
     def log_message(self, *args):
         pass

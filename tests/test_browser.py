@@ -6,6 +6,7 @@ loaded once (console, page errors, failed and outside requests, axe) and the res
 "clean pages" and "axe" tests. Without Chromium or Playwright the tests are skipped, except when CI=true:
 then they fail, so CI can never pass by skipping them.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOST = "127.0.0.1"
 SKIP_DIRS = {"releases", "latest", "downloads", "assets"}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -103,8 +112,9 @@ def pages(site) -> list[str]:
     vi = [p for p in found if not p.startswith("en/")]
     en = [p for p in found if p.startswith("en/")]
     assert len(vi) > 20 and len(en) > 20, f"{len(vi)} Vietnamese and {len(en)} English pages"
-    assert {"en/" + p for p in vi} == set(en), "the two languages do not have the same pages: " + \
-        str(sorted({"en/" + p for p in vi} ^ set(en)))
+    assert {"en/" + p for p in vi} == set(en), "the two languages do not have the same pages: " + str(
+        sorted({"en/" + p for p in vi} ^ set(en))
+    )
     return found
 
 
@@ -115,11 +125,12 @@ def chart_pages(site_dir: Path, pages: list[str]) -> list[str]:
 @dataclass
 class Watch:
     """What one browser page did: console errors and warnings, uncaught errors, requests, HTTP failures."""
+
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
-    def attach(self, page) -> "Watch":
+    def attach(self, page) -> Watch:
         page.on("console", self._console)
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
         page.on("request", lambda r: self.requests.append(r.url))
@@ -145,8 +156,11 @@ class Watch:
 
     def outside(self) -> list[str]:
         """Requests to any host but the local test server (data: and blob: URLs fetch nothing)."""
-        return [u for u in self.requests
-                if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != LOCAL_HOST]
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != LOCAL_HOST
+        ]
 
 
 def watched_page(ctx):
@@ -173,8 +187,9 @@ def run_axe(page, axe_script: str) -> list[dict]:
     """
     page.evaluate(axe_script)
     page.evaluate("axe.configure({checks: [{id: 'color-contrast', options: {ignorePseudo: true}}]})")
-    res = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                        " resultTypes: ['violations']})", WCAG_TAGS)
+    res = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
     return res["violations"]
 
 
@@ -201,12 +216,13 @@ def crawl(site, pages, desktop, axe_script) -> dict[str, Visit]:
             watch.errors.append(f"HTTP {resp.status if resp else '???'} for the page itself")
         violations = run_axe(page, axe_script)
         settle(page)  # after axe: late fetches (search index, sitemap) and their errors are in by now
-        out[path] = Visit(list(watch.errors), list(watch.warnings), watch.outside(), violations,
-                          time.monotonic() - t0)
+        out[path] = Visit(list(watch.errors), list(watch.warnings), watch.outside(), violations, time.monotonic() - t0)
     page.close()
     slow = sorted(out.items(), key=lambda kv: -kv[1].seconds)[:3]
-    print(f"\ncrawled {len(out)} pages in {sum(v.seconds for v in out.values()):.0f} s; slowest: "
-          + ", ".join(f"/{p} {v.seconds:.1f} s" for p, v in slow))
+    print(
+        f"\ncrawled {len(out)} pages in {sum(v.seconds for v in out.values()):.0f} s; slowest: "
+        + ", ".join(f"/{p} {v.seconds:.1f} s" for p, v in slow)
+    )
     return out
 
 
@@ -276,8 +292,13 @@ def test_interactive_charts_draw(site, pages, desktop):
             label = svg.get_attribute("aria-label")
             if svg.get_attribute("role") != "img" or not (label or "").strip():
                 problems.append(f"/{path}#{fid}: the drawn SVG has no role=img / aria-label")
-            if fig.locator(".mb-chart__view svg .mark-rect, .mb-chart__view svg .mark-line, "
-                           ".mb-chart__view svg .mark-symbol, .mb-chart__view svg path").count() == 0:
+            if (
+                fig.locator(
+                    ".mb-chart__view svg .mark-rect, .mb-chart__view svg .mark-line, "
+                    ".mb-chart__view svg .mark-symbol, .mb-chart__view svg path"
+                ).count()
+                == 0
+            ):
                 problems.append(f"/{path}#{fid}: the drawn SVG has no marks")
             if alt and label != alt:
                 problems.append(f"/{path}#{fid}: SVG label {label!r} differs from the image alt {alt!r}")
@@ -319,7 +340,9 @@ def test_language_switcher_keeps_the_page(site, pages, desktop):
         page.goto(base + path, wait_until="load")
         switch(page, "en")
         if page.url != base + "en/" + path or page.evaluate("document.documentElement.lang") != "en":
-            problems.append(f"/{path} -> English landed on {page.url} (lang {page.evaluate('document.documentElement.lang')})")
+            problems.append(
+                f"/{path} -> English landed on {page.url} (lang {page.evaluate('document.documentElement.lang')})"
+            )
             continue
         switch(page, "vi")
         if page.url != base + path or page.evaluate("document.documentElement.lang") != "vi":
@@ -346,8 +369,9 @@ def test_search_finds_vietnamese_with_and_without_diacritics(site, desktop, lang
     items = page.locator(".md-search-result__item").all_inner_texts()
     meta = page.locator(".md-search-result__meta").inner_text()
     assert items, meta
-    assert any("chuyển đổi số" in t.casefold() for t in items), \
+    assert any("chuyển đổi số" in t.casefold() for t in items), (
         f"no result about 'chuyển đổi số' for {query!r} ({meta}): {[t[:80] for t in items]}"
+    )
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(a => a.href)")
     assert hrefs and all(h.startswith(base) for h in hrefs), f"results link outside the site: {hrefs}"
     assert not watch.errors and not watch.outside(), watch.errors + watch.outside()
@@ -444,7 +468,9 @@ def test_keyboard_reading_of_a_pillar_page(site, desktop, artifacts):
     assert charts, f"/{PILLAR} has no chart"
     for c in charts:
         assert c["alt"].strip(), f"chart {c['id']}: the image has no alt text"
-        assert c["rows"] > 0 and c["headers"] > 0 and c["caption"] and c["summary"], f"chart {c['id']}: no data table: {c}"
+        assert c["rows"] > 0 and c["headers"] > 0 and c["caption"] and c["summary"], (
+            f"chart {c['id']}: no data table: {c}"
+        )
     want_buttons = {c["id"] for c in charts}
     reached_buttons, content_links, no_ring, invisible = set(), 0, [], []
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -470,8 +496,12 @@ def test_keyboard_reading_of_a_pillar_page(site, desktop, artifacts):
                 page.screenshot(path=str(artifacts / "keyboard-focus-chart-button.png"))
         if f["main"] and f["link"]:
             content_links += 1
-    print(f"/{PILLAR}: {i + 1} Tab presses reached {content_links} content links and {len(reached_buttons)} chart button(s)")
-    assert reached_buttons == want_buttons, f"Tab never reached the chart buttons of {sorted(want_buttons - reached_buttons)}"
+    print(
+        f"/{PILLAR}: {i + 1} Tab presses reached {content_links} content links and {len(reached_buttons)} chart button(s)"
+    )
+    assert reached_buttons == want_buttons, (
+        f"Tab never reached the chart buttons of {sorted(want_buttons - reached_buttons)}"
+    )
     assert content_links >= 20, f"Tab reached only {content_links} links of the main content"
     assert not no_ring, "focused without a visible focus indicator:\n" + "\n".join(no_ring[:30])
     assert not invisible, "Tab stops on invisible elements:\n" + "\n".join(invisible[:30])

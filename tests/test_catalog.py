@@ -1,4 +1,5 @@
 """The DCAT-AP 3.0.1 catalogue module, built directly from the shipped data package (no site build)."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import DCTERMS as DCT, FOAF, OWL, SH, SKOS
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import FOAF, OWL, SH, SKOS
 
 from minhbach import catalog, publish
 
@@ -49,17 +51,32 @@ def _release(dp: dict, files: dict[str, bytes], version: str, created: str, note
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     zname = f"minhbach-{version}.zip"
     written[zname] = b"PK-placeholder-" + version.encode()
-    return {"version": version, "created": created, "descriptor": pub, "notes": notes or {},
-            "files": {n: (len(d), publish.sha256(d)) for n, d in written.items()}, "zip": zname}
+    return {
+        "version": version,
+        "created": created,
+        "descriptor": pub,
+        "notes": notes or {},
+        "files": {n: (len(d), publish.sha256(d)) for n, d in written.items()},
+        "zip": zname,
+    }
 
 
 @pytest.fixture(scope="module")
 def inputs():
     dp, files = _snapshot()
     r1 = _release(dp, files, V1, "2026-01-15T00:00:00Z")
-    r2 = _release(dp, files, V2, "2026-11-22T08:30:00Z",
-                  {"summary_vi": "Cập nhật số liệu.", "summary_en": "Figures updated.",
-                   "changes_vi": ["Thêm chỉ tiêu"], "changes_en": ["KPIs added"]})
+    r2 = _release(
+        dp,
+        files,
+        V2,
+        "2026-11-22T08:30:00Z",
+        {
+            "summary_vi": "Cập nhật số liệu.",
+            "summary_en": "Figures updated.",
+            "changes_vi": ["Thêm chỉ tiêu"],
+            "changes_en": ["KPIs added"],
+        },
+    )
     return dp, files, [r1, r2]
 
 
@@ -98,8 +115,9 @@ def _ont() -> Graph:
 def _validate(data: Graph, *shape_files: str):
     import pyshacl
 
-    conforms, report, text = pyshacl.validate(data, shacl_graph=_shapes(*shape_files), ont_graph=_ont(),
-                                              inference="none", allow_warnings=True)
+    conforms, report, text = pyshacl.validate(
+        data, shacl_graph=_shapes(*shape_files), ont_graph=_ont(), inference="none", allow_warnings=True
+    )
     counts: dict[str, int] = {}
     for r in report.subjects(RDF.type, SH.ValidationResult):
         sev = str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
@@ -141,10 +159,10 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
     (tmp_path / "rels.json").write_text(json.dumps(rels, ensure_ascii=False), encoding="utf-8")
     script = textwrap.dedent(f"""
         import json, sys
-        sys.path.insert(0, {str(ROOT / 'scripts')!r})
+        sys.path.insert(0, {str(ROOT / "scripts")!r})
         from pathlib import Path
         from minhbach import catalog
-        rels = json.loads(Path({str(tmp_path / 'rels.json')!r}).read_text(encoding="utf-8"))
+        rels = json.loads(Path({str(tmp_path / "rels.json")!r}).read_text(encoding="utf-8"))
         for r in rels:
             r["files"] = {{k: tuple(v) for k, v in r["files"].items()}}
         g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels)
@@ -183,8 +201,10 @@ def test_recommended_shapes_only_miss_geometry(parsed):
     the descriptor's x-spatial)."""
     _, report, text, counts = _validate(parsed["turtle"], "shapes_recommended.ttl")
     assert counts.get("Violation", 0) == 0, text
-    missing = {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
-               for r in report.subjects(RDF.type, SH.ValidationResult)}
+    missing = {
+        (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
     allowed = {(f"{BASE}#area-dak-nong", str(DCAT.bbox)), (f"{BASE}#area-dak-nong", str(DCAT.centroid))}
     assert missing <= allowed, text
 
@@ -223,7 +243,8 @@ def test_catalogue(graph, inputs):
     assert graph.value(cat, FOAF.homepage) == URIRef(BASE)
     assert set(graph.objects(cat, DCT.language)) == {
         URIRef("http://publications.europa.eu/resource/authority/language/VIE"),
-        URIRef("http://publications.europa.eu/resource/authority/language/ENG")}
+        URIRef("http://publications.europa.eu/resource/authority/language/ENG"),
+    }
     assert graph.value(cat, DCT.modified) == Literal("2026-11-22T08:30:00Z", datatype=XSD.dateTime)
     assert graph.value(cat, DCT.issued) == Literal("2026-01-15T00:00:00Z", datatype=XSD.dateTime)
     listed = set(graph.objects(cat, DCAT.dataset))
@@ -262,7 +283,9 @@ def test_datasets(graph, inputs):
         assert area == URIRef(f"{BASE}#area-{dp['x-province']}")
         assert {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)} == dp["x-spatial"]
         assert {str(v) for v in graph.objects(ds, ADMS.versionNotes)} == {
-            "Cập nhật số liệu.\n• Thêm chỉ tiêu", "Figures updated.\n• KPIs added"}
+            "Cập nhật số liệu.\n• Thêm chỉ tiêu",
+            "Figures updated.\n• KPIs added",
+        }
 
 
 def test_dataset_iris_are_stable_across_versions(graph, inputs):
@@ -284,8 +307,15 @@ def test_distributions_point_at_the_versioned_files(graph, inputs):
         csv, excel = URIRef(f"{BASE}open-data/{name}/#csv"), URIRef(f"{BASE}open-data/{name}/#csv-excel")
         assert set(graph.objects(ds, DCAT.distribution)) == {csv, excel}
         for dist, folder, payload in ((csv, "data", data), (excel, "excel", publish.excel_copy(data))):
-            _check_distribution(graph, dist, f"{BASE}releases/{V2}/{folder}/{name}.csv", payload,
-                                f"{BASE}open-data/{name}/", "text/csv", "CSV")
+            _check_distribution(
+                graph,
+                dist,
+                f"{BASE}releases/{V2}/{folder}/{name}.csv",
+                payload,
+                f"{BASE}open-data/{name}/",
+                "text/csv",
+                "CSV",
+            )
         assert any("Excel" in str(d) for d in graph.objects(excel, DCT.description))
     pkg = URIRef(f"{BASE}open-data/#dataset-package")
     zip_dist = URIRef(f"{BASE}open-data/#zip")
@@ -327,12 +357,28 @@ def _check_distribution(g: Graph, dist, url: str, payload: bytes, page: str, med
 def test_minimal_descriptor_falls_back_and_still_conforms():
     """Without contributors, x-contact, x-temporal, x-spatial or releases: default publisher, the site as contact
     URL, no period; an x-contact e-mail becomes a vcard:hasEmail mailto: IRI."""
-    d = {"name": "p", "title": "Gói", "description": "Mô tả", "version": "1.0.0",
-         "resources": [{"name": "t", "path": "data/t.csv", "title": "Bảng", "description": "Một bảng",
-                        "bytes": 3, "hash": "sha256:" + "ab" * 32, "mediatype": "text/csv"}]}
+    d = {
+        "name": "p",
+        "title": "Gói",
+        "description": "Mô tả",
+        "version": "1.0.0",
+        "resources": [
+            {
+                "name": "t",
+                "path": "data/t.csv",
+                "title": "Bảng",
+                "description": "Một bảng",
+                "bytes": 3,
+                "hash": "sha256:" + "ab" * 32,
+                "mediatype": "text/csv",
+            }
+        ],
+    }
     g = catalog.build_catalog(d, BASE, "1.0.0", [])
     ds = URIRef(f"{BASE}open-data/t/#dataset")
-    assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(catalog.DEFAULT_PUBLISHER.values())
+    assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(
+        catalog.DEFAULT_PUBLISHER.values()
+    )
     assert g.value(ds, DCT.temporal) is None and g.value(ds, DCT.spatial) is None
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasURL) == URIRef(BASE)
     assert int(g.value(URIRef(f"{BASE}open-data/t/#csv"), DCAT.byteSize)) == 3

@@ -1,4 +1,5 @@
 """Computed figures, checked against the shipped data and hand-worked arithmetic."""
+
 from __future__ import annotations
 
 import math
@@ -93,7 +94,7 @@ def test_same_figure_in_two_documents_is_a_cross_source_finding(res):
 
 def test_percentages_that_do_not_equal_their_ratio_are_findings(res):
     f = res.findings[res.findings["kind"] == "ratio"]
-    assert ((f["as_written_a"] == "80,3%")).any(), "58/71 printed as 80,3% is 81,7%"
+    assert (f["as_written_a"] == "80,3%").any(), "58/71 printed as 80,3% is 81,7%"
 
 
 def test_stated_total_98_against_per_index_totals(res):
@@ -109,25 +110,50 @@ def _pkg_with(pkg, target: dict, observations: list[dict], direction="higher_is_
     kpi = pkg.t("kpi").iloc[:1].copy()
     kpi["kpi_id"], kpi["unit"], kpi["direction"] = "k", "percent", direction
     p.tables["kpi"] = kpi
-    base_t = {"target_id": "t", "plan_id": "qd-231-2022", "kpi_id": "k", "province_id": "dak-nong",
-              "target_year": 2022, "text_vi": "x", "text_en": "x", "source_id": "dn-plan-2022", "section": "s",
-              "as_written": "50%"}
+    base_t = {
+        "target_id": "t",
+        "plan_id": "qd-231-2022",
+        "kpi_id": "k",
+        "province_id": "dak-nong",
+        "target_year": 2022,
+        "text_vi": "x",
+        "text_en": "x",
+        "source_id": "dn-plan-2022",
+        "section": "s",
+        "as_written": "50%",
+    }
     p.tables["target"] = pd.DataFrame([{**base_t, **target}])
-    rows = [{"observation_id": f"o{i}", "kpi_id": "k", "province_id": "dak-nong", "district_id": pd.NA,
-             "numerator": pd.NA, "denominator": pd.NA, "qualifier": "exact", "source_id": "dn-2022-results",
-             "section": "s", "as_written": "x", **o} for i, o in enumerate(observations)]
+    rows = [
+        {
+            "observation_id": f"o{i}",
+            "kpi_id": "k",
+            "province_id": "dak-nong",
+            "district_id": pd.NA,
+            "numerator": pd.NA,
+            "denominator": pd.NA,
+            "qualifier": "exact",
+            "source_id": "dn-2022-results",
+            "section": "s",
+            "as_written": "x",
+            **o,
+        }
+        for i, o in enumerate(observations)
+    ]
     p.tables["kpi_observation"] = pd.DataFrame(rows).astype({"district_id": "string"})
     return p
 
 
-@pytest.mark.parametrize("comparator,target,obs,expected", [
-    ("at_least", 50.0, [{"period": "2022", "value": 53.65}], "achieved"),
-    ("at_least", 100.0, [{"period": "2022", "value": 28.0}], "not_achieved"),
-    ("at_most", 5.0, [{"period": "2022", "value": 3.0}], "achieved"),
-    ("at_most", 5.0, [{"period": "2022", "value": 7.0}], "not_achieved"),
-    ("at_least", 50.0, [{"period": "2021", "value": 80.0}], "no_data"),
-    ("at_least", None, [{"period": "2022", "value": 80.0}], "not_comparable"),
-])
+@pytest.mark.parametrize(
+    "comparator,target,obs,expected",
+    [
+        ("at_least", 50.0, [{"period": "2022", "value": 53.65}], "achieved"),
+        ("at_least", 100.0, [{"period": "2022", "value": 28.0}], "not_achieved"),
+        ("at_most", 5.0, [{"period": "2022", "value": 3.0}], "achieved"),
+        ("at_most", 5.0, [{"period": "2022", "value": 7.0}], "not_achieved"),
+        ("at_least", 50.0, [{"period": "2021", "value": 80.0}], "no_data"),
+        ("at_least", None, [{"period": "2022", "value": 80.0}], "not_comparable"),
+    ],
+)
 def test_attainment_is_direction_aware(pkg, comparator, target, obs, expected):
     p = _pkg_with(pkg, {"comparator": comparator, "value": target}, obs)
     a = attainment(p)
@@ -135,8 +161,11 @@ def test_attainment_is_direction_aware(pkg, comparator, target, obs, expected):
 
 
 def test_full_year_figure_preferred_over_interim(pkg):
-    p = _pkg_with(pkg, {"comparator": "at_least", "value": 50.0},
-                  [{"period": "2022-08", "value": 40.0}, {"period": "2022", "value": 60.0}])
+    p = _pkg_with(
+        pkg,
+        {"comparator": "at_least", "value": 50.0},
+        [{"period": "2022-08", "value": 40.0}, {"period": "2022", "value": 60.0}],
+    )
     a = attainment(p).iloc[0]
     assert a["status"] == "achieved" and a["period"] == "2022" and not a["interim"]
     p = _pkg_with(pkg, {"comparator": "at_least", "value": 50.0}, [{"period": "2022-08", "value": 40.0}])

@@ -1,4 +1,5 @@
 """The maintainers' docs stay true: the dictionary matches the schemas, every document table is accounted for."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_data_dictionary_is_generated_from_the_current_schemas():
-    assert (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render(ROOT), \
+    assert (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render(ROOT), (
         "run `minhbach dictionary` to regenerate docs/data-dictionary.md"
+    )
 
 
 def test_every_structured_table_of_every_document_is_accounted_for():

@@ -4,6 +4,7 @@ Every case works on a copy of the shipped package (copy_package). One site build
 hostile labels at once; the other cases stop in validation, or (release version reused) in publishing,
 and must leave a previously built site byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,7 +62,8 @@ def cli_run(root: Path, *extra: str, observe: list | None = None) -> tuple[int, 
 
     With observe=[], what validate_package returned to the CLI is appended to it (one validation, two views).
     """
-    from minhbach import cli, validate as validate_mod
+    from minhbach import cli
+    from minhbach import validate as validate_mod
 
     real = validate_mod.validate_package
 
@@ -95,14 +97,19 @@ def assert_refused(root: Path, code: str, file: str, row: int | None = None, col
     assert rc == 1
     payload = json.loads(out)
     assert not payload["valid"]
-    assert any(e["code"] == code and e.get("file") == file and e.get("row") == row and e.get("column") == column
-               for e in payload["errors"])
+    assert any(
+        e["code"] == code and e.get("file") == file and e.get("row") == row and e.get("column") == column
+        for e in payload["errors"]
+    )
     return hits[0], issues
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -177,8 +184,10 @@ def test_hostile_labels_are_shown_as_text_and_never_run(hostile_site):
         parser = Links()
         parser.feed(raw)
         for url in parser.urls:  # attribute values, entities decoded as a browser would
-            assert not "".join(url.split()).lower().startswith(("javascript:", "vbscript:", "data:text/html")), \
-                (where, url)
+            assert not "".join(url.split()).lower().startswith(("javascript:", "vbscript:", "data:text/html")), (
+                where,
+                url,
+            )
         for tag, attrs in parser.tags:
             assert not any(k.startswith("on") for k in attrs), (where, tag, attrs)
         # a script element holds only our own code or JSON: no label text inside one
@@ -190,15 +199,15 @@ def test_hostile_labels_are_shown_as_text_and_never_run(hostile_site):
     assert any(p.startswith("en/") for p in shown[LABELS[("kpi", "kpi_id", "name_en")]])
     assert any(not p.startswith("en/") for p in shown[LABELS[("task", "task_id", "name_vi")]])
     assert any("glossary" in p for p in shown[LABELS[("glossary", "term", "expansion_vi")]])
-    assert "{{ 7*7 }}" in "".join(html.unescape(p.read_text(encoding="utf-8")) for p in pages
-                                  if "glossary" in str(p))
+    assert "{{ 7*7 }}" in "".join(html.unescape(p.read_text(encoding="utf-8")) for p in pages if "glossary" in str(p))
 
 
 # ------------------------------------------------------------------ unsafe paths
 
 
-@pytest.mark.parametrize("bad", ["../outside.csv", "/etc/passwd", "data/../../outside.csv"],
-                         ids=["parent", "absolute", "dotdot-inside"])
+@pytest.mark.parametrize(
+    "bad", ["../outside.csv", "/etc/passwd", "data/../../outside.csv"], ids=["parent", "absolute", "dotdot-inside"]
+)
 def test_unsafe_resource_path_refuses_the_build(pkg, tmp_path, bad):
     dp = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
     n = next(i for i, r in enumerate(dp["resources"]) if r["name"] == "district")
@@ -391,7 +400,8 @@ def test_failed_build_leaves_the_last_good_site_byte_identical(hostile_site, pkg
     line = edit(pkg, "kpi_observation", lambda r: r["value"] != "", value="1,2,3")
     with pytest.raises(Failed) as exc:
         build_site(pkg, out, ROOT, base_url=BASE_URL, force=True)
-    assert [(i.code, i.file, i.row, i.column) for i in exc.value.issues] == \
-        [("type-error", "data/kpi_observation.csv", line, "value")]
+    assert [(i.code, i.file, i.row, i.column) for i in exc.value.issues] == [
+        ("type-error", "data/kpi_observation.csv", line, "value")
+    ]
     assert tree_hashes(out / "site") == before
     assert not list(out.glob(".tmp-build-*")) and not list(out.glob(".old-site-*"))

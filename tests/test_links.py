@@ -1,10 +1,11 @@
 """Every link of the built site resolves, and the site depends on no outside host (no browser needed)."""
+
 from __future__ import annotations
 
 import json
 import posixpath
 import re
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -17,9 +18,22 @@ ALLOWED_LINK_HOSTS = {"creativecommons.org"}
 # nothing fetches. With the licence, the only outside hosts a page may name at all.
 NAMESPACE_HOSTS = {"schema.org", "www.w3.org", "creativecommons.org"}
 # Attributes that make the browser fetch something (an outside host here would leak the reader's visit).
-FETCHED = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("source", "src"),
-           ("source", "srcset"), ("iframe", "src"), ("video", "src"), ("video", "poster"), ("audio", "src"),
-           ("embed", "src"), ("object", "data"), ("input", "src"), ("track", "src")}
+FETCHED = {
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("input", "src"),
+    ("track", "src"),
+}
 # Attributes holding an address (checked to resolve when internal, to be ours or the licence otherwise).
 URL_ATTRS = {"href", "src", "srcset", "poster", "data", "action", "cite"}
 URL_RE = re.compile(r"https?://[^\s\"'<>)\\]+")
@@ -29,7 +43,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
-        self.refs: list[tuple[str, str, str, dict]] = []   # (tag, attribute, value, all attributes)
+        self.refs: list[tuple[str, str, str, dict]] = []  # (tag, attribute, value, all attributes)
         self.jsonld: list[str] = []
         self._in_jsonld = False
         self._buf: list[str] = []
@@ -64,7 +78,7 @@ class Page(HTMLParser):
             self._in_jsonld = False
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(path: Path) -> Page:
     p = Page()
     p.feed(path.read_text(encoding="utf-8"))
@@ -90,7 +104,7 @@ def target_file(site_dir: Path, base: str, url: str) -> Path | None:
     path = unquote(urlsplit(url).path)
     base_path = urlsplit(base).path
     assert path.startswith(base_path), url
-    rel = posixpath.normpath(path[len(base_path):]) if path[len(base_path):] else ""
+    rel = posixpath.normpath(path[len(base_path) :]) if path[len(base_path) :] else ""
     if rel.startswith(".."):
         return None
     cand = site_dir / rel if rel not in ("", ".") else site_dir

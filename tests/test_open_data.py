@@ -1,23 +1,29 @@
 """The published site, harvested as a CKAN portal would: over HTTP from 127.0.0.1."""
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Namespace
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS as DCT, RDF
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import RDF
 
 from test_catalog import _validate
 
-DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: rdflib's DefinedNamespace warns when pytest probes it
+DCAT = Namespace(
+    "http://www.w3.org/ns/dcat#"
+)  # a plain Namespace: rdflib's DefinedNamespace warns when pytest probes it
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-CATALOGUES = {"catalog.ttl": ("turtle", "text/turtle"), "catalog.jsonld": ("json-ld", "application/ld+json"),
-              "catalog.rdf": ("xml", "application/rdf+xml")}
+CATALOGUES = {
+    "catalog.ttl": ("turtle", "text/turtle"),
+    "catalog.jsonld": ("json-ld", "application/ld+json"),
+    "catalog.rdf": ("xml", "application/rdf+xml"),
+}
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -104,14 +110,15 @@ def test_dataset_iris_are_stable_and_pages_link_the_catalogue(graphs, site):
     site_dir, base = site
     g = graphs["catalog.ttl"]
     for ds in g.subjects(RDF.type, DCAT.Dataset):
-        assert str(ds).startswith(base) and not re.search(r"\d+\.\d+\.\d+", str(ds)[len(base):]), ds
+        assert str(ds).startswith(base) and not re.search(r"\d+\.\d+\.\d+", str(ds)[len(base) :]), ds
         titles = {t.language for t in g.objects(ds, DCT.title)}
         assert {"vi", "en"} <= titles
     for key in ("", "en/", "kpi/", "en/open-data/kpi/"):
         html = (site_dir / key / "index.html").read_text(encoding="utf-8")
         for name, (_, ctype) in CATALOGUES.items():
-            assert re.search(rf'<link rel="alternate" type="{re.escape(ctype)}"[^>]+href="{re.escape(base)}{name}"',
-                             html), (key, name)
+            assert re.search(
+                rf'<link rel="alternate" type="{re.escape(ctype)}"[^>]+href="{re.escape(base)}{name}"', html
+            ), (key, name)
 
 
 def test_dataset_landing_pages_carry_schema_org_json_ld(site):

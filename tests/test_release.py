@@ -1,4 +1,5 @@
 """Issue 6 end to end: a new year and a changed value go in through the workbook and out as a release."""
+
 from __future__ import annotations
 
 import csv

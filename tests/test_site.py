@@ -1,4 +1,5 @@
 """The built site, as readers and the press get it: real HTML from a real build of the shipped data."""
+
 from __future__ import annotations
 
 import csv
@@ -31,12 +32,24 @@ def text(html_src: str) -> str:
 
 
 def expected_pages() -> list[str]:
-    keys = ["", "kpi", "districts", "plan", "budget", "data-quality", "methodology", "glossary", "sources",
-            "open-data", "whats-new"]
+    keys = [
+        "",
+        "kpi",
+        "districts",
+        "plan",
+        "budget",
+        "data-quality",
+        "methodology",
+        "glossary",
+        "sources",
+        "open-data",
+        "whats-new",
+    ]
     keys += [f"pillars/{r['pillar_id']}" for r in rows("pillar")]
     keys += [f"indices/{r['main_index_id']}" for r in rows("main_index")]
     keys += [f"sources/{r['source_id']}" for r in rows("source")]
     import json
+
     keys += [f"open-data/{r['name']}" for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
     return keys
 
@@ -50,8 +63,11 @@ def test_every_page_exists_in_both_languages(site):
 
 
 def _latest_total():
-    obs = [r for r in rows("dti_observation") if r["statistic"] == "province" and not r["pillar_id"]
-           and not r["main_index_id"]]
+    obs = [
+        r
+        for r in rows("dti_observation")
+        if r["statistic"] == "province" and not r["pillar_id"] and not r["main_index_id"]
+    ]
     year = max(int(r["year"]) for r in obs)
     score = next(r for r in obs if r["metric"] == "score" and int(r["year"]) == year)
     rank = next(r for r in obs if r["metric"] == "rank" and r["rank_scope"] == "national" and int(r["year"]) == year)
@@ -62,8 +78,8 @@ def test_headline_figures_match_the_data(site):
     site_dir, _ = site
     year, score, rank = _latest_total()
     vi, en = text(page(site_dir, "", "vi")), text(page(site_dir, "", "en"))
-    assert score["as_written"] in vi                                   # 0,3509
-    assert score["as_written"].replace(",", ".") in en                 # 0.3509
+    assert score["as_written"] in vi  # 0,3509
+    assert score["as_written"].replace(",", ".") in en  # 0.3509
     r = f"{int(float(rank['value']))}/{rank['out_of']}"
     assert r in vi and r in en
     assert f"{year}" in vi
@@ -78,7 +94,7 @@ def test_headline_figures_match_the_data(site):
 def test_numbers_are_formatted_per_language(site):
     site_dir, _ = site
     vi, en = text(page(site_dir, "districts", "vi")), text(page(site_dir, "districts", "en"))
-    assert "51.746" in vi and "51,746" in en       # digital payment accounts, stated total
+    assert "51.746" in vi and "51,746" in en  # digital payment accounts, stated total
     vi, en = text(page(site_dir, "kpi", "vi")), text(page(site_dir, "kpi", "en"))
     # the tracker shows each KPI's latest value against its target: fibre broadband 2022 (dn-2022-results)
     assert "53,65%" in vi and "53.65%" in en
@@ -116,15 +132,21 @@ def test_chart_csv_holds_the_numbers_drawn(site):
 def _recompute_pillars():
     """Independent recomputation: five foundation indices plus the pillar's activity index."""
     mi = {r["main_index_id"]: r for r in rows("main_index")}
-    scores = {r["main_index_id"]: float(r["value"]) for r in rows("dti_observation")
-              if r["main_index_id"] and r["metric"] == "score" and r["year"] == "2021" and r["scale"] == "unit_interval"}
+    scores = {
+        r["main_index_id"]: float(r["value"])
+        for r in rows("dti_observation")
+        if r["main_index_id"] and r["metric"] == "score" and r["year"] == "2021" and r["scale"] == "unit_interval"
+    }
     out = []
     for p in rows("pillar"):
         members = [m for m, r in mi.items() if r["group"] == "foundation"] + [p["activity_main_index_id"]]
         pts = sum(scores[m] * float(mi[m]["max_points"]) for m in members)
         mx = sum(float(mi[m]["max_points"]) for m in members)
-        reported = next(r for r in rows("dti_observation") if r["pillar_id"] == p["pillar_id"]
-                        and r["metric"] == "score" and r["year"] == "2021")
+        reported = next(
+            r
+            for r in rows("dti_observation")
+            if r["pillar_id"] == p["pillar_id"] and r["metric"] == "score" and r["year"] == "2021"
+        )
         out.append((p, reported, pts / mx))
     return out
 
@@ -181,8 +203,11 @@ def test_same_inputs_give_byte_identical_output(site, tmp_path):
     build_site(ROOT, tmp_path, ROOT, base_url=base, force=True)
 
     def tree(root: Path) -> dict:
-        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     a, b = tree(site_dir), tree(tmp_path / "site")
     assert a.keys() == b.keys()
@@ -194,8 +219,17 @@ def test_no_page_shows_its_own_markup_as_text(site):
     site_dir, _ = site
     for f in site_dir.rglob("index.html"):
         src = f.read_text(encoding="utf-8")
-        for bad in ("&#60;div", "&#60;table", "&#60;a ", "&lt;div", "&lt;table", "&lt;a href", "&#60;figure",
-                    "<p>&#35;", "<p>#"):  # a Markdown heading the template escaped
+        for bad in (
+            "&#60;div",
+            "&#60;table",
+            "&#60;a ",
+            "&lt;div",
+            "&lt;table",
+            "&lt;a href",
+            "&#60;figure",
+            "<p>&#35;",
+            "<p>#",
+        ):  # a Markdown heading the template escaped
             assert bad not in src, f"{f.relative_to(site_dir)} shows escaped markup ({bad})"
 
 
@@ -216,8 +250,9 @@ def test_site_name_and_footer_come_from_the_package(tmp_path):
         w.writeheader()
         w.writerows(rows)
     dp = json.loads((pkg_dir / "datapackage.json").read_text(encoding="utf-8"))
-    dp["contributors"] = [{"title": "Sở <b>TT&TT</b> Lâm Đồng", "role": "publisher",
-                           "x-i18n": {"en": {"title": "Lam Dong DIC"}}}]
+    dp["contributors"] = [
+        {"title": "Sở <b>TT&TT</b> Lâm Đồng", "role": "publisher", "x-i18n": {"en": {"title": "Lam Dong DIC"}}}
+    ]
     (pkg_dir / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
     got = site_identity(load_package(pkg_dir), ROOT / "site_src")
     assert got["MINHBACH_SITE_NAME_VI"] == "Minh bạch chuyển đổi số Lâm Đồng"

@@ -5,6 +5,7 @@ source verbatim and parse to the stored value (checked here independently of val
 test copies the package, breaks one thing, and asserts the exact Issue (code, file, row, column) from
 validate_package and that `minhbach validate` exits 1 and lists it in its JSON output.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -86,13 +87,15 @@ class Check:
         self.root = root
         args = ["validate", "--data", str(root), "--json"]
         if real_cli:
-            proc = subprocess.Popen(cli(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    env=cli_env(), cwd=str(ROOT))
+            proc = subprocess.Popen(
+                cli(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=str(ROOT)
+            )
             self.issues, self.pkg = validate_package(root)
             self.stdout, self.stderr = proc.communicate(timeout=300)
             self.rc = proc.returncode
             return
-        from minhbach import cli as cli_mod, validate as validate_mod
+        from minhbach import cli as cli_mod
+        from minhbach import validate as validate_mod
 
         seen = []
         real = validate_mod.validate_package
@@ -112,12 +115,22 @@ class Check:
         self.issues, self.pkg = seen[0]
         self.stdout, self.stderr = out.getvalue(), err.getvalue()
 
-    def expect(self, baseline: set, code: str, file: str, row: int | None, column: str | None,
-               value: str | None = None, also: tuple[str, ...] = ()) -> Issue:
+    def expect(
+        self,
+        baseline: set,
+        code: str,
+        file: str,
+        row: int | None,
+        column: str | None,
+        value: str | None = None,
+        also: tuple[str, ...] = (),
+    ) -> Issue:
         """The issue is reported exactly once, the CLI exits 1 and lists it, and nothing new appears elsewhere."""
         hits = matching(self.issues, code, file, row, column)
-        assert len(hits) == 1, f"expected one [{code}] at {file} row {row} column {column}; got:\n" + \
-            "\n".join(i.render() for i in self.issues if i not in baseline)[:3000]
+        assert len(hits) == 1, (
+            f"expected one [{code}] at {file} row {row} column {column}; got:\n"
+            + "\n".join(i.render() for i in self.issues if i not in baseline)[:3000]
+        )
         issue = hits[0]
         if value is not None:
             assert issue.value == value
@@ -128,8 +141,11 @@ class Check:
         assert self.rc == 1, (self.rc, self.stderr[-2000:])
         payload = json.loads(self.stdout)
         assert payload["valid"] is False and payload["error_count"] == len(payload["errors"]) >= 1
-        listed = [e for e in payload["errors"] if e["code"] == code and e.get("file") == file
-                  and e.get("row") == row and e.get("column") == column]
+        listed = [
+            e
+            for e in payload["errors"]
+            if e["code"] == code and e.get("file") == file and e.get("row") == row and e.get("column") == column
+        ]
         assert listed, f"[{code}] at {file} row {row} not in the --json output"
         return issue
 
@@ -159,8 +175,9 @@ def test_shipped_package_is_valid_for_frictionless(monkeypatch):
 
 
 def test_shipped_package_is_valid_for_minhbach():
-    proc = subprocess.run(cli("validate", "--data", str(ROOT)), capture_output=True, text=True, env=cli_env(),
-                          cwd=str(ROOT), timeout=120)
+    proc = subprocess.run(
+        cli("validate", "--data", str(ROOT)), capture_output=True, text=True, env=cli_env(), cwd=str(ROOT), timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "valid" in proc.stdout
 
@@ -216,8 +233,11 @@ def test_every_fact_is_quoted_verbatim_and_parses_to_its_value():
         if text is None:
             problems.append(f"{where}: unknown source_id {row['source_id']!r}")
             continue
-        pairs = [("as_written", [vcol] if vcol else []), ("numerator_as_written", ["numerator"]),
-                 ("denominator_as_written", ["denominator"])]
+        pairs = [
+            ("as_written", [vcol] if vcol else []),
+            ("numerator_as_written", ["numerator"]),
+            ("denominator_as_written", ["denominator"]),
+        ]
         for aw_col, value_cols in pairs:
             aw = row.get(aw_col)
             if not aw:
@@ -260,15 +280,29 @@ def test_malformed_number_in_value_column(pkg, baseline):
 def test_as_written_not_a_number(pkg, baseline):
     line = edit(pkg, "dti_observation", lambda r: r["metric"] == "score", as_written="abc")
     c = Check(pkg)
-    c.expect(baseline, "malformed-number", "data/dti_observation.csv", line, "as_written", value="abc",
-             also=("as-written-not-in-source",))
+    c.expect(
+        baseline,
+        "malformed-number",
+        "data/dti_observation.csv",
+        line,
+        "as_written",
+        value="abc",
+        also=("as-written-not-in-source",),
+    )
 
 
 def test_unknown_source_id(pkg, baseline):
     line = edit(pkg, "sub_indicator_count", lambda r: True, source_id="no-such-source")
     c = Check(pkg)
-    c.expect(baseline, "unknown-source", "data/sub_indicator_count.csv", line, "source_id", value="no-such-source",
-             also=("foreign-key",))
+    c.expect(
+        baseline,
+        "unknown-source",
+        "data/sub_indicator_count.csv",
+        line,
+        "source_id",
+        value="no-such-source",
+        also=("foreign-key",),
+    )
     fk = matching(c.issues, "foreign-key", "data/sub_indicator_count.csv", line, "source_id")
     assert fk and fk[0].value == "no-such-source"
 
@@ -284,8 +318,9 @@ def test_missing_english_label(pkg, baseline):
 def test_duplicate_primary_key(pkg, baseline):
     _, rows = read_table(pkg, "kpi_observation")
     first = rows[0]["observation_id"]
-    line = edit(pkg, "kpi_observation", lambda r: r["observation_id"] == rows[3]["observation_id"],
-                observation_id=first)
+    line = edit(
+        pkg, "kpi_observation", lambda r: r["observation_id"] == rows[3]["observation_id"], observation_id=first
+    )
     c = Check(pkg)
     c.expect(baseline, "primary-key", "data/kpi_observation.csv", line, "observation_id", value=first)
 
@@ -297,30 +332,55 @@ def test_dangling_foreign_key(pkg, baseline):
 
 
 def test_score_above_unit_interval(pkg, baseline):
-    line = edit(pkg, "dti_observation", lambda r: r["metric"] == "score" and r["scale"] == "unit_interval",
-                value="1.7")
+    line = edit(pkg, "dti_observation", lambda r: r["metric"] == "score" and r["scale"] == "unit_interval", value="1.7")
     c = Check(pkg)
-    issue = c.expect(baseline, "score-out-of-scale", "data/dti_observation.csv", line, "value", value="1.7",
-                     also=("as-written-mismatch",))
+    issue = c.expect(
+        baseline,
+        "score-out-of-scale",
+        "data/dti_observation.csv",
+        line,
+        "value",
+        value="1.7",
+        also=("as-written-mismatch",),
+    )
     assert "1" in issue.expected
 
 
 def test_points_above_the_index_maximum(pkg, baseline):
     _, mi = read_table(pkg, "main_index")
     big = next(m["main_index_id"] for m in mi if Decimal(m["max_points"]) == 200)
-    line = edit(pkg, "dti_observation", lambda r: r["metric"] == "score" and r["main_index_id"] == big,
-                scale="points", value="250")
+    line = edit(
+        pkg,
+        "dti_observation",
+        lambda r: r["metric"] == "score" and r["main_index_id"] == big,
+        scale="points",
+        value="250",
+    )
     c = Check(pkg)
-    issue = c.expect(baseline, "score-out-of-scale", "data/dti_observation.csv", line, "value", value="250",
-                     also=("as-written-mismatch",))
+    issue = c.expect(
+        baseline,
+        "score-out-of-scale",
+        "data/dti_observation.csv",
+        line,
+        "value",
+        value="250",
+        also=("as-written-mismatch",),
+    )
     assert "200" in issue.expected
 
 
 def test_rank_beyond_the_number_of_provinces(pkg, baseline):
     line = edit(pkg, "dti_observation", lambda r: r["metric"] == "rank" and r["out_of"] == "63", value="64")
     c = Check(pkg)
-    issue = c.expect(baseline, "rank-out-of-range", "data/dti_observation.csv", line, "value", value="64",
-                     also=("as-written-mismatch",))
+    issue = c.expect(
+        baseline,
+        "rank-out-of-range",
+        "data/dti_observation.csv",
+        line,
+        "value",
+        value="64",
+        also=("as-written-mismatch",),
+    )
     assert "63" in issue.expected
 
 
@@ -356,5 +416,12 @@ def test_percentage_above_100(pkg, baseline):
     percent = {k["kpi_id"] for k in kpis if k["unit"] == "percent"}
     line = edit(pkg, "kpi_observation", lambda r: r["kpi_id"] in percent and r["value"] != "", value="120")
     c = Check(pkg)
-    c.expect(baseline, "share-out-of-bounds", "data/kpi_observation.csv", line, "value", value="120",
-             also=("as-written-mismatch",))
+    c.expect(
+        baseline,
+        "share-out-of-bounds",
+        "data/kpi_observation.csv",
+        line,
+        "value",
+        value="120",
+        also=("as-written-mismatch",),
+    )

@@ -5,6 +5,7 @@ so the data being finished by others is read, not hard-coded: no row counts, ids
 files. When the shipped data is itself not yet valid, the assertions that need a clean validation
 are skipped with the reason; the others compare against the validator's own report on the copy.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,20 @@ from openpyxl.utils import get_column_letter
 
 from minhbach import workbook as wbmod
 from minhbach.validate import validate_package
-from minhbach.workbook import (FIRST_DATA_ROW, INSTRUCTIONS_SHEET, LISTS_SHEET, CellChange, Diff, RowChange,
-                               TableDiff, format_number, header_label, import_workbook, make_template, render_diff)
+from minhbach.workbook import (
+    FIRST_DATA_ROW,
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    CellChange,
+    Diff,
+    RowChange,
+    TableDiff,
+    format_number,
+    header_label,
+    import_workbook,
+    make_template,
+    render_diff,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,13 +109,21 @@ def result_places(result) -> set:
 
 def skip_reason(baseline) -> str:
     codes = sorted({i.code for i in baseline})
-    return (f"the shipped data does not validate yet ({len(baseline)} issue(s): {', '.join(codes)}), so no import "
-            "can be written; the validation-dependent assertions are skipped")
+    return (
+        f"the shipped data does not validate yet ({len(baseline)} issue(s): {', '.join(codes)}), so no import "
+        "can be written; the validation-dependent assertions are skipped"
+    )
 
 
 def find(result, sheet, row, field, code=None):
-    return [i for i in result.issues if getattr(i, "sheet", None) == sheet and getattr(i, "excel_row", None) == row
-            and getattr(i, "field", None) == field and (code is None or i.code == code)]
+    return [
+        i
+        for i in result.issues
+        if getattr(i, "sheet", None) == sheet
+        and getattr(i, "excel_row", None) == row
+        and getattr(i, "field", None) == field
+        and (code is None or i.code == code)
+    ]
 
 
 # ---------------------------------------------------------------- template
@@ -131,8 +152,10 @@ def test_template_layout(pkg):
         for dv in ws.data_validations.dataValidation:
             for rng in dv.sqref.ranges:
                 covered[get_column_letter(rng.min_col)] = dv
-        fks = {fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]: fk["reference"]
-               for fk in r["schema"].get("foreignKeys", [])}
+        fks = {
+            fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]: fk["reference"]
+            for fk in r["schema"].get("foreignKeys", [])
+        }
         for j, f in enumerate(fs, start=1):
             col = get_column_letter(j)
             if f.get("constraints", {}).get("enum") or f["name"] in fks:
@@ -155,8 +178,11 @@ def test_template_layout(pkg):
     # a foreign-key drop-down lists the referenced table's key values through a named range on _lists
     ko = wb["kpi_observation"]
     dcol = letter(root, "kpi_observation", "district_id")
-    dv = next(d for d in ko.data_validations.dataValidation if any(get_column_letter(r.min_col) == dcol
-                                                                   for r in d.sqref.ranges))
+    dv = next(
+        d
+        for d in ko.data_validations.dataValidation
+        if any(get_column_letter(r.min_col) == dcol for r in d.sqref.ranges)
+    )
     name = dv.formula1.lstrip("=")
     sheet, ref = next(wb.defined_names[name].destinations)
     assert sheet == LISTS_SHEET
@@ -168,8 +194,11 @@ def test_text_that_looks_like_a_number_stays_text(pkg):
     root, xlsx = pkg
     ws = load_workbook(xlsx)["kpi_observation"]
     j = fields(root, "kpi_observation").index("as_written") + 1
-    looks_numeric = [(i, r["as_written"]) for i, r in enumerate(read_rows(root, "kpi_observation"), FIRST_DATA_ROW)
-                     if r["as_written"][:1].isdigit()]
+    looks_numeric = [
+        (i, r["as_written"])
+        for i, r in enumerate(read_rows(root, "kpi_observation"), FIRST_DATA_ROW)
+        if r["as_written"][:1].isdigit()
+    ]
     if not looks_numeric:
         pytest.skip("no numeric-looking as_written in kpi_observation yet")
     for i, raw in looks_numeric:
@@ -205,7 +234,9 @@ def test_round_trip_reports_the_validators_issues_in_workbook_terms(pkg, baselin
     assert result_places(result) == baseline_places(baseline)
     paths = {r["path"]: n for n, r in resources(root).items()}
     for i in result.issues:
-        if getattr(i, "csv_file", None) in paths:  # placed in the workbook: CSV line N is Excel row N + 1 (two header rows)
+        if (
+            getattr(i, "csv_file", None) in paths
+        ):  # placed in the workbook: CSV line N is Excel row N + 1 (two header rows)
             assert i.sheet == paths[i.csv_file]
             if i.csv_row and i.csv_row > 1:
                 assert i.excel_row == i.csv_row + 1
@@ -285,8 +316,14 @@ def _make_edits(root: Path, xlsx: Path, baseline):
             c.value = raw
             c.data_type = "s"
     wb.save(xlsx)
-    change = CellChange(table, tuple(rows[0][k] for k in pk), "name_en", old, new_label, rows[0]["source_id"]
-                        if "source_id" in rows[0] else None)
+    change = CellChange(
+        table,
+        tuple(rows[0][k] for k in pk),
+        "name_en",
+        old,
+        new_label,
+        rows[0]["source_id"] if "source_id" in rows[0] else None,
+    )
     added = RowChange("kpi_observation", (new_row["observation_id"],), new_row, new_row["source_id"])
     return table, change, added
 
@@ -301,7 +338,8 @@ def test_edit_shows_exactly_those_changes(pkg, baseline):
     assert result.diff.added == [added]
     assert result.diff.removed == []
     assert [n for n, t in result.diff.tables.items() if not t.empty] == sorted(
-        {table, "kpi_observation"}, key=list(resources(root)).index)
+        {table, "kpi_observation"}, key=list(resources(root)).index
+    )
     for lang, words in (("vi", "sửa 1 ô"), ("en", "1 cell(s) changed")):
         text = render_diff(result.diff, lang)
         assert words in text and added.key[0] in text and repr(change.new) in text
@@ -314,8 +352,10 @@ def test_edit_shows_exactly_those_changes(pkg, baseline):
 
     if baseline:
         assert result.written == [] and snapshot(root) == before  # a failed import changes nothing
-        pytest.skip(skip_reason(baseline) + " (writing after a clean import is covered by "
-                    "test_clean_import_replaces_only_changed_files)")
+        pytest.skip(
+            skip_reason(baseline) + " (writing after a clean import is covered by "
+            "test_clean_import_replaces_only_changed_files)"
+        )
     assert result.ok
     assert result.written == sorted({resources(root)[table]["path"], resources(root)["kpi_observation"]["path"]})
     for name, r in resources(root).items():
@@ -408,8 +448,9 @@ BAD_EDITS = [
 ]
 
 
-@pytest.mark.parametrize("sheet,field,value,code", BAD_EDITS, ids=["malformed-number", "unknown-district",
-                                                                    "empty-name_en"])
+@pytest.mark.parametrize(
+    "sheet,field,value,code", BAD_EDITS, ids=["malformed-number", "unknown-district", "empty-name_en"]
+)
 def test_bad_value_is_placed_and_nothing_changes(pkg, sheet, field, value, code):
     root, xlsx = pkg
     if not read_rows(root, sheet):
@@ -434,8 +475,13 @@ def test_blank_rows_are_skipped_and_rows_still_placed(pkg):
     ws = wb["district"]
     n = len(read_rows(root, "district"))
     row = FIRST_DATA_ROW + n + 3  # three empty rows, then a new district with no English name
-    for f, v in (("district_id", "new-district"), ("province_id", read_rows(root, "district")[0]["province_id"]),
-                 ("name_vi", "Huyện mới"), ("kind", "district"), ("sort_order", 99)):
+    for f, v in (
+        ("district_id", "new-district"),
+        ("province_id", read_rows(root, "district")[0]["province_id"]),
+        ("name_vi", "Huyện mới"),
+        ("kind", "district"),
+        ("sort_order", 99),
+    ):
         ws.cell(row, fields(root, "district").index(f) + 1).value = v
     wb.save(xlsx)
     result = import_workbook(xlsx, root)
@@ -543,6 +589,7 @@ def test_not_a_workbook(pkg, tmp_path, content):
     bad = tmp_path / "bad.xlsx"
     if content == "zip":
         import zipfile
+
         with zipfile.ZipFile(bad, "w") as z:
             z.writestr("hello.txt", "a zip but no workbook")
     elif content is not None:
@@ -557,18 +604,35 @@ def test_not_a_workbook(pkg, tmp_path, content):
 # ---------------------------------------------------------------- formatting
 
 
-@pytest.mark.parametrize("value,text", [(1177370, "1177370"), (1177370.0, "1177370"), (0.3509, "0.3509"),
-                                        (50.65, "50.65"), (1e-05, "0.00001"), (1e20, "100000000000000000000"),
-                                        (0.1 + 0.2, "0.30000000000000004"), (-2.5, "-2.5")])
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (1177370, "1177370"),
+        (1177370.0, "1177370"),
+        (0.3509, "0.3509"),
+        (50.65, "50.65"),
+        (1e-05, "0.00001"),
+        (1e20, "100000000000000000000"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (-2.5, "-2.5"),
+    ],
+)
 def test_format_number(value, text):
     assert format_number(value) == text
     assert float(text) == value
 
 
 def test_render_diff_both_languages():
-    d = Diff(tables={"kpi": TableDiff("kpi", added=[RowChange("kpi", ("a",), {}, "src-1")],
-                                      removed=[RowChange("kpi", ("b",), {}, None)],
-                                      changed=[CellChange("kpi", ("c",), "name_en", "Old", "", "src-2")])})
+    d = Diff(
+        tables={
+            "kpi": TableDiff(
+                "kpi",
+                added=[RowChange("kpi", ("a",), {}, "src-1")],
+                removed=[RowChange("kpi", ("b",), {}, None)],
+                changed=[CellChange("kpi", ("c",), "name_en", "Old", "", "src-2")],
+            )
+        }
+    )
     vi, en = render_diff(d, "vi"), render_diff(d, "en")
     assert "Bảng kpi: thêm 1 dòng, xoá 1 dòng, sửa 1 ô" in vi and "(trống)" in vi and "nguồn: src-1" in vi
     assert "Table kpi: 1 row(s) added, 1 row(s) removed, 1 cell(s) changed" in en and "(empty)" in en

@@ -3,6 +3,7 @@
 Goals it reports against (figures, not test failures): shipped data ≤ 15 s; national scale ≤ 120 s and
 linear in pages; no-change rebuild ≤ 3 s; each page ≤ 150 KB gzip excluding shared cached assets.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,15 @@ from pathlib import Path
 
 from .build import build_site
 
-SHARED = ("assets/stylesheets/", "assets/javascripts/", "assets/vendor/", "assets/css/", "assets/js/",
-          "assets/images/", "search/")
+SHARED = (
+    "assets/stylesheets/",
+    "assets/javascripts/",
+    "assets/vendor/",
+    "assets/css/",
+    "assets/js/",
+    "assets/images/",
+    "search/",
+)
 
 
 def page_weight(site: Path, key: str) -> dict:
@@ -56,15 +64,25 @@ def first_visit(site: Path, key: str) -> dict:
         if f.is_file() and f.is_relative_to(site.resolve()) and "/assets/charts/" not in str(f):
             files.add(f)
     if b'name="search"' in src:
-        files |= {site / "search" / "search_index.json", *(site / "assets" / "javascripts" / "workers").glob("search*.js")}
+        files |= {
+            site / "search" / "search_index.json",
+            *(site / "assets" / "javascripts" / "workers").glob("search*.js"),
+        }
         lunr = site / "assets" / "javascripts" / "lunr" / "min"
-        files |= {lunr / n for n in ("lunr.stemmer.support.min.js", "lunr.vi.min.js", "lunr.multi.min.js")
-                  if (lunr / n).is_file()}
+        files |= {
+            lunr / n
+            for n in ("lunr.stemmer.support.min.js", "lunr.vi.min.js", "lunr.multi.min.js")
+            if (lunr / n).is_file()
+        }
     raw = own["bytes"] + sum(f.stat().st_size for f in files)
     gz = own["gzip"] + sum(len(gzip.compress(f.read_bytes(), 9)) for f in sorted(files))
     index = site / "search" / "search_index.json"
-    return {"bytes": raw, "gzip": gz, "requests": len(files) + 1,
-            "search_gzip": len(gzip.compress(index.read_bytes(), 9)) if index.is_file() else 0}
+    return {
+        "bytes": raw,
+        "gzip": gz,
+        "requests": len(files) + 1,
+        "search_gzip": len(gzip.compress(index.read_bytes(), 9)) if index.is_file() else 0,
+    }
 
 
 def _timed_build(data: Path, out: Path, project: Path, force=True, trace=False):
@@ -117,16 +135,56 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
     sec = "Bảng tổng hợp"
     src_id = "synthetic-national"
     pids = [f"p{i:02d}" for i in range(1, provinces + 1)]
-    write("province", [{"province_id": p, "name_vi": f"Tỉnh {p[1:]}", "name_en": f"Province {p[1:]}",
-                        "region_vi": "Vùng thử", "region_en": "Test region", "provinces_in_country": provinces,
-                        "provinces_in_region": provinces} for p in pids], fields["province"])
-    write("district", [{"district_id": f"{p}-d{d}", "province_id": p, "name_vi": f"Huyện {p[1:]}.{d}",
-                        "name_en": f"District {p[1:]}.{d}", "kind": "district", "sort_order": d}
-                       for p in pids for d in range(1, 9)], fields["district"])
-    write("source", [{"source_id": src_id, "title_vi": "Bộ dữ liệu tổng hợp để đo hiệu năng",
-                      "title_en": "Synthetic package for benchmarking", "issuer_vi": "minhbach", "issuer_en": "minhbach",
-                      "issued": "2026-01", "document_type": "report", "path": f"sources/{src_id}.txt",
-                      "note_vi": "", "note_en": ""}], fields["source"])
+    write(
+        "province",
+        [
+            {
+                "province_id": p,
+                "name_vi": f"Tỉnh {p[1:]}",
+                "name_en": f"Province {p[1:]}",
+                "region_vi": "Vùng thử",
+                "region_en": "Test region",
+                "provinces_in_country": provinces,
+                "provinces_in_region": provinces,
+            }
+            for p in pids
+        ],
+        fields["province"],
+    )
+    write(
+        "district",
+        [
+            {
+                "district_id": f"{p}-d{d}",
+                "province_id": p,
+                "name_vi": f"Huyện {p[1:]}.{d}",
+                "name_en": f"District {p[1:]}.{d}",
+                "kind": "district",
+                "sort_order": d,
+            }
+            for p in pids
+            for d in range(1, 9)
+        ],
+        fields["district"],
+    )
+    write(
+        "source",
+        [
+            {
+                "source_id": src_id,
+                "title_vi": "Bộ dữ liệu tổng hợp để đo hiệu năng",
+                "title_en": "Synthetic package for benchmarking",
+                "issuer_vi": "minhbach",
+                "issuer_en": "minhbach",
+                "issued": "2026-01",
+                "document_type": "report",
+                "path": f"sources/{src_id}.txt",
+                "note_vi": "",
+                "note_en": "",
+            }
+        ],
+        fields["source"],
+    )
     mis = read("main_index")
     pillars = read("pillar")
     year0 = 2023 - years
@@ -137,14 +195,31 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
             for pl, m in subjects:
                 v = round(rnd.uniform(0.05, 0.8), 4)
                 r = rnd.randint(1, provinces)
-                for metric, val, aw, scale, out_of in (("score", v, _vi(v, 4), "unit_interval", ""),
-                                                       ("rank", r, str(r), "rank", provinces)):
+                for metric, val, aw, scale, out_of in (
+                    ("score", v, _vi(v, 4), "unit_interval", ""),
+                    ("rank", r, str(r), "rank", provinces),
+                ):
                     words.add(aw)
-                    dti.append({"observation_id": f"{p}-{y}-{pl or m or 'total'}-{metric}", "province_id": p, "year": y,
-                                "pillar_id": pl, "main_index_id": m, "statistic": "province", "metric": metric,
-                                "value": val, "scale": scale, "out_of": out_of,
-                                "rank_scope": "national" if metric == "rank" else "", "source_id": src_id,
-                                "section": sec, "as_written": aw, "note_vi": "", "note_en": ""})
+                    dti.append(
+                        {
+                            "observation_id": f"{p}-{y}-{pl or m or 'total'}-{metric}",
+                            "province_id": p,
+                            "year": y,
+                            "pillar_id": pl,
+                            "main_index_id": m,
+                            "statistic": "province",
+                            "metric": metric,
+                            "value": val,
+                            "scale": scale,
+                            "out_of": out_of,
+                            "rank_scope": "national" if metric == "rank" else "",
+                            "source_id": src_id,
+                            "section": sec,
+                            "as_written": aw,
+                            "note_vi": "",
+                            "note_en": "",
+                        }
+                    )
     write("dti_observation", dti, fields["dti_observation"])
     subs = read("sub_indicator")
     for s in subs:
@@ -158,9 +233,20 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
                 aid = f"{p}-{y}-{s['sub_indicator_id']}"
                 st = rnd.choice(statuses)
                 words.add(st)
-                ass.append({"assessment_id": aid, "sub_indicator_id": s["sub_indicator_id"], "province_id": p,
-                            "year": y, "status": st, "reason_vi": "", "reason_en": "", "source_id": src_id,
-                            "section": sec, "as_written": st})
+                ass.append(
+                    {
+                        "assessment_id": aid,
+                        "sub_indicator_id": s["sub_indicator_id"],
+                        "province_id": p,
+                        "year": y,
+                        "status": st,
+                        "reason_vi": "",
+                        "reason_en": "",
+                        "source_id": src_id,
+                        "section": sec,
+                        "as_written": st,
+                    }
+                )
                 ao.append({"assessment_id": aid, "organisation_id": "so-tttt"})
     write("sub_indicator_assessment", ass, fields["sub_indicator_assessment"])
     write("assessment_organisation", ao, fields["assessment_organisation"])
@@ -174,10 +260,26 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
                 v = round(rnd.uniform(0, 100), 2) if k["unit"] == "percent" else rnd.randint(0, 5000)
                 aw = _vi(v, 2) + "%" if k["unit"] == "percent" else _vi(v, 0)
                 words.add(aw)
-                obs.append({"observation_id": f"{p}-{y}-{k['kpi_id']}", "kpi_id": k["kpi_id"], "province_id": p,
-                            "district_id": "", "period": str(y), "value": v, "numerator": "", "denominator": "",
-                            "qualifier": "exact", "source_id": src_id, "section": sec, "as_written": aw,
-                            "numerator_as_written": "", "denominator_as_written": "", "note_vi": "", "note_en": ""})
+                obs.append(
+                    {
+                        "observation_id": f"{p}-{y}-{k['kpi_id']}",
+                        "kpi_id": k["kpi_id"],
+                        "province_id": p,
+                        "district_id": "",
+                        "period": str(y),
+                        "value": v,
+                        "numerator": "",
+                        "denominator": "",
+                        "qualifier": "exact",
+                        "source_id": src_id,
+                        "section": sec,
+                        "as_written": aw,
+                        "numerator_as_written": "",
+                        "denominator_as_written": "",
+                        "note_vi": "",
+                        "note_en": "",
+                    }
+                )
                 if k["kpi_id"] in district_kpis:
                     for d in range(1, 9):
                         if k["unit"] == "percent":
@@ -187,8 +289,15 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
                             dv = rnd.randint(0, 3000)
                             daw = _vi(dv, 0)
                         words.add(daw)
-                        obs.append({**obs[-1], "observation_id": f"{p}-{y}-{k['kpi_id']}-d{d}",
-                                    "district_id": f"{p}-d{d}", "value": dv, "as_written": daw})
+                        obs.append(
+                            {
+                                **obs[-1],
+                                "observation_id": f"{p}-{y}-{k['kpi_id']}-d{d}",
+                                "district_id": f"{p}-d{d}",
+                                "value": dv,
+                                "as_written": daw,
+                            }
+                        )
     write("kpi_observation", obs, fields["kpi_observation"])
     for name in ("target", "budget_item", "task", "task_group", "budget_table", "plan", "sub_indicator"):
         rows = read(name)
@@ -208,8 +317,10 @@ def main(a) -> int:
     project = Path(a.project).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="minhbach-bench-"))
     try:
-        print("# minhbach bench (2-core goals: shipped ≤ 15 s, national ≤ 120 s, no-change rebuild ≤ 3 s, "
-              "page ≤ 150 KB gzip)")
+        print(
+            "# minhbach bench (2-core goals: shipped ≤ 15 s, national ≤ 120 s, no-change rebuild ≤ 3 s, "
+            "page ≤ 150 KB gzip)"
+        )
         res = report_build("(a) shipped data", project, tmp / "a", project)
         t0 = time.perf_counter()
         build_site(project, tmp / "a", project)
@@ -218,16 +329,22 @@ def main(a) -> int:
         print("\n## page weight (HTML + page-specific files; shared cached assets excluded)")
         for key in ("", "pillars/digital-government", "kpi", "en"):
             w = page_weight(tmp / "a" / "site", key)
-            print(f"/{key + '/' if key else ''}: {w['bytes'] / 1024:.1f} KB raw, {w['gzip'] / 1024:.1f} KB gzip; "
-                  f"first chart is a static SVG without JavaScript: {w['first_chart_static_svg']}")
+            print(
+                f"/{key + '/' if key else ''}: {w['bytes'] / 1024:.1f} KB raw, {w['gzip'] / 1024:.1f} KB gzip; "
+                f"first chart is a static SVG without JavaScript: {w['first_chart_static_svg']}"
+            )
         fv = first_visit(tmp / "a" / "site", "")
-        print(f"first visit to / with an empty cache: {fv['gzip'] / 1024:.0f} KB gzip ({fv['bytes'] / 1024:.0f} KB raw), "
-              f"of which the search index {fv['search_gzip'] / 1024:.0f} KB gzip (fetched once, then cached)")
+        print(
+            f"first visit to / with an empty cache: {fv['gzip'] / 1024:.0f} KB gzip ({fv['bytes'] / 1024:.0f} KB raw), "
+            f"of which the search index {fv['search_gzip'] / 1024:.0f} KB gzip (fetched once, then cached)"
+        )
         shared = sum(f.stat().st_size for s in SHARED for f in (tmp / "a" / "site" / s).rglob("*") if f.is_file())
         vendor = tmp / "a" / "site" / "assets" / "vendor" / "vega-bundle.js"
-        print(f"shared cached assets: {shared / 1024:.0f} KB raw; of which the interactive-chart bundle "
-              f"{vendor.stat().st_size / 1024:.0f} KB raw, {len(gzip.compress(vendor.read_bytes(), 9)) / 1024:.0f} KB gzip, "
-              f"loaded only when a reader asks for an interactive chart")
+        print(
+            f"shared cached assets: {shared / 1024:.0f} KB raw; of which the interactive-chart bundle "
+            f"{vendor.stat().st_size / 1024:.0f} KB raw, {len(gzip.compress(vendor.read_bytes(), 9)) / 1024:.0f} KB gzip, "
+            f"loaded only when a reader asks for an interactive chart"
+        )
         print(f"goal check (a): {'met' if res['wall'] <= 15 else 'NOT met'} ({res['wall']:.1f} s)")
         print(f"goal check (c): {'met' if rebuild <= 3 else 'NOT met'} ({rebuild:.2f} s)")
         if a.national:
@@ -238,15 +355,19 @@ def main(a) -> int:
                 rows = sum(1 for _ in open(data / "data" / "kpi_observation.csv")) - 1
                 wall, rep = _timed_build(data, tmp / f"nat{n}-out", project)
                 stages = ", ".join(f"{t.name} {t.seconds:.1f}" for t in rep.timings)
-                print(f"{n} provinces × {a.years} years: {rows} KPI rows, {rep.pages} pages, {wall:.1f} s "
-                      f"({wall / rep.pages * 1000:.0f} ms/page) — {stages}")
+                print(
+                    f"{n} provinces × {a.years} years: {rows} KPI rows, {rep.pages} pages, {wall:.1f} s "
+                    f"({wall / rep.pages * 1000:.0f} ms/page) — {stages}"
+                )
                 points.append((rep.pages, wall))
             (p1, w1), (p2, w2) = points[0], points[-1]
             # each province adds the same pages and rows; linear growth means a constant cost per added page
             marginal = [(y[1] - x[1]) / (y[0] - x[0]) for x, y in zip(points, points[1:])]
-            print(f"growth: pages ×{p2 / p1:.2f}, time ×{w2 / w1:.2f}; cost per added page "
-                  + " → ".join(f"{m:.2f} s" for m in marginal)
-                  + f" ({'linear' if marginal[-1] <= marginal[0] * 1.15 else 'faster than linear'})")
+            print(
+                f"growth: pages ×{p2 / p1:.2f}, time ×{w2 / w1:.2f}; cost per added page "
+                + " → ".join(f"{m:.2f} s" for m in marginal)
+                + f" ({'linear' if marginal[-1] <= marginal[0] * 1.15 else 'faster than linear'})"
+            )
             print(f"goal check (b): {'met' if w2 <= 120 else 'NOT met'} ({w2:.1f} s for {a.provinces} provinces)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 Everything is written under a temporary folder and swapped into place only when every stage
 succeeded, so a failed build leaves the last good site byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,12 +11,13 @@ import os
 import shutil
 import time
 import tracemalloc
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import Callable
 
-from .errors import Failed, Issue
+from .errors import Failed
 
 LANGS = ("vi", "en")
 
@@ -61,8 +63,14 @@ def input_fingerprint(data_root: Path, project: Path, base_url: str | None) -> s
     import hashlib
 
     h = hashlib.sha256(f"base_url={base_url}".encode())
-    roots = [data_root / "datapackage.json", data_root / "data", data_root / "releases", project / "site_src",
-             project / "mkdocs.yml", Path(__file__).parent]
+    roots = [
+        data_root / "datapackage.json",
+        data_root / "data",
+        data_root / "releases",
+        project / "site_src",
+        project / "mkdocs.yml",
+        Path(__file__).parent,
+    ]
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
         for f in files:
@@ -73,9 +81,16 @@ def input_fingerprint(data_root: Path, project: Path, base_url: str | None) -> s
     return h.hexdigest()
 
 
-def build_site(data_root: Path, out_dir: Path, project: Path, base_url: str | None = None,
-               progress: Callable[[str], None] = lambda s: None, max_bytes: int | None = None,
-               trace_memory: bool = False, force: bool = False) -> BuildReport:
+def build_site(
+    data_root: Path,
+    out_dir: Path,
+    project: Path,
+    base_url: str | None = None,
+    progress: Callable[[str], None] = lambda s: None,
+    max_bytes: int | None = None,
+    trace_memory: bool = False,
+    force: bool = False,
+) -> BuildReport:
     from . import charts as charts_mod
     from . import pages as pages_mod
     from . import publish
@@ -116,16 +131,27 @@ def build_site(data_root: Path, out_dir: Path, project: Path, base_url: str | No
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
         base_url = (base_url or _config_site_url(config_file) or "http://127.0.0.1:8000/").rstrip("/") + "/"
-        chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod,
-                              out_dir / "cache" / "charts")
+        chart_map = timer.run(
+            "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, out_dir / "cache" / "charts"
+        )
         report.charts = len(chart_map)
-        pages = timer.run("pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url,
-                          bundle)
+        pages = timer.run(
+            "pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url, bundle
+        )
         report.pages = len(pages) * len(LANGS)
         timer.run("render", _mkdocs_build, config_file, docs, site_tmp, pages, base_url, pkg)
         _swap(site_tmp, final)
-        stamp.write_text(json.dumps({"fingerprint": fingerprint, "pages": report.pages, "charts": report.charts,
-                                     "findings": report.findings}), encoding="utf-8")
+        stamp.write_text(
+            json.dumps(
+                {
+                    "fingerprint": fingerprint,
+                    "pages": report.pages,
+                    "charts": report.charts,
+                    "findings": report.findings,
+                }
+            ),
+            encoding="utf-8",
+        )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if tmp_root.exists():
@@ -148,6 +174,7 @@ def _untraced(timer: Timer):
         timer.report.timings.append(StageTiming(name, dt, float("nan")))
         timer.progress(f"{name} done in {dt:.2f} s")
         return out
+
     return run
 
 
@@ -188,17 +215,21 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
     extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
     pages += extra_pages
     downloads.update(publish.stage_page_downloads(pkg, res, docs))
-    renderer = pages_mod.Renderer(pkg, res, site_src, chart_map, titles={p.key: p.title for p in pages},
-                                  downloads=downloads)
+    renderer = pages_mod.Renderer(
+        pkg, res, site_src, chart_map, titles={p.key: p.title for p in pages}, downloads=downloads
+    )
     for page in pages:
         for lang in LANGS:
             text = renderer.render(page, lang, extra_context)
             f = pages_mod.stage_file(docs, page.key, lang)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(text, encoding="utf-8")
-    facts = {"main_index_count": len(pkg.t("main_index")),
-             "total_max": int(pkg.t("main_index")["max_points"].sum()),
-             "findings": len(res.findings), "version": pkg.descriptor.get("version", "")}
+    facts = {
+        "main_index_count": len(pkg.t("main_index")),
+        "total_max": int(pkg.t("main_index")["max_points"].sum()),
+        "findings": len(res.findings),
+        "version": pkg.descriptor.get("version", ""),
+    }
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     (docs.parent / "nav.json").write_text(json.dumps(_nav(pages), ensure_ascii=False), encoding="utf-8")
     return pages
@@ -221,8 +252,13 @@ def _vega_bundle(cache: Path) -> str:
 
 def _nav(pages) -> list:
     """Nested nav (one flat list makes MkDocs quadratic in the number of pages)."""
-    sections = {"pillars": "Trụ cột", "indices": "Chỉ số chính", "sources": "Tài liệu nguồn", "open-data": "Dữ liệu mở",
-                "provinces": "Tỉnh"}
+    sections = {
+        "pillars": "Trụ cột",
+        "indices": "Chỉ số chính",
+        "sources": "Tài liệu nguồn",
+        "open-data": "Dữ liệu mở",
+        "provinces": "Tỉnh",
+    }
     nav, grouped = [], {}
     for p in pages:
         f = "index.md" if not p.key else f"{p.key}.md"
@@ -252,8 +288,9 @@ def _mkdocs_build(config_file: Path, docs: Path, site_tmp: Path, pages, base_url
     os.chdir(config_file.parent)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        cfg = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site_tmp), nav=nav,
-                          site_url=base_url)
+        cfg = load_config(
+            config_file=str(config_file), docs_dir=str(docs), site_dir=str(site_tmp), nav=nav, site_url=base_url
+        )
         build(cfg)
     finally:
         os.chdir(cwd)
@@ -279,8 +316,7 @@ def site_identity(pkg, site_src: Path) -> dict[str, str]:
     out = {}
     for lang in LANGS:
         publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
-        kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher,
-              "licence": licence(pkg.descriptor)[0]}
+        kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher, "licence": licence(pkg.descriptor)[0]}
         site = strings[lang]["site"]
         for key, env in (("name", "SITE_NAME"), ("tagline", "SITE_DESCRIPTION"), ("copyright", "COPYRIGHT")):
             out[f"MINHBACH_{env}_{lang.upper()}"] = html.escape(site[key].format(**kw))
@@ -289,11 +325,11 @@ def site_identity(pkg, site_src: Path) -> dict[str, str]:
 
 def _epoch(pkg) -> int:
     """Build date = the release date in datapackage.json, so rebuilding the same data is byte-identical."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     created = pkg.descriptor.get("created", "2000-01-01T00:00:00Z")
     try:
-        return int(datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp())
+        return int(datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(UTC).timestamp())
     except ValueError:
         return 946684800
 

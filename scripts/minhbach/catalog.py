@@ -5,6 +5,7 @@ Identities are stable across releases: a dataset is `{base}open-data/<name>/#dat
 Every blank node gets a deterministic id and `serialize` writes triples in a canonical order, so the same
 input gives byte-identical Turtle, JSON-LD and RDF/XML.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
-DCAT_VERSION = URIRef(str(DCAT) + "version")   # DCAT 3 term, missing from rdflib's closed DCAT namespace
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3 term, missing from rdflib's closed DCAT namespace
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_SCHEME = URIRef(EU + "data-theme")
@@ -36,12 +37,22 @@ FRICTIONLESS_DP = URIRef("https://specs.frictionlessdata.io/data-package/")
 DEFAULT_PUBLISHER = {"vi": "Đơn vị công bố bộ dữ liệu", "en": "Publisher of this data package"}
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 # Titles CKAN's licence register knows (ckanext-dcat matches a licence by its title), and ADMS licence types.
-LICENSE_TITLES = {"CC-BY-4.0": "Creative Commons Attribution", "CC-BY-SA-4.0": "Creative Commons Attribution Share-Alike",
-                  "CC0-1.0": "Creative Commons CCZero", "ODC-BY-1.0": "Open Data Commons Attribution License",
-                  "ODbL-1.0": "Open Data Commons Open Database License (ODbL)",
-                  "PDDL-1.0": "Open Data Commons Public Domain Dedication and License (PDDL)"}
-LICENSE_TYPES = {"CC-BY-4.0": "Attribution", "CC-BY-SA-4.0": "ShareAlike", "CC0-1.0": "PublicDomain",
-                 "ODC-BY-1.0": "Attribution", "ODbL-1.0": "ShareAlike", "PDDL-1.0": "PublicDomain"}
+LICENSE_TITLES = {
+    "CC-BY-4.0": "Creative Commons Attribution",
+    "CC-BY-SA-4.0": "Creative Commons Attribution Share-Alike",
+    "CC0-1.0": "Creative Commons CCZero",
+    "ODC-BY-1.0": "Open Data Commons Attribution License",
+    "ODbL-1.0": "Open Data Commons Open Database License (ODbL)",
+    "PDDL-1.0": "Open Data Commons Public Domain Dedication and License (PDDL)",
+}
+LICENSE_TYPES = {
+    "CC-BY-4.0": "Attribution",
+    "CC-BY-SA-4.0": "ShareAlike",
+    "CC0-1.0": "PublicDomain",
+    "ODC-BY-1.0": "Attribution",
+    "ODbL-1.0": "ShareAlike",
+    "PDDL-1.0": "PublicDomain",
+}
 LICENSE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike", "PublicDomain": "Public domain"}
 
 FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
@@ -50,8 +61,21 @@ FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
     "application/json": (URIRef(IANA + "application/json"), "JSON"),
 }
 
-PREFIXES = {"dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "spdx": SPDX, "skos": SKOS, "owl": OWL,
-            "xsd": XSD, "rdf": RDF, "rdfs": RDFS, "adms": ADMS, "dcatap": DCATAP, "gsp": GSP}
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "spdx": SPDX,
+    "skos": SKOS,
+    "owl": OWL,
+    "xsd": XSD,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "adms": ADMS,
+    "dcatap": DCATAP,
+    "gsp": GSP,
+}
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
@@ -148,7 +172,9 @@ class _Builder:
             return int(size), str(digest).lower()
         if fallback:
             h = str(fallback.get("hash") or "")
-            digest = h.split(":", 1)[1] if h.startswith("sha256:") else (h if re.fullmatch(r"[0-9a-fA-F]{64}", h) else None)
+            digest = (
+                h.split(":", 1)[1] if h.startswith("sha256:") else (h if re.fullmatch(r"[0-9a-fA-F]{64}", h) else None)
+            )
             size = fallback.get("bytes")
             return (int(size) if size is not None else None), (digest.lower() if digest else None)
         return None, None
@@ -187,10 +213,10 @@ class _Builder:
             sp = self.d.get("x-spatial") or {}
             self.both(self.spatial, SKOS.prefLabel, sp.get("vi", ""), sp.get("en", ""))
             bbox, centroid = sp.get("bbox"), sp.get("centroid")
-            if isinstance(bbox, (list, tuple)) and len(bbox) == 4:   # [west, south, east, north], WGS84
+            if isinstance(bbox, (list, tuple)) and len(bbox) == 4:  # [west, south, east, north], WGS84
                 w, s, e, n = bbox
                 bbox = f"POLYGON(({w} {s},{e} {s},{e} {n},{w} {n},{w} {s}))"
-            if isinstance(centroid, (list, tuple)) and len(centroid) == 2:   # [longitude, latitude]
+            if isinstance(centroid, (list, tuple)) and len(centroid) == 2:  # [longitude, latitude]
                 centroid = f"POINT({centroid[0]} {centroid[1]})"
             if bbox:
                 g.add((self.spatial, DCAT.bbox, Literal(str(bbox), datatype=GSP.wktLiteral)))
@@ -204,16 +230,20 @@ class _Builder:
             self.temporal = self.typed(self.url(f"#period-{start or 'open'}-{end or 'open'}"), DCT.PeriodOfTime)
             for prop, val in ((DCAT.startDate, start), (DCAT.endDate, end)):
                 if val:
-                    dt = XSD.gYear if re.fullmatch(r"\d{4}", val) else (
-                        XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
+                    dt = (
+                        XSD.gYear
+                        if re.fullmatch(r"\d{4}", val)
+                        else (XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
+                    )
                     g.add((self.temporal, prop, Literal(val, datatype=dt) if dt else _when(val)))
         # theme
         self.typed(THEME_SCHEME, SKOS.ConceptScheme)
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
         self.theme = self.concept(THEME_GOVE, "Government and public sector", "Chính phủ và khu vực công", THEME_SCHEME)
         # keywords
-        self.keywords = ([(k, "vi") for k in self.d.get("keywords") or []]
-                         + [(k, "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []])
+        self.keywords = [(k, "vi") for k in self.d.get("keywords") or []] + [
+            (k, "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []
+        ]
         # licence
         lic = next((x for x in self.d.get("licenses") or [] if x.get("path")), DEFAULT_LICENSE)
         self.license = self.typed(URIRef(lic["path"]), DCT.LicenseDocument)
@@ -221,8 +251,13 @@ class _Builder:
         g.add((self.license, DCT.title, Literal(LICENSE_TITLES.get(name) or lic.get("title") or name)))
         if name in LICENSE_TYPES:
             t = LICENSE_TYPES[name]
-            g.add((self.license, DCT.type, self.concept(URIRef("http://purl.org/adms/licencetype/" + t),
-                                                          LICENSE_TYPE_LABELS[t])))
+            g.add(
+                (
+                    self.license,
+                    DCT.type,
+                    self.concept(URIRef("http://purl.org/adms/licencetype/" + t), LICENSE_TYPE_LABELS[t]),
+                )
+            )
         # availability of the immutable release files
         self.availability = self.concept(AVAILABILITY_STABLE, "stable", "ổn định")
         # version notes of the latest release
@@ -230,7 +265,8 @@ class _Builder:
         self.version_notes = {}
         for lang in ("vi", "en"):
             parts = [str(notes.get(f"summary_{lang}") or "").strip()] + [
-                f"• {c}" for c in notes.get(f"changes_{lang}") or []]
+                f"• {c}" for c in notes.get(f"changes_{lang}") or []
+            ]
             text = "\n".join(p for p in parts if p)
             if text:
                 self.version_notes[lang] = text
@@ -266,8 +302,19 @@ class _Builder:
         self.add(ds, DCT.issued, issued)
         self.add(ds, DCT.modified, self.modified())
 
-    def distribution(self, dist: URIRef, *, key: str, rel_path: str, mediatype: str, page: str, issued,
-                     titles: tuple[str, str], descriptions: tuple[str, str], fallback: dict | None = None):
+    def distribution(
+        self,
+        dist: URIRef,
+        *,
+        key: str,
+        rel_path: str,
+        mediatype: str,
+        page: str,
+        issued,
+        titles: tuple[str, str],
+        descriptions: tuple[str, str],
+        fallback: dict | None = None,
+    ):
         g = self.g
         g.add((dist, RDF.type, DCAT.Distribution))
         self.both(dist, DCT.title, *titles)
@@ -310,19 +357,35 @@ class _Builder:
         v = self.version
         csv = self.url(page + "#csv")
         self.distribution(
-            csv, key=f"{name}-csv", rel_path=path, mediatype="text/csv", page=page, issued=issued, fallback=r,
+            csv,
+            key=f"{name}-csv",
+            rel_path=path,
+            mediatype="text/csv",
+            page=page,
+            issued=issued,
+            fallback=r,
             titles=(f"{title_vi} (CSV)", f"{title_en} (CSV)"),
-            descriptions=(f"Tệp CSV mã hoá UTF-8 (không có BOM), phiên bản {v}.",
-                          f"Plain CSV file, UTF-8 without BOM, version {v}."))
+            descriptions=(
+                f"Tệp CSV mã hoá UTF-8 (không có BOM), phiên bản {v}.",
+                f"Plain CSV file, UTF-8 without BOM, version {v}.",
+            ),
+        )
         excel = self.url(page + "#csv-excel")
         self.distribution(
-            excel, key=f"{name}-csv-excel", rel_path=path.replace("data/", "excel/", 1), mediatype="text/csv",
-            page=page, issued=issued,
+            excel,
+            key=f"{name}-csv-excel",
+            rel_path=path.replace("data/", "excel/", 1),
+            mediatype="text/csv",
+            page=page,
+            issued=issued,
             titles=(f"{title_vi} (CSV cho Excel)", f"{title_en} (CSV for Excel)"),
-            descriptions=(f"Cùng dữ liệu với tệp CSV, mã hoá UTF-8 có BOM và xuống dòng CRLF để Excel hiển thị đúng "
-                          f"tiếng Việt khi mở bằng cách nhấp đúp; phiên bản {v}.",
-                          f"The same data as the CSV file, encoded as UTF-8 with a BOM and CRLF line endings so that "
-                          f"Excel shows Vietnamese text correctly when the file is opened by double-click; version {v}."))
+            descriptions=(
+                f"Cùng dữ liệu với tệp CSV, mã hoá UTF-8 có BOM và xuống dòng CRLF để Excel hiển thị đúng "
+                f"tiếng Việt khi mở bằng cách nhấp đúp; phiên bản {v}.",
+                f"The same data as the CSV file, encoded as UTF-8 with a BOM and CRLF line endings so that "
+                f"Excel shows Vietnamese text correctly when the file is opened by double-click; version {v}.",
+            ),
+        )
         self.g.add((ds, DCAT.distribution, csv))
         self.g.add((ds, DCAT.distribution, excel))
         return ds
@@ -340,32 +403,50 @@ class _Builder:
         title_vi = self.d.get("title") or self.d.get("name") or "Data package"
         title_en = _en(self.d, "title") or title_vi
         self.both(ds, DCT.title, f"{title_vi} (toàn bộ gói dữ liệu)", f"{title_en} (the whole data package)")
-        self.both(ds, DCT.description,
-                  (self.d.get("description") or title_vi) + " Gói dữ liệu Frictionless gồm mọi bảng.",
-                  (_en(self.d, "description") or title_en) + " A Frictionless data package holding every table.")
+        self.both(
+            ds,
+            DCT.description,
+            (self.d.get("description") or title_vi) + " Gói dữ liệu Frictionless gồm mọi bảng.",
+            (_en(self.d, "description") or title_en) + " A Frictionless data package holding every table.",
+        )
         for p in sorted(parts):
             self.g.add((ds, DCT.hasPart, p))
         v = self.version
         if zname:
             dist = self.url(page + "#zip")
             self.distribution(
-                dist, key="package-zip", rel_path=zname, mediatype="application/zip", page=page, issued=issued,
+                dist,
+                key="package-zip",
+                rel_path=zname,
+                mediatype="application/zip",
+                page=page,
+                issued=issued,
                 titles=(f"Toàn bộ gói dữ liệu {v} (ZIP)", f"The whole data package {v} (ZIP)"),
-                descriptions=(f"Tệp ZIP của bản phát hành {v}: datapackage.json, mọi tệp CSV (data/) và bản CSV cho "
-                              "Excel (excel/).",
-                              f"ZIP archive of release {v}: datapackage.json, every CSV file (data/) and the Excel "
-                              "copies (excel/)."))
+                descriptions=(
+                    f"Tệp ZIP của bản phát hành {v}: datapackage.json, mọi tệp CSV (data/) và bản CSV cho "
+                    "Excel (excel/).",
+                    f"ZIP archive of release {v}: datapackage.json, every CSV file (data/) and the Excel "
+                    "copies (excel/).",
+                ),
+            )
             self.g.add((ds, DCAT.distribution, dist))
         if "datapackage.json" in files:
             dist = self.url(page + "#datapackage")
             self.distribution(
-                dist, key="package-json", rel_path="datapackage.json", mediatype="application/json", page=page,
+                dist,
+                key="package-json",
+                rel_path="datapackage.json",
+                mediatype="application/json",
+                page=page,
                 issued=issued,
                 titles=(f"Mô tả gói dữ liệu {v} (datapackage.json)", f"Data package descriptor {v} (datapackage.json)"),
-                descriptions=("Mô tả gói dữ liệu theo chuẩn Frictionless Data Package: bảng, cột, kiểu dữ liệu, "
-                              "kích thước và mã băm SHA-256 của từng tệp.",
-                              "Frictionless Data Package descriptor: tables, columns, types, and each file's size "
-                              "and SHA-256 hash."))
+                descriptions=(
+                    "Mô tả gói dữ liệu theo chuẩn Frictionless Data Package: bảng, cột, kiểu dữ liệu, "
+                    "kích thước và mã băm SHA-256 của từng tệp.",
+                    "Frictionless Data Package descriptor: tables, columns, types, and each file's size "
+                    "and SHA-256 hash.",
+                ),
+            )
             std = self.typed(FRICTIONLESS_DP, DCT.Standard)
             self.g.add((std, DCT.title, Literal("Frictionless Data Package", lang="en")))
             self.g.add((dist, DCT.conformsTo, std))
@@ -382,11 +463,14 @@ class _Builder:
         title_vi = self.d.get("title") or self.d.get("name") or ""
         title_en = _en(self.d, "title") or title_vi
         self.both(cat, DCT.title, f"Dữ liệu mở: {title_vi}", f"Open data: {title_en}")
-        self.both(cat, DCT.description,
-                  (self.d.get("description") or title_vi)
-                  + " Danh mục DCAT-AP của mọi bộ dữ liệu mở; mỗi bản phát hành có tệp tải về riêng, không thay đổi.",
-                  (_en(self.d, "description") or title_en)
-                  + " DCAT-AP catalogue of every open dataset; each release has its own immutable download files.")
+        self.both(
+            cat,
+            DCT.description,
+            (self.d.get("description") or title_vi)
+            + " Danh mục DCAT-AP của mọi bộ dữ liệu mở; mỗi bản phát hành có tệp tải về riêng, không thay đổi.",
+            (_en(self.d, "description") or title_en)
+            + " DCAT-AP catalogue of every open dataset; each release has its own immutable download files.",
+        )
         g.add((cat, DCT.publisher, self.publisher))
         g.add((cat, FOAF.homepage, self.document(URIRef(self.base))))
         for lang in self.languages:

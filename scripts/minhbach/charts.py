@@ -3,12 +3,13 @@
 The SVG works with JavaScript off; the JSON is the progressive enhancement, drawn by the vendored
 vega-embed bundle only when a reader asks for the interactive view.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import altair as alt
 import pandas as pd
@@ -76,25 +77,32 @@ def _number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
 
-def _base(chart: alt.TopLevelMixin, c: "Chart", lang: str) -> alt.TopLevelMixin:
+def _base(chart: alt.TopLevelMixin, c: Chart, lang: str) -> alt.TopLevelMixin:
     return chart.properties(title=c.title[lang], description=c.description[lang], width=520).configure(
         font="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-        axis={"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222",
-              "labelLimit": 0},
+        axis={"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222", "labelLimit": 0},
         legend={"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 0},
         title={"fontSize": 15, "anchor": "start", "color": "#111"},
-        view={"stroke": None}, background="#ffffff")
+        view={"stroke": None},
+        background="#ffffff",
+    )
 
 
 # ------------------------------------------------------------------ chart definitions
 
 
-def _scores_chart(pkg: Package, res: Results, chart_id: str, subjects: list[str], title: dict, desc: dict) -> Chart | None:
+def _scores_chart(
+    pkg: Package, res: Results, chart_id: str, subjects: list[str], title: dict, desc: dict
+) -> Chart | None:
     sc = res.scores
     if sc.empty:
         return None
-    d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province") & sc["subject_id"].isin(subjects)
-           & (sc["province_id"] == publisher_province(pkg))].copy()
+    d = sc[
+        (sc["level"] == "main_index")
+        & (sc["statistic"] == "province")
+        & sc["subject_id"].isin(subjects)
+        & (sc["province_id"] == publisher_province(pkg))
+    ].copy()
     if d.empty:
         return None
     order = {s: i for i, s in enumerate(pkg.t("main_index").sort_values("sort_order")["main_index_id"])}
@@ -103,57 +111,107 @@ def _scores_chart(pkg: Package, res: Results, chart_id: str, subjects: list[str]
         d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang) for s in d["subject_id"]]
     d["year_label"] = d["year"].astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
-    data = d[["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points",
-              "max_points", "rank", "as_written", "source_id", "order"]].rename(
-        columns={"value_unit": "score", "value_points": "points"})
+    data = d[
+        [
+            "main_index_vi",
+            "main_index_en",
+            "subject_id",
+            "year_label",
+            "year",
+            "value_unit",
+            "value_points",
+            "max_points",
+            "rank",
+            "as_written",
+            "source_id",
+            "order",
+        ]
+    ].rename(columns={"value_unit": "score", "value_points": "points"})
 
     def build(df: pd.DataFrame, lang: str):
         lab = f"main_index_{lang}"
         sort = list(df.sort_values("order")[lab].drop_duplicates())
         years = sorted(df["year_label"].unique())
-        colors = ([GREEN, ORANGE, GREY, BLUE][-len(years):]) if len(years) <= 4 else None  # latest year blue
+        colors = ([GREEN, ORANGE, GREY, BLUE][-len(years) :]) if len(years) <= 4 else None  # latest year blue
         base = alt.Chart(df)
         bars = base.mark_bar().encode(
             y=alt.Y(f"{lab}:N", sort=sort, title=None, axis=alt.Axis(**WRAP_AXIS)),
             yOffset=alt.YOffset("year_label:N", sort=years),
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title=_label(lang, "Điểm (0–1; 1 = điểm tối đa)",
-                                                                             "Score (0–1; 1 = maximum)"),
-                    axis=alt.Axis(format=".1f")),
-            color=alt.Color("year_label:N", title=_label(lang, "Năm", "Year"),
-                            scale=alt.Scale(domain=years, range=colors) if colors else alt.Undefined),
-            tooltip=[alt.Tooltip(f"{lab}:N", title=_label(lang, "Chỉ số", "Index")),
-                     alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
-                     alt.Tooltip("score:Q", title=_label(lang, "Điểm (0–1)", "Score (0–1)"), format=".4f"),
-                     alt.Tooltip("points:Q", title=_label(lang, "Điểm", "Points"), format=".2f"),
-                     alt.Tooltip("max_points:Q", title=_label(lang, "Điểm tối đa", "Maximum"), format=".0f"),
-                     alt.Tooltip("rank:Q", title=_label(lang, "Hạng", "Rank"))])
+            x=alt.X(
+                "score:Q",
+                scale=alt.Scale(domain=[0, 1]),
+                title=_label(lang, "Điểm (0–1; 1 = điểm tối đa)", "Score (0–1; 1 = maximum)"),
+                axis=alt.Axis(format=".1f"),
+            ),
+            color=alt.Color(
+                "year_label:N",
+                title=_label(lang, "Năm", "Year"),
+                scale=alt.Scale(domain=years, range=colors) if colors else alt.Undefined,
+            ),
+            tooltip=[
+                alt.Tooltip(f"{lab}:N", title=_label(lang, "Chỉ số", "Index")),
+                alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
+                alt.Tooltip("score:Q", title=_label(lang, "Điểm (0–1)", "Score (0–1)"), format=".4f"),
+                alt.Tooltip("points:Q", title=_label(lang, "Điểm", "Points"), format=".2f"),
+                alt.Tooltip("max_points:Q", title=_label(lang, "Điểm tối đa", "Maximum"), format=".0f"),
+                alt.Tooltip("rank:Q", title=_label(lang, "Hạng", "Rank")),
+            ],
+        )
         text = base.mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
-            y=alt.Y(f"{lab}:N", sort=sort), yOffset=alt.YOffset("year_label:N", sort=years),
-            x="score:Q", text=alt.Text("score:Q", format=".4~f"))
+            y=alt.Y(f"{lab}:N", sort=sort),
+            yOffset=alt.YOffset("year_label:N", sort=years),
+            x="score:Q",
+            text=alt.Text("score:Q", format=".4~f"),
+        )
         return bars + text
 
-    cols = [Column("main_index", "Chỉ số chính", "Main index", "text"), Column("year", "Năm", "Year", "integer"),
-            Column("score", "Điểm (0–1)", "Score (0–1)", "number", 4),
-            Column("points", "Điểm", "Points", "number", 2), Column("max_points", "Điểm tối đa", "Maximum points", "integer"),
-            Column("rank", "Hạng (/63)", "Rank (of 63)", "integer"), Column("source_id", "Nguồn", "Source", "text")]
+    cols = [
+        Column("main_index", "Chỉ số chính", "Main index", "text"),
+        Column("year", "Năm", "Year", "integer"),
+        Column("score", "Điểm (0–1)", "Score (0–1)", "number", 4),
+        Column("points", "Điểm", "Points", "number", 2),
+        Column("max_points", "Điểm tối đa", "Maximum points", "integer"),
+        Column("rank", "Hạng (/63)", "Rank (of 63)", "integer"),
+        Column("source_id", "Nguồn", "Source", "text"),
+    ]
     return Chart(chart_id, title, desc, data, cols, build, height_rows=len(data))
 
 
 def chart_main_indices(pkg: Package, res: Results) -> list[Chart]:
     mids = list(pkg.t("main_index").sort_values("sort_order")["main_index_id"])
-    out = [_scores_chart(pkg, res, "dti-main-index-scores", mids,
-                         {"vi": "Điểm 8 chỉ số chính (thang 0–1)", "en": "Scores of the 8 main indices (0–1 scale)"},
-                         {"vi": "Biểu đồ thanh: điểm từng chỉ số chính của tỉnh trên thang 0–1, 1 là điểm tối đa.",
-                          "en": "Bar chart: the province's score on each main index on the 0–1 scale, where 1 is the maximum."})]
+    out = [
+        _scores_chart(
+            pkg,
+            res,
+            "dti-main-index-scores",
+            mids,
+            {"vi": "Điểm 8 chỉ số chính (thang 0–1)", "en": "Scores of the 8 main indices (0–1 scale)"},
+            {
+                "vi": "Biểu đồ thanh: điểm từng chỉ số chính của tỉnh trên thang 0–1, 1 là điểm tối đa.",
+                "en": "Bar chart: the province's score on each main index on the 0–1 scale, where 1 is the maximum.",
+            },
+        )
+    ]
     for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
         members = list(pkg.t("main_index_pillar").query("pillar_id == @p['pillar_id']")["main_index_id"])
         members = [m for m in mids if m in members]
-        out.append(_scores_chart(pkg, res, f"pillar-{p['pillar_id']}", members,
-                                 {"vi": f"Các chỉ số chính của trụ cột {p['name_vi']}",
-                                  "en": f"Main indices of the {p['name_en'].lower()} pillar"},
-                                 {"vi": f"Biểu đồ thanh: điểm (0–1) của 6 chỉ số chính tạo nên trụ cột {p['name_vi']}.",
-                                  "en": f"Bar chart: scores (0–1) of the six main indices that make up the "
-                                        f"{p['name_en'].lower()} pillar."}))
+        out.append(
+            _scores_chart(
+                pkg,
+                res,
+                f"pillar-{p['pillar_id']}",
+                members,
+                {
+                    "vi": f"Các chỉ số chính của trụ cột {p['name_vi']}",
+                    "en": f"Main indices of the {p['name_en'].lower()} pillar",
+                },
+                {
+                    "vi": f"Biểu đồ thanh: điểm (0–1) của 6 chỉ số chính tạo nên trụ cột {p['name_vi']}.",
+                    "en": f"Bar chart: scores (0–1) of the six main indices that make up the "
+                    f"{p['name_en'].lower()} pillar.",
+                },
+            )
+        )
     return [c for c in out if c is not None]
 
 
@@ -161,15 +219,21 @@ def chart_total_trend(pkg: Package, res: Results) -> list[Chart]:
     sc = res.scores
     if sc.empty:
         return []
-    d = sc[(sc["level"] == "total") & ((sc["province_id"] == publisher_province(pkg))
-                                       | (sc["statistic"] == "national_mean"))].copy()
+    d = sc[
+        (sc["level"] == "total")
+        & ((sc["province_id"] == publisher_province(pkg)) | (sc["statistic"] == "national_mean"))
+    ].copy()
     if d.empty:
         return []
     prov = pkg.t("province").set_index("province_id")
-    d["who_vi"] = [prov.loc[p, "name_vi"] if s == "province" else "Trung bình các tỉnh" for p, s in
-                   zip(d["province_id"], d["statistic"])]
-    d["who_en"] = [prov.loc[p, "name_en"] if s == "province" else "Provincial average" for p, s in
-                   zip(d["province_id"], d["statistic"])]
+    d["who_vi"] = [
+        prov.loc[p, "name_vi"] if s == "province" else "Trung bình các tỉnh"
+        for p, s in zip(d["province_id"], d["statistic"])
+    ]
+    d["who_en"] = [
+        prov.loc[p, "name_en"] if s == "province" else "Provincial average"
+        for p, s in zip(d["province_id"], d["statistic"])
+    ]
     d["year_label"] = d["year"].astype(str)
     data = d[["who_vi", "who_en", "statistic", "year_label", "year", "value_unit", "rank", "as_written", "source_id"]]
     data = data.rename(columns={"value_unit": "score"}).sort_values(["statistic", "year"], ascending=[False, True])
@@ -181,41 +245,79 @@ def chart_total_trend(pkg: Package, res: Results) -> list[Chart]:
         bars = base.mark_bar().encode(
             x=alt.X("year_label:N", title=_label(lang, "Năm", "Year"), axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset(f"{who}:N", sort=order),
-            y=alt.Y("score:Q", title=_label(lang, "Điểm DTI (0–1)", "DTI score (0–1)"), scale=alt.Scale(domain=[0, 0.6])),
+            y=alt.Y(
+                "score:Q", title=_label(lang, "Điểm DTI (0–1)", "DTI score (0–1)"), scale=alt.Scale(domain=[0, 0.6])
+            ),
             color=alt.Color(f"{who}:N", sort=order, title=None, scale=alt.Scale(range=[BLUE, GREY])),
-            tooltip=[alt.Tooltip(f"{who}:N", title=""), alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
-                     alt.Tooltip("score:Q", format=".4f", title=_label(lang, "Điểm", "Score"))])
+            tooltip=[
+                alt.Tooltip(f"{who}:N", title=""),
+                alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
+                alt.Tooltip("score:Q", format=".4f", title=_label(lang, "Điểm", "Score")),
+            ],
+        )
         text = base.mark_text(dy=-6, fontSize=11, color="#222").encode(
-            x="year_label:N", xOffset=alt.XOffset(f"{who}:N", sort=order), y="score:Q",
-            text=alt.Text("score:Q", format=".4~f"))
+            x="year_label:N",
+            xOffset=alt.XOffset(f"{who}:N", sort=order),
+            y="score:Q",
+            text=alt.Text("score:Q", format=".4~f"),
+        )
         return bars + text
 
-    cols = [Column("who", "Đối tượng", "Who", "text"), Column("year", "Năm", "Year", "integer"),
-            Column("score", "Điểm DTI (0–1)", "DTI score (0–1)", "number", 4), Column("rank", "Hạng", "Rank", "integer"),
-            Column("source_id", "Nguồn", "Source", "text")]
-    return [Chart("dti-total-trend", {"vi": "Điểm DTI tổng thể qua các năm, so với trung bình các tỉnh",
-                                      "en": "Overall DTI score by year, against the provincial average"},
-                  {"vi": "Biểu đồ cột: điểm DTI của tỉnh và điểm trung bình của các tỉnh theo năm.",
-                   "en": "Column chart: the province's DTI score and the average of all provinces, by year."},
-                  data, cols, build)]
+    cols = [
+        Column("who", "Đối tượng", "Who", "text"),
+        Column("year", "Năm", "Year", "integer"),
+        Column("score", "Điểm DTI (0–1)", "DTI score (0–1)", "number", 4),
+        Column("rank", "Hạng", "Rank", "integer"),
+        Column("source_id", "Nguồn", "Source", "text"),
+    ]
+    return [
+        Chart(
+            "dti-total-trend",
+            {
+                "vi": "Điểm DTI tổng thể qua các năm, so với trung bình các tỉnh",
+                "en": "Overall DTI score by year, against the provincial average",
+            },
+            {
+                "vi": "Biểu đồ cột: điểm DTI của tỉnh và điểm trung bình của các tỉnh theo năm.",
+                "en": "Column chart: the province's DTI score and the average of all provinces, by year.",
+            },
+            data,
+            cols,
+            build,
+        )
+    ]
 
 
 def chart_rank_change(pkg: Package, res: Results) -> list[Chart]:
     ch = res.changes
     if ch.empty:
         return []
-    d = ch[(ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna()
-           & (ch["province_id"] == publisher_province(pkg))].copy()
+    d = ch[
+        (ch["statistic"] == "province")
+        & ch["rank_from"].notna()
+        & ch["rank_to"].notna()
+        & (ch["province_id"] == publisher_province(pkg))
+    ].copy()
     if d.empty:
         return []
     for lang in LANGS:
         d[f"subject_{lang}"] = [subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"])]
-    d = d.sort_values(["level", "subject_id"], key=lambda s: s.map({"total": "0", "pillar": "1", "main_index": "2"}).fillna(s))
+    d = d.sort_values(
+        ["level", "subject_id"], key=lambda s: s.map({"total": "0", "pillar": "1", "main_index": "2"}).fillna(s)
+    )
     rows = []
     for r in d.to_dict("records"):
         for y, rk in ((r["from_year"], r["rank_from"]), (r["to_year"], r["rank_to"])):
-            rows.append({"subject_vi": r["subject_vi"], "subject_en": r["subject_en"], "year": int(y),
-                         "year_label": str(int(y)), "rank": int(rk), "rank_change": r["rank_change"]})
+            rows.append(
+                {
+                    "subject_vi": r["subject_vi"],
+                    "subject_en": r["subject_en"],
+                    "year": int(y),
+                    "year_label": str(int(y)),
+                    "rank": int(rk),
+                    "rank_change": r["rank_change"],
+                }
+            )
     data = pd.DataFrame(rows)
 
     def build(df, lang):
@@ -224,29 +326,59 @@ def chart_rank_change(pkg: Package, res: Results) -> list[Chart]:
         years = sorted(df["year_label"].unique())
         base = alt.Chart(df)
         rule = base.mark_line(color="#888", strokeWidth=2).encode(
-            y=alt.Y(f"{lab}:N", sort=order, title=None, axis=alt.Axis(**WRAP_AXIS)), x="rank:Q", detail=f"{lab}:N")
+            y=alt.Y(f"{lab}:N", sort=order, title=None, axis=alt.Axis(**WRAP_AXIS)), x="rank:Q", detail=f"{lab}:N"
+        )
         pts = base.mark_point(filled=True, size=120, opacity=1).encode(
-            y=alt.Y(f"{lab}:N", sort=order), x=alt.X("rank:Q", scale=alt.Scale(domain=[63, 1]),
-                                                      title=_label(lang, "Thứ hạng trên 63 tỉnh (phải = tốt hơn)",
-                                                                   "Rank among 63 provinces (right = better)")),
-            color=alt.Color("year_label:N", title=_label(lang, "Năm", "Year"),
-                            scale=alt.Scale(domain=years, range=[GREY, BLUE][-len(years):])),
-            shape=alt.Shape("year_label:N", title=_label(lang, "Năm", "Year"), scale=alt.Scale(domain=years,
-                            range=["circle", "diamond"][-len(years):])),
-            tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
-                     alt.Tooltip("rank:Q", title=_label(lang, "Hạng", "Rank"))])
-        txt = base.mark_text(dy=-12, fontSize=11, color="#222").encode(y=alt.Y(f"{lab}:N", sort=order), x="rank:Q",
-                                                                       text="rank:Q")
+            y=alt.Y(f"{lab}:N", sort=order),
+            x=alt.X(
+                "rank:Q",
+                scale=alt.Scale(domain=[63, 1]),
+                title=_label(
+                    lang, "Thứ hạng trên 63 tỉnh (phải = tốt hơn)", "Rank among 63 provinces (right = better)"
+                ),
+            ),
+            color=alt.Color(
+                "year_label:N",
+                title=_label(lang, "Năm", "Year"),
+                scale=alt.Scale(domain=years, range=[GREY, BLUE][-len(years) :]),
+            ),
+            shape=alt.Shape(
+                "year_label:N",
+                title=_label(lang, "Năm", "Year"),
+                scale=alt.Scale(domain=years, range=["circle", "diamond"][-len(years) :]),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{lab}:N", title=""),
+                alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
+                alt.Tooltip("rank:Q", title=_label(lang, "Hạng", "Rank")),
+            ],
+        )
+        txt = base.mark_text(dy=-12, fontSize=11, color="#222").encode(
+            y=alt.Y(f"{lab}:N", sort=order), x="rank:Q", text="rank:Q"
+        )
         return rule + pts + txt
 
-    cols = [Column("subject", "Chỉ số", "Index", "text"), Column("year", "Năm", "Year", "integer"),
-            Column("rank", "Hạng (/63)", "Rank (of 63)", "integer"),
-            Column("rank_change", "Thay đổi (bậc, + là tăng)", "Change (places, + is up)", "integer")]
-    return [Chart("dti-rank-change", {"vi": "Thay đổi thứ hạng", "en": "Rank change"},
-                  {"vi": "Biểu đồ điểm nối: thứ hạng năm trước và năm sau của DTI tổng thể và từng trụ cột; điểm càng "
-                         "về bên phải thứ hạng càng cao.",
-                   "en": "Dumbbell chart: the earlier and later rank of the overall DTI and of each pillar; further "
-                         "right is a better rank."}, data, cols, build)]
+    cols = [
+        Column("subject", "Chỉ số", "Index", "text"),
+        Column("year", "Năm", "Year", "integer"),
+        Column("rank", "Hạng (/63)", "Rank (of 63)", "integer"),
+        Column("rank_change", "Thay đổi (bậc, + là tăng)", "Change (places, + is up)", "integer"),
+    ]
+    return [
+        Chart(
+            "dti-rank-change",
+            {"vi": "Thay đổi thứ hạng", "en": "Rank change"},
+            {
+                "vi": "Biểu đồ điểm nối: thứ hạng năm trước và năm sau của DTI tổng thể và từng trụ cột; điểm càng "
+                "về bên phải thứ hạng càng cao.",
+                "en": "Dumbbell chart: the earlier and later rank of the overall DTI and of each pillar; further "
+                "right is a better rank.",
+            },
+            data,
+            cols,
+            build,
+        )
+    ]
 
 
 def chart_targets(pkg: Package, res: Results) -> list[Chart]:
@@ -264,9 +396,25 @@ def chart_targets(pkg: Package, res: Results) -> list[Chart]:
         d["kpi_en"] = [kpi.loc[k, "name_en"] for k in d["kpi_id"]]
         d["status_vi"] = d["status"].map({"achieved": "Đạt", "not_achieved": "Chưa đạt"})
         d["status_en"] = d["status"].map({"achieved": "Achieved", "not_achieved": "Not achieved"})
-        data = d[["kpi_vi", "kpi_en", "kpi_id", "observed_value", "period", "target_value", "status", "status_vi",
-                  "status_en", "observed_source_id", "target_source_id"]].rename(
-            columns={"observed_value": "observed", "target_value": "target"}).sort_values("kpi_id")
+        data = (
+            d[
+                [
+                    "kpi_vi",
+                    "kpi_en",
+                    "kpi_id",
+                    "observed_value",
+                    "period",
+                    "target_value",
+                    "status",
+                    "status_vi",
+                    "status_en",
+                    "observed_source_id",
+                    "target_source_id",
+                ]
+            ]
+            .rename(columns={"observed_value": "observed", "target_value": "target"})
+            .sort_values("kpi_id")
+        )
 
         def build(df, lang):
             lab, st = f"kpi_{lang}", f"status_{lang}"
@@ -275,27 +423,50 @@ def chart_targets(pkg: Package, res: Results) -> list[Chart]:
             sdom = [_label(lang, "Đạt", "Achieved"), _label(lang, "Chưa đạt", "Not achieved")]
             bars = base.mark_bar(height=14).encode(
                 y=alt.Y(f"{lab}:N", sort=order, title=None, axis=alt.Axis(**WRAP_AXIS)),
-                x=alt.X("observed:Q", scale=alt.Scale(domain=[0, 100]), title=_label(lang, "Kết quả (%)", "Result (%)")),
-                color=alt.Color(f"{st}:N", title=_label(lang, "Kết quả so với mục tiêu", "Result against target"),
-                                scale=alt.Scale(domain=sdom, range=[GREEN, ORANGE])),
-                tooltip=[alt.Tooltip(f"{lab}:N", title=""),
-                         alt.Tooltip("observed:Q", title=_label(lang, "Kết quả", "Result"), format=".2~f"),
-                         alt.Tooltip("target:Q", title=_label(lang, "Mục tiêu", "Target"), format=".2~f"),
-                         alt.Tooltip(f"{st}:N", title="")])
+                x=alt.X(
+                    "observed:Q", scale=alt.Scale(domain=[0, 100]), title=_label(lang, "Kết quả (%)", "Result (%)")
+                ),
+                color=alt.Color(
+                    f"{st}:N",
+                    title=_label(lang, "Kết quả so với mục tiêu", "Result against target"),
+                    scale=alt.Scale(domain=sdom, range=[GREEN, ORANGE]),
+                ),
+                tooltip=[
+                    alt.Tooltip(f"{lab}:N", title=""),
+                    alt.Tooltip("observed:Q", title=_label(lang, "Kết quả", "Result"), format=".2~f"),
+                    alt.Tooltip("target:Q", title=_label(lang, "Mục tiêu", "Target"), format=".2~f"),
+                    alt.Tooltip(f"{st}:N", title=""),
+                ],
+            )
             tick = base.mark_tick(color="#111", thickness=3, size=26).encode(
-                y=alt.Y(f"{lab}:N", sort=order), x="target:Q")
+                y=alt.Y(f"{lab}:N", sort=order), x="target:Q"
+            )
             return bars + tick
 
-        cols = [Column("kpi", "Chỉ tiêu", "Indicator", "text"), Column("observed", "Kết quả (%)", "Result (%)", "number"),
-                Column("period", "Kỳ", "Period", "text"), Column("target", "Mục tiêu (%)", "Target (%)", "number"),
-                Column("status", "Đánh giá", "Assessment", "text")]
+        cols = [
+            Column("kpi", "Chỉ tiêu", "Indicator", "text"),
+            Column("observed", "Kết quả (%)", "Result (%)", "number"),
+            Column("period", "Kỳ", "Period", "text"),
+            Column("target", "Mục tiêu (%)", "Target (%)", "number"),
+            Column("status", "Đánh giá", "Assessment", "text"),
+        ]
         pl = plans.loc[plan_id]
-        out.append(Chart(f"kpi-targets-{plan_id}", {"vi": f"Chỉ tiêu so với mục tiêu năm {year}",
-                                                    "en": f"Indicators against their {year} targets"},
-                         {"vi": f"Biểu đồ thanh: kết quả từng chỉ tiêu (%) và vạch đen là mục tiêu năm {year} của "
-                                f"{pl['name_vi']}.",
-                          "en": f"Bar chart: each indicator's result (%) with a black tick marking its {year} target "
-                                f"in {pl['name_en']}."}, data, cols, build, height_rows=len(data)))
+        out.append(
+            Chart(
+                f"kpi-targets-{plan_id}",
+                {"vi": f"Chỉ tiêu so với mục tiêu năm {year}", "en": f"Indicators against their {year} targets"},
+                {
+                    "vi": f"Biểu đồ thanh: kết quả từng chỉ tiêu (%) và vạch đen là mục tiêu năm {year} của "
+                    f"{pl['name_vi']}.",
+                    "en": f"Bar chart: each indicator's result (%) with a black tick marking its {year} target "
+                    f"in {pl['name_en']}.",
+                },
+                data,
+                cols,
+                build,
+                height_rows=len(data),
+            )
+        )
     return out
 
 
@@ -324,18 +495,35 @@ def chart_districts(pkg: Package, res: Results) -> list[Chart]:
             bars = base.mark_bar(color=BLUE).encode(
                 y=alt.Y(f"{lab}:N", sort=list(df[lab]), title=None, axis=alt.Axis(**WRAP_AXIS)),
                 x=alt.X("value:Q", title=name[lang]),
-                tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("value:Q", title=name[lang], format=",")])
+                tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("value:Q", title=name[lang], format=",")],
+            )
             text = base.mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
-                y=alt.Y(f"{lab}:N", sort=list(df[lab])), x="value:Q", text=alt.Text("value:Q", format=","))
+                y=alt.Y(f"{lab}:N", sort=list(df[lab])), x="value:Q", text=alt.Text("value:Q", format=",")
+            )
             return bars + text
 
-        cols = [Column("district", "Huyện, thành phố", "District", "text"), Column("value", name["vi"], name["en"], "number"),
-                Column("source_id", "Nguồn", "Source", "text")]
-        out.append(Chart(f"district-{kpi_id}-{period}", {"vi": f"{name['vi']} theo huyện ({fmt.period(period, 'vi')})",
-                                                         "en": f"{name['en']} by district ({fmt.period(period, 'en')})"},
-                         {"vi": f"Biểu đồ thanh: {name['vi'].lower()} ở từng huyện, thành phố.",
-                          "en": f"Bar chart: {name['en'][0].lower() + name['en'][1:]} in each district."},
-                         data, cols, build, height_rows=len(data)))
+        cols = [
+            Column("district", "Huyện, thành phố", "District", "text"),
+            Column("value", name["vi"], name["en"], "number"),
+            Column("source_id", "Nguồn", "Source", "text"),
+        ]
+        out.append(
+            Chart(
+                f"district-{kpi_id}-{period}",
+                {
+                    "vi": f"{name['vi']} theo huyện ({fmt.period(period, 'vi')})",
+                    "en": f"{name['en']} by district ({fmt.period(period, 'en')})",
+                },
+                {
+                    "vi": f"Biểu đồ thanh: {name['vi'].lower()} ở từng huyện, thành phố.",
+                    "en": f"Bar chart: {name['en'][0].lower() + name['en'][1:]} in each district.",
+                },
+                data,
+                cols,
+                build,
+                height_rows=len(data),
+            )
+        )
     return out
 
 
@@ -349,8 +537,11 @@ def chart_budget(pkg: Package, res: Results) -> list[Chart]:
         t = tables.loc[tid]
         data = d.sort_values("line_no")[["line_no", "name_vi", "name_en", "amount", "as_written", "source_id"]].copy()
         data["amount_million"] = data["amount"] / 1_000_000 if t["unit"] == "vnd" else data["amount"]
-        unit = {"vi": "triệu đồng", "en": "million VND"} if t["unit"] in ("vnd", "million_vnd") else \
-            {"vi": "tỷ đồng", "en": "billion VND"}
+        unit = (
+            {"vi": "triệu đồng", "en": "million VND"}
+            if t["unit"] in ("vnd", "million_vnd")
+            else {"vi": "tỷ đồng", "en": "billion VND"}
+        )
 
         def build(df, lang, unit=unit):
             lab = f"name_{lang}"
@@ -358,26 +549,54 @@ def chart_budget(pkg: Package, res: Results) -> list[Chart]:
             bars = base.mark_bar(color=PURPLE).encode(
                 y=alt.Y(f"{lab}:N", sort=list(df[lab]), title=None, axis=alt.Axis(**WRAP_AXIS)),
                 x=alt.X("amount_million:Q", title=unit[lang]),
-                tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("amount:Q", format=",", title=unit[lang])])
+                tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("amount:Q", format=",", title=unit[lang])],
+            )
             return bars
 
-        cols = [Column("line_no", "STT", "No.", "integer"), Column("name", "Hạng mục", "Item", "text"),
-                Column("amount", "Kinh phí (đồng)" if t["unit"] == "vnd" else f"Kinh phí ({unit['vi']})",
-                       "Amount (VND)" if t["unit"] == "vnd" else f"Amount ({unit['en']})", "number"),
-                Column("source_id", "Nguồn", "Source", "text")]
-        out.append(Chart(f"budget-{tid}", {"vi": f"Kinh phí theo hạng mục: {t['name_vi']}",
-                                           "en": f"Budget by item: {t['name_en']}"},
-                         {"vi": f"Biểu đồ thanh: kinh phí từng hạng mục ({unit['vi']}).",
-                          "en": f"Bar chart: the amount of each item ({unit['en']})."}, data, cols, build,
-                         height_rows=len(data)))
+        cols = [
+            Column("line_no", "STT", "No.", "integer"),
+            Column("name", "Hạng mục", "Item", "text"),
+            Column(
+                "amount",
+                "Kinh phí (đồng)" if t["unit"] == "vnd" else f"Kinh phí ({unit['vi']})",
+                "Amount (VND)" if t["unit"] == "vnd" else f"Amount ({unit['en']})",
+                "number",
+            ),
+            Column("source_id", "Nguồn", "Source", "text"),
+        ]
+        out.append(
+            Chart(
+                f"budget-{tid}",
+                {"vi": f"Kinh phí theo hạng mục: {t['name_vi']}", "en": f"Budget by item: {t['name_en']}"},
+                {
+                    "vi": f"Biểu đồ thanh: kinh phí từng hạng mục ({unit['vi']}).",
+                    "en": f"Bar chart: the amount of each item ({unit['en']}).",
+                },
+                data,
+                cols,
+                build,
+                height_rows=len(data),
+            )
+        )
     return out
 
 
-STATUS_LABELS = {"no_score": ("Không có điểm", "No score"), "below_average": ("Dưới trung bình", "Below average"),
-                 "weak": ("Điểm thấp (không nói rõ)", "Weak (unspecified)"), "achieved": ("Đã đạt", "Achieved"),
-                 "not_achieved": ("Chưa đạt", "Not achieved"), "in_progress": ("Đang thực hiện", "In progress")}
-STATUS_COLORS = {"no_score": RED, "below_average": ORANGE, "weak": GREY, "achieved": GREEN, "not_achieved": PURPLE,
-                 "in_progress": BLUE}
+STATUS_LABELS = {
+    "no_score": ("Không có điểm", "No score"),
+    "below_average": ("Dưới trung bình", "Below average"),
+    "weak": ("Điểm thấp (không nói rõ)", "Weak (unspecified)"),
+    "achieved": ("Đã đạt", "Achieved"),
+    "not_achieved": ("Chưa đạt", "Not achieved"),
+    "in_progress": ("Đang thực hiện", "In progress"),
+}
+STATUS_COLORS = {
+    "no_score": RED,
+    "below_average": ORANGE,
+    "weak": GREY,
+    "achieved": GREEN,
+    "not_achieved": PURPLE,
+    "in_progress": BLUE,
+}
 
 
 def chart_status(pkg: Package, res: Results) -> list[Chart]:
@@ -392,36 +611,72 @@ def chart_status(pkg: Package, res: Results) -> list[Chart]:
     d["status_vi"] = d["status"].map(lambda s: STATUS_LABELS[s][0])
     d["status_en"] = d["status"].map(lambda s: STATUS_LABELS[s][1])
     d["year_label"] = d["year"].astype(str)
-    data = d.sort_values(["order", "year", "status"])[["main_index_vi", "main_index_en", "year", "year_label", "status",
-                                                        "status_vi", "status_en", "count", "order"]]
+    data = d.sort_values(["order", "year", "status"])[
+        ["main_index_vi", "main_index_en", "year", "year_label", "status", "status_vi", "status_en", "count", "order"]
+    ]
 
     def build(df, lang):
         lab, st = f"main_index_{lang}", f"status_{lang}"
         present = [s for s in STATUS_LABELS if s in set(df["status"])]
         dom = [STATUS_LABELS[s][0 if lang == "vi" else 1] for s in present]
-        return alt.Chart(df).mark_bar().encode(
-            y=alt.Y(f"{lab}:N", sort=list(df.sort_values("order")[lab].drop_duplicates()), title=None,
-                    axis=alt.Axis(**WRAP_AXIS)),
-            x=alt.X("sum(count):Q", title=_label(lang, "Số chỉ số thành phần", "Number of sub-indicators")),
-            color=alt.Color(f"{st}:N", title=_label(lang, "Tình trạng", "Status"),
-                            scale=alt.Scale(domain=dom, range=[STATUS_COLORS[s] for s in present])),
-            yOffset=alt.YOffset("year_label:N"),
-            tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
-                     alt.Tooltip(f"{st}:N", title=""), alt.Tooltip("sum(count):Q", title=_label(lang, "Số", "Count"))])
+        return (
+            alt.Chart(df)
+            .mark_bar()
+            .encode(
+                y=alt.Y(
+                    f"{lab}:N",
+                    sort=list(df.sort_values("order")[lab].drop_duplicates()),
+                    title=None,
+                    axis=alt.Axis(**WRAP_AXIS),
+                ),
+                x=alt.X("sum(count):Q", title=_label(lang, "Số chỉ số thành phần", "Number of sub-indicators")),
+                color=alt.Color(
+                    f"{st}:N",
+                    title=_label(lang, "Tình trạng", "Status"),
+                    scale=alt.Scale(domain=dom, range=[STATUS_COLORS[s] for s in present]),
+                ),
+                yOffset=alt.YOffset("year_label:N"),
+                tooltip=[
+                    alt.Tooltip(f"{lab}:N", title=""),
+                    alt.Tooltip("year_label:N", title=_label(lang, "Năm", "Year")),
+                    alt.Tooltip(f"{st}:N", title=""),
+                    alt.Tooltip("sum(count):Q", title=_label(lang, "Số", "Count")),
+                ],
+            )
+        )
 
-    cols = [Column("main_index", "Chỉ số chính", "Main index", "text"), Column("year", "Năm", "Year", "integer"),
-            Column("status", "Tình trạng", "Status", "text"), Column("count", "Số chỉ số thành phần",
-                                                                     "Sub-indicators", "integer")]
-    return [Chart("sub-indicator-status", {"vi": "Chỉ số thành phần điểm thấp theo chỉ số chính",
-                                           "en": "Weak sub-indicators by main index"},
-                  {"vi": "Biểu đồ thanh chồng: số chỉ số thành phần bị đánh giá thấp năm 2021 và số đã đạt trong "
-                         "năm sau, theo chỉ số chính.",
-                   "en": "Stacked bar chart: the number of sub-indicators assessed as weak in 2021 and the number "
-                         "achieved the following year, by main index."}, data, cols, build)]
+    cols = [
+        Column("main_index", "Chỉ số chính", "Main index", "text"),
+        Column("year", "Năm", "Year", "integer"),
+        Column("status", "Tình trạng", "Status", "text"),
+        Column("count", "Số chỉ số thành phần", "Sub-indicators", "integer"),
+    ]
+    return [
+        Chart(
+            "sub-indicator-status",
+            {"vi": "Chỉ số thành phần điểm thấp theo chỉ số chính", "en": "Weak sub-indicators by main index"},
+            {
+                "vi": "Biểu đồ thanh chồng: số chỉ số thành phần bị đánh giá thấp năm 2021 và số đã đạt trong "
+                "năm sau, theo chỉ số chính.",
+                "en": "Stacked bar chart: the number of sub-indicators assessed as weak in 2021 and the number "
+                "achieved the following year, by main index.",
+            },
+            data,
+            cols,
+            build,
+        )
+    ]
 
 
-BUILDERS = [chart_total_trend, chart_main_indices, chart_rank_change, chart_targets, chart_districts, chart_budget,
-            chart_status]
+BUILDERS = [
+    chart_total_trend,
+    chart_main_indices,
+    chart_rank_change,
+    chart_targets,
+    chart_districts,
+    chart_budget,
+    chart_status,
+]
 
 
 def all_charts(pkg: Package, res: Results) -> list[Chart]:
@@ -507,7 +762,8 @@ def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, 
             s = spec(c, lang)
             stem = f"{c.chart_id}-{lang}"
             (out_dir / f"{stem}.vegalite.json").write_text(
-                json.dumps(s, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+                json.dumps(s, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+            )
             c.table(lang).to_csv(out_dir / f"{stem}.csv", index=False, lineterminator="\n")
             files[c.chart_id][lang] = {"svg": f"{stem}.svg", "json": f"{stem}.vegalite.json", "csv": f"{stem}.csv"}
             jobs.append((s, lang, out_dir / f"{stem}.svg"))

@@ -1,11 +1,12 @@
 """`minhbach` command line: a thin shell over the pipeline functions."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .errors import Failed, Issue, render_json, render_text
+from .errors import Failed, render_json, render_text
 
 
 def _err(msg: str) -> None:
@@ -34,8 +35,15 @@ def cmd_build(a) -> int:
 
     progress = (lambda s: None) if a.quiet else (lambda s: _err(f"· {s}"))
     try:
-        rep = build_site(Path(a.data), Path(a.out), Path(a.project), base_url=a.base_url, progress=progress,
-                         max_bytes=a.max_bytes, force=getattr(a, "force", False))
+        rep = build_site(
+            Path(a.data),
+            Path(a.out),
+            Path(a.project),
+            base_url=a.base_url,
+            progress=progress,
+            max_bytes=a.max_bytes,
+            force=getattr(a, "force", False),
+        )
     except Failed as f:
         if a.json:
             print(render_json(f.issues))
@@ -46,8 +54,10 @@ def cmd_build(a) -> int:
     if rep.up_to_date:
         print(f"Up to date: {rep.site_dir} already holds the build of these inputs ({rep.pages} pages).")
         return 0
-    print(f"Built {rep.pages} pages and {rep.charts} charts into {rep.site_dir} "
-          f"({rep.findings} data-quality findings published).")
+    print(
+        f"Built {rep.pages} pages and {rep.charts} charts into {rep.site_dir} "
+        f"({rep.findings} data-quality findings published)."
+    )
     return 0
 
 
@@ -60,8 +70,14 @@ def cmd_serve(a) -> int:
         if cmd_build(a) != 0:
             return 1
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.extensions_map.update({".ttl": "text/turtle", ".jsonld": "application/ld+json",
-                                   ".rdf": "application/rdf+xml", ".csv": "text/csv; charset=utf-8"})
+    handler.extensions_map.update(
+        {
+            ".ttl": "text/turtle",
+            ".jsonld": "application/ld+json",
+            ".rdf": "application/rdf+xml",
+            ".csv": "text/csv; charset=utf-8",
+        }
+    )
     with http.server.ThreadingHTTPServer((a.host, a.port), handler) as httpd:
         print(f"Serving {site} at http://{a.host}:{a.port}/ (Ctrl+C to stop)")
         try:
@@ -103,7 +119,7 @@ def cmd_release(a) -> int:
         _err(render_text(f.issues))
         return 1
     print(f"Released {rel['version']} into releases/{rel['version']}/:")
-    for line in rel['changes_vi'] + rel['changes_en']:
+    for line in rel["changes_vi"] + rel["changes_en"]:
         print(f"  {line}")
     return 0
 
@@ -131,7 +147,9 @@ def parser() -> argparse.ArgumentParser:
         if out:
             sp.add_argument("--out", default="build", help="output folder (default: build)")
             sp.add_argument("--project", default=".", help="folder with mkdocs.yml and site_src/ (default: .)")
-            sp.add_argument("--base-url", default=None, help="public address of the site (default: mkdocs.yml site_url)")
+            sp.add_argument(
+                "--base-url", default=None, help="public address of the site (default: mkdocs.yml site_url)"
+            )
             sp.add_argument("--quiet", action="store_true")
 
     v = sub.add_parser("validate", help="check the data package; exit 1 on any problem")

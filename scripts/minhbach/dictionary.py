@@ -1,4 +1,5 @@
 """docs/data-dictionary.md, generated from datapackage.json so the dictionary cannot drift from the schemas."""
+
 from __future__ import annotations
 
 import json
@@ -28,24 +29,32 @@ def render(root: Path) -> str:
     out = [HEADER]
     for r in d["resources"]:
         n = sum(1 for _ in open(root / r["path"], encoding="utf-8")) - 1
-        out.append(f"| [`{r['name']}`](#{r['name'].replace('_', '-')}) | {r.get('x-kind', '')} | {n} | "
-                   f"{r['x-i18n']['en']['description']} |\n")
+        out.append(
+            f"| [`{r['name']}`](#{r['name'].replace('_', '-')}) | {r.get('x-kind', '')} | {n} | "
+            f"{r['x-i18n']['en']['description']} |\n"
+        )
     for r in d["resources"]:
         s = r["schema"]
-        out.append(f"\n## {r['name'].replace('_', '-')}\n\n`{r['path']}` — {r['x-i18n']['en']['title']} / "
-                   f"{r['title']}. {r['x-i18n']['en']['description']}\n\n")
+        out.append(
+            f"\n## {r['name'].replace('_', '-')}\n\n`{r['path']}` — {r['x-i18n']['en']['title']} / "
+            f"{r['title']}. {r['x-i18n']['en']['description']}\n\n"
+        )
         if s.get("primaryKey"):
             out.append(f"Primary key: `{', '.join(s['primaryKey'])}`. ")
         for fk in s.get("foreignKeys", []):
             out.append(f"`{fk['fields'][0]}` → `{fk['reference']['resource']}.{fk['reference']['fields'][0]}`. ")
-        out.append("\n\n| field | type | required | constraints | meaning (en) | meaning (vi) |\n|---|---|---|---|---|---|\n")
+        out.append(
+            "\n\n| field | type | required | constraints | meaning (en) | meaning (vi) |\n|---|---|---|---|---|---|\n"
+        )
         for f in s["fields"]:
             c = dict(f.get("constraints", {}))
             req = "yes" if c.pop("required", False) else ""
             cons = "; ".join(f"{k}: {' | '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in c.items())
             unit = f" [{f['x-unit']}]" if "x-unit" in f else ""
-            out.append(f"| `{f['name']}` | {f['type']}{unit} | {req} | {cons.replace('|', '/')} | "
-                       f"{f['x-i18n']['en']['title']} | {f['title']} |\n")
+            out.append(
+                f"| `{f['name']}` | {f['type']}{unit} | {req} | {cons.replace('|', '/')} | "
+                f"{f['x-i18n']['en']['title']} | {f['title']} |\n"
+            )
     return "".join(out)
 
 

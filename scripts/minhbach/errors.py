@@ -3,6 +3,7 @@
 Stages return lists of issues instead of raising, so one run reports every problem at once;
 the CLI renders them once for people (text) and once for machines (JSON).
 """
+
 from __future__ import annotations
 
 import json
@@ -50,6 +51,9 @@ def render_text(issues: list[Issue]) -> str:
 
 
 def render_json(issues: list[Issue]) -> str:
-    payload = {"valid": not issues, "error_count": len(issues),
-               "errors": [{k: v for k, v in asdict(i).items() if v is not None} for i in issues]}
+    payload = {
+        "valid": not issues,
+        "error_count": len(issues),
+        "errors": [{k: v for k, v in asdict(i).items() if v is not None} for i in issues],
+    }
     return json.dumps(payload, ensure_ascii=False, indent=2)

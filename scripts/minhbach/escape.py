@@ -3,6 +3,7 @@
 Every character that HTML, Python-Markdown or a template engine gives meaning to becomes a numeric
 character reference. Browsers show the same text; no parser downstream sees syntax.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -27,6 +28,6 @@ def safe_href(url: str) -> str:
     """Only relative links and http(s)/mailto leave the page; `javascript:` and friends become '#'."""
     u = str(url).strip()
     low = "".join(u.split()).lower()
-    if low.startswith(("http://", "https://", "mailto:")) or not (":" in low.split("/")[0]):
+    if low.startswith(("http://", "https://", "mailto:")) or ":" not in low.split("/")[0]:
         return u
     return "#"

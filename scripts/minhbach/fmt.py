@@ -1,4 +1,5 @@
 """Numbers, dates and labels per language: vi `0,3509` `50,65%` `1.177.370`; en `0.3509` `50.65%` `1,177,370`."""
+
 from __future__ import annotations
 
 import math
@@ -9,14 +10,30 @@ import pandas as pd
 from .numbers import decimals_printed
 
 SEPARATORS = {"vi": (",", "."), "en": (".", ",")}
-D3_LOCALE = {"vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
-             "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]}}
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December"]
+D3_LOCALE = {
+    "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]},
+}
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or (not isinstance(v, str) and pd.isna(v))
+    return (
+        v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or (not isinstance(v, str) and pd.isna(v))
+    )
 
 
 def number(v, lang: str, decimals: int | None = None, as_written: str | None = None, sign: bool = False) -> str:
@@ -65,13 +82,26 @@ def period(p: str, lang: str) -> str:
 
 
 UNIT_LABELS = {
-    "percent": ("%", "%"), "count": ("", ""), "per_100_people": ("/100 dân", "per 100 people"),
-    "vnd": ("đồng", "VND"), "million_vnd": ("triệu đồng", "million VND"), "billion_vnd": ("tỷ đồng", "billion VND"),
-    "members": ("thành viên", "members"), "followers": ("người theo dõi", "followers"), "people": ("người", "people"),
-    "units": ("đơn vị", "units"), "households": ("hộ", "households"), "subscriptions": ("thuê bao", "subscriptions"),
-    "points": ("điểm", "points"), "ratio": ("", ""), "minutes": ("phút", "minutes"),
-    "per_month": ("/tháng", "per month"), "per_week": ("/tuần", "per week"), "mbps": ("Mbps", "Mbps"),
-    "times": ("lần", "times"), "percentage_points": ("điểm phần trăm", "percentage points"),
+    "percent": ("%", "%"),
+    "count": ("", ""),
+    "per_100_people": ("/100 dân", "per 100 people"),
+    "vnd": ("đồng", "VND"),
+    "million_vnd": ("triệu đồng", "million VND"),
+    "billion_vnd": ("tỷ đồng", "billion VND"),
+    "members": ("thành viên", "members"),
+    "followers": ("người theo dõi", "followers"),
+    "people": ("người", "people"),
+    "units": ("đơn vị", "units"),
+    "households": ("hộ", "households"),
+    "subscriptions": ("thuê bao", "subscriptions"),
+    "points": ("điểm", "points"),
+    "ratio": ("", ""),
+    "minutes": ("phút", "minutes"),
+    "per_month": ("/tháng", "per month"),
+    "per_week": ("/tuần", "per week"),
+    "mbps": ("Mbps", "Mbps"),
+    "times": ("lần", "times"),
+    "percentage_points": ("điểm phần trăm", "percentage points"),
 }
 
 

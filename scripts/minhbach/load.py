@@ -1,4 +1,5 @@
 """Stage 1: read the data package (descriptor, CSV tables, source texts) without judging it."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ def read_descriptor(root: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Failed([Issue("descriptor-invalid", f"datapackage.json is not valid UTF-8 JSON: {exc}",
-                            file="datapackage.json")]) from exc
+        raise Failed(
+            [Issue("descriptor-invalid", f"datapackage.json is not valid UTF-8 JSON: {exc}", file="datapackage.json")]
+        ) from exc
 
 
 _CASTS = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}

@@ -5,6 +5,7 @@ written each language's search index (priority -100), append to every entry the 
 of each of its words that has diacritics, once per entry, so lunr matches both spellings without
 doubling the index every reader downloads.
 """
+
 import json
 import re
 import unicodedata

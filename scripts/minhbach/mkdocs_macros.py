@@ -2,6 +2,7 @@
 
 Generated pages never opt in, so text from data never reaches the macro engine.
 """
+
 import json
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Vietnamese number text <-> values, exactly (Decimal), as the sources print them."""
+
 from __future__ import annotations
 
 import re

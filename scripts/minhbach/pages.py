@@ -4,6 +4,7 @@ Templates live in site_src/templates (structure) and site_src/strings/<lang>.yml
 hand-written prose pages per language in site_src/pages/<lang>/. Values from data reach the page
 only through escape.esc (the Jinja finalize hook), so cells are shown, never executed.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,7 +15,6 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
-import yaml
 from markupsafe import Markup
 
 from . import fmt
@@ -28,7 +28,7 @@ LANGS = ("vi", "en")
 
 @dataclass
 class Page:
-    key: str                      # "" for home, "pillars/digital-government", ...
+    key: str  # "" for home, "pillars/digital-government", ...
     template: str
     title: dict
     context: dict = field(default_factory=dict)
@@ -54,7 +54,9 @@ def rel(from_key: str, to: str, lang: str, shared: bool = False) -> str:
 
 
 def load_strings(site_src: Path) -> dict:
-    return {lang: yaml.safe_load((site_src / "strings" / f"{lang}.yml").read_text(encoding="utf-8")) for lang in LANGS}
+    from . import strings
+
+    return strings.load(site_src).by_lang
 
 
 # ------------------------------------------------------------------ HTML pieces (all values escaped)
@@ -71,15 +73,20 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
         cells = []
         for i, x in enumerate(r):
             tag = 'th scope="row"' if i == 0 else "td"
-            classes = (["mb-num"] if i in numeric else []) + (["mb-short"] if i == 0 and short else []) + \
-                (["mb-text"] if i and i not in numeric and len(re.sub(r"<[^>]+>", "", str(x))) > 30 else [])
+            classes = (
+                (["mb-num"] if i in numeric else [])
+                + (["mb-short"] if i == 0 and short else [])
+                + (["mb-text"] if i and i not in numeric and len(re.sub(r"<[^>]+>", "", str(x))) > 30 else [])
+            )
             klass = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<{tag}{klass}>{esc(x)}</{tag.split()[0]}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return Markup(f'<div class="mb-table{(" " + cls) if cls else ""}" role="region" tabindex="0" '
-                  f'aria-label="{esc(caption or headers[0])}"><table class="mb-data">{cap}<thead><tr>{h}</tr></thead>'
-                  f'<tbody>{"".join(body)}</tbody></table></div>')
+    return Markup(
+        f'<div class="mb-table{(" " + cls) if cls else ""}" role="region" tabindex="0" '
+        f'aria-label="{esc(caption or headers[0])}"><table class="mb-data">{cap}<thead><tr>{h}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def link(href: str, text, **attrs) -> Markup:
@@ -96,7 +103,7 @@ class Ctx:
         self.q = None
         self.page_titles: dict = {}
         self.downloads: dict = {}
-        self.site_src: Path = Path('.')
+        self.site_src: Path = Path(".")
 
     # text
     def t(self, path: str, **kw) -> str:
@@ -135,13 +142,17 @@ class Ctx:
             return Markup("")
         tip = section if section and not fmt.missing(section) else source_id
         sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
-        return Markup(f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">'
-                      f'{esc(source_id)}</a>{sec}')
+        return Markup(
+            f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(source_id)}</a>{sec}'
+        )
 
     def cite(self, source_id, section=None) -> Markup:
         """A one-line 'Source: …' under a headline figure."""
-        return Markup(f'<p class="mb-cite">{esc(self.t("common.source"))}: ') + self.src(source_id, section) + \
-            Markup("</p>")
+        return (
+            Markup(f'<p class="mb-cite">{esc(self.t("common.source"))}: ')
+            + self.src(source_id, section)
+            + Markup("</p>")
+        )
 
     def status(self, s) -> Markup:
         if fmt.missing(s):
@@ -168,8 +179,14 @@ class Ctx:
             for col in chart.columns:
                 v = rec[col.name]
                 if col.kind in ("number", "integer", "percent") and not fmt.missing(v):
-                    row.append(self.n(v, decimals=col.decimals if col.decimals is not None else
-                                      (0 if col.kind == "integer" else None)))
+                    row.append(
+                        self.n(
+                            v,
+                            decimals=col.decimals
+                            if col.decimals is not None
+                            else (0 if col.kind == "integer" else None),
+                        )
+                    )
                 elif col.name == "status" and not fmt.missing(v) and v in STATUS_LABELS:
                     row.append(self.t(f"status.{v}"))
                 else:
@@ -187,12 +204,13 @@ class Ctx:
             f'<div class="mb-chart__view"><img src="{svg}" alt="{esc(chart.description[lang])}" width="{w}" '
             f'height="{hgt}"{"" if first else lazy} decoding="async"></div>'
             f'<p class="mb-chart__actions"><button type="button" class="md-button mb-chart__interactive" hidden>'
-            f'{esc(self.t("chart.interactive"))}</button> '
+            f"{esc(self.t('chart.interactive'))}</button> "
             f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["json"])}">{esc(self.t("chart.download_spec"))}</a></p>'
             f'<details class="mb-chart__data"><summary>{esc(self.t("chart.data_table"))}</summary>{t}</details>'
-            f'</figure>')
+            f"</figure>"
+        )
 
     def table(self, headers, rows, caption=None, numeric=None) -> Markup:
         return table(headers, rows, caption, numeric)
@@ -217,8 +235,9 @@ class Ctx:
     def followups(self, rows: list[dict]) -> Markup:
         parts = []
         for r in rows:
-            parts.append(Markup(f"{esc(r['year'])}: ") + self.status(r["status"]) + Markup(" ") +
-                         self.src(r["source_id"]))
+            parts.append(
+                Markup(f"{esc(r['year'])}: ") + self.status(r["status"]) + Markup(" ") + self.src(r["source_id"])
+            )
         return Markup("<br>").join(parts) if parts else Markup("")
 
     def obs_text(self, o: dict, unit: str) -> str:
@@ -241,10 +260,18 @@ class Ctx:
             obs = k["observations"]
             if not obs and not k["targets"]:
                 continue
-            obs_cell = Markup("<br>").join(
-                Markup(f"{esc(self.period(o['period']))}: {esc(self.obs_text(o, k['unit']))} ") + self.src(o["source_id"])
-                for o in obs) if obs else Markup("–")
-            tgt_cell = Markup("<br>").join(self.target_text(t, k["unit"]) for t in k["targets"]) if k["targets"] else "–"
+            obs_cell = (
+                Markup("<br>").join(
+                    Markup(f"{esc(self.period(o['period']))}: {esc(self.obs_text(o, k['unit']))} ")
+                    + self.src(o["source_id"])
+                    for o in obs
+                )
+                if obs
+                else Markup("–")
+            )
+            tgt_cell = (
+                Markup("<br>").join(self.target_text(t, k["unit"]) for t in k["targets"]) if k["targets"] else "–"
+            )
             rows.append([k[f"name_{self.lang}"], obs_cell, tgt_cell])
         if not rows:
             return Markup(f"<p>{esc(self.t('main_index.no_kpi'))}</p>")
@@ -254,10 +281,14 @@ class Ctx:
         if fmt.missing(t["target_value"]):
             body = esc(t[f"text_{self.lang}"])
         else:
-            body = esc(f"{t['target_year']}: {self.t('kpi.comparator.' + t['comparator'])} "
-                       f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}")
+            body = esc(
+                f"{t['target_year']}: {self.t('kpi.comparator.' + t['comparator'])} "
+                f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}"
+            )
         interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
-        return body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
+        return (
+            body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
+        )
 
     def timeline(self, t: dict) -> str:
         """The timeline as the plan prints it; in English built from the years, since it may be words."""
@@ -274,11 +305,22 @@ class Ctx:
         if not tasks:
             return Markup(f"<p>{esc(self.t('common.none'))}</p>")
         q = self.q
-        rows = [[t["number"], t[f"name_{self.lang}"], q.org_names(q.task_orgs(t["task_id"], "lead"), self.lang),
-                 self.t("plan.task_status." + t["status"]) if not fmt.missing(t["status"]) else "",
-                 self.timeline(t)] for t in tasks]
-        return table(["#", self.t("common.name"), self.t("plan.lead"), self.t("common.status"), self.t("plan.timeline")],
-                     rows, self.t("main_index.tasks"), numeric={0})
+        rows = [
+            [
+                t["number"],
+                t[f"name_{self.lang}"],
+                q.org_names(q.task_orgs(t["task_id"], "lead"), self.lang),
+                self.t("plan.task_status." + t["status"]) if not fmt.missing(t["status"]) else "",
+                self.timeline(t),
+            ]
+            for t in tasks
+        ]
+        return table(
+            ["#", self.t("common.name"), self.t("plan.lead"), self.t("common.status"), self.t("plan.timeline")],
+            rows,
+            self.t("main_index.tasks"),
+            numeric={0},
+        )
 
     def attainment_headline(self) -> list[tuple]:
         a = self.res.attainment
@@ -316,15 +358,19 @@ class Ctx:
             rows = []
             for (year, pillar), g in plan_rows.groupby(["target_year", "pillar_id"], sort=True):
                 counts = g.set_index("status")["count"]
-                pname = pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
+                pname = (
+                    pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
+                )
                 rows.append([int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
-            tables.append({"caption": self.plan_name(plan_id), "headers": headers, "rows": rows,
-                           "numeric": {0, 2, 3, 4, 5}})
+            tables.append(
+                {"caption": self.plan_name(plan_id), "headers": headers, "rows": rows, "numeric": {0, 2, 3, 4, 5}}
+            )
         return tables
 
     def district_matrix(self) -> dict:
         """The publisher's districts × (KPI, period), with the sum of the districts and the stated total."""
         from .compute import canonical_observations
+
         pid = self.q.province["province_id"]
         obs = canonical_observations(self.pkg)
         obs = obs[obs["province_id"] == pid]
@@ -339,15 +385,21 @@ class Ctx:
         for r in obs[obs["district_id"].isna()].to_dict("records"):
             stated.setdefault((r["kpi_id"], r["period"]), r)
         kpi = self.q.kpi
-        headers = [self.t("districts.district")] + [f"{kpi.loc[k, f'name_{self.lang}'] if k in kpi.index else k} "
-                                                    f"({self.period(p)})" for k, p in keys]
+        headers = [self.t("districts.district")] + [
+            f"{kpi.loc[k, f'name_{self.lang}'] if k in kpi.index else k} ({self.period(p)})" for k, p in keys
+        ]
         rows = []
         for r in dist.to_dict("records"):
             row = [r[f"name_{self.lang}"]]
             for k, p in keys:
                 m = cell.get((r["district_id"], k, p))
-                row.append("–" if m is None else str(m["as_written"]) if fmt.missing(m["value"])
-                           else self.n(m["value"], as_written=None))
+                row.append(
+                    "–"
+                    if m is None
+                    else str(m["as_written"])
+                    if fmt.missing(m["value"])
+                    else self.n(m["value"], as_written=None)
+                )
             rows.append(row)
         sums = d.dropna(subset=["value"]).groupby(["kpi_id", "period"])["value"].sum()
         row = [self.t("districts.total_sum")]
@@ -381,14 +433,27 @@ class Ctx:
         for t in self.pkg.t("budget_table").to_dict("records"):
             g = items[items["budget_table_id"] == t["budget_table_id"]]
             it = g[g["row_type"] == "item"].sort_values("line_no").to_dict("records")
-            out.append({"table": t, "line_items": it, "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
-                        "sum": float(sum(i["amount"] for i in it))})
+            out.append(
+                {
+                    "table": t,
+                    "line_items": it,
+                    "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
+                    "sum": float(sum(i["amount"] for i in it)),
+                }
+            )
         return out
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
         f = self.res.findings
-        order = ["recomputation", "rank_change", "cross_source", "sub_indicator_count", "budget_total", "district_total",
-                 "ratio"]
+        order = [
+            "recomputation",
+            "rank_change",
+            "cross_source",
+            "sub_indicator_count",
+            "budget_total",
+            "district_total",
+            "ratio",
+        ]
         return [(k, f[f["kind"] == k].to_dict("records")) for k in order if (f["kind"] == k).any()]
 
     def finding_value(self, f: dict, side: str) -> str:
@@ -403,7 +468,7 @@ class Ctx:
     def recomputations(self) -> list[dict]:
         r = self.res.recomputed
         out = []
-        for x in ([] if r.empty else r.to_dict("records")):
+        for x in [] if r.empty else r.to_dict("records"):
             label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang)
             if x["statistic"] == "national_mean":
                 label += f" ({self.t('common.national_mean')})"
@@ -412,8 +477,11 @@ class Ctx:
         return out
 
     def fact_rows(self) -> str:
-        n = sum(len(self.pkg.tables[r["name"]]) for r in self.pkg.descriptor["resources"]
-                if "source_id" in self.pkg.tables[r["name"]].columns)
+        n = sum(
+            len(self.pkg.tables[r["name"]])
+            for r in self.pkg.descriptor["resources"]
+            if "source_id" in self.pkg.tables[r["name"]].columns
+        )
         return self.n(n)
 
     def table_count(self) -> int:
@@ -453,8 +521,9 @@ class Ctx:
         return r["title"] if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("title", r["name"])
 
     def res_description(self, r: dict) -> str:
-        return r.get("description", "") if self.lang == "vi" else \
-            r.get("x-i18n", {}).get("en", {}).get("description", "")
+        return (
+            r.get("description", "") if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("description", "")
+        )
 
     def field_en(self, f: dict) -> str:
         return f.get("x-i18n", {}).get("en", {}).get("title", "")
@@ -474,8 +543,10 @@ class Ctx:
 
     def citation(self, r: dict, version: str) -> str:
         pub = publisher_title(self.pkg.descriptor, self.lang)
-        return f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. " \
-               f"{self.t('open.version')} {version}. {self.licence()[0]}."
+        return (
+            f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. "
+            f"{self.t('open.version')} {version}. {self.licence()[0]}."
+        )
 
     def licence(self) -> tuple[str, str]:
         return licence(self.pkg.descriptor)
@@ -487,18 +558,28 @@ class Ctx:
     def dataset_jsonld(self, r: dict, latest: dict, base_url: str) -> Markup:
         """schema.org Dataset for dataset search engines; JSON with </ escaped so it cannot close the script."""
         import json as _json
+
         v = latest["version"]
         doc = {
-            "@context": "https://schema.org", "@type": "Dataset",
+            "@context": "https://schema.org",
+            "@type": "Dataset",
             "@id": f"{base_url}open-data/{r['name']}/#dataset",
-            "name": self.res_title(r), "description": self.res_description(r) or self.res_title(r),
-            "inLanguage": ["vi", "en"], "version": v,
+            "name": self.res_title(r),
+            "description": self.res_description(r) or self.res_title(r),
+            "inLanguage": ["vi", "en"],
+            "version": v,
             "url": f"{base_url}{'' if self.lang == 'vi' else 'en/'}open-data/{r['name']}/",
             "license": self.licence()[1] or self.licence()[0],
             "isAccessibleForFree": True,
             "creator": {"@type": "Organization", "name": publisher_title(self.pkg.descriptor, self.lang)},
-            "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv",
-                              "contentUrl": f"{base_url}releases/{v}/{r['path']}", "contentSize": str(r["bytes"])}],
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": "text/csv",
+                    "contentUrl": f"{base_url}releases/{v}/{r['path']}",
+                    "contentSize": str(r["bytes"]),
+                }
+            ],
             "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
         }
         text = _json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
@@ -524,11 +605,25 @@ def build_pages(pkg: Package, res: Results) -> list[Page]:
     """Every page of the site with the data its template needs (language-neutral)."""
     pages = [Page("", "home.md.j2", {"vi": "Tổng quan", "en": "Overview"})]
     for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
-        pages.append(Page(f"pillars/{p['pillar_id']}", "pillar.md.j2", {"vi": p["name_vi"], "en": p["name_en"]},
-                          {"pillar": p}, "pillars"))
+        pages.append(
+            Page(
+                f"pillars/{p['pillar_id']}",
+                "pillar.md.j2",
+                {"vi": p["name_vi"], "en": p["name_en"]},
+                {"pillar": p},
+                "pillars",
+            )
+        )
     for m in pkg.t("main_index").sort_values("sort_order").to_dict("records"):
-        pages.append(Page(f"indices/{m['main_index_id']}", "main_index.md.j2", {"vi": m["name_vi"], "en": m["name_en"]},
-                          {"mi": m}, "indices"))
+        pages.append(
+            Page(
+                f"indices/{m['main_index_id']}",
+                "main_index.md.j2",
+                {"vi": m["name_vi"], "en": m["name_en"]},
+                {"mi": m},
+                "indices",
+            )
+        )
     pages += [
         Page("kpi", "kpi.md.j2", {"vi": "Chỉ tiêu và mục tiêu", "en": "KPIs and targets"}),
         Page("districts", "districts.md.j2", {"vi": "Huyện, thành phố", "en": "Districts"}),
@@ -542,24 +637,52 @@ def build_pages(pkg: Package, res: Results) -> list[Page]:
     provinces = pkg.t("province").sort_values("province_id").to_dict("records")
     if len(provinces) > 1:
         for pr in provinces:
-            pages.append(Page(f"provinces/{pr['province_id']}", "province.md.j2",
-                              {"vi": pr["name_vi"], "en": pr["name_en"]}, {"province": pr}, "provinces"))
+            pages.append(
+                Page(
+                    f"provinces/{pr['province_id']}",
+                    "province.md.j2",
+                    {"vi": pr["name_vi"], "en": pr["name_en"]},
+                    {"province": pr},
+                    "provinces",
+                )
+            )
     for s in pkg.t("source").to_dict("records"):
-        pages.append(Page(f"sources/{s['source_id']}", "source.md.j2", {"vi": s["title_vi"][:80], "en": s["title_en"][:80]},
-                          {"source": s}, "sources"))
+        pages.append(
+            Page(
+                f"sources/{s['source_id']}",
+                "source.md.j2",
+                {"vi": s["title_vi"][:80], "en": s["title_en"][:80]},
+                {"source": s},
+                "sources",
+            )
+        )
     return pages
 
 
 class Renderer:
-    def __init__(self, pkg: Package, res: Results, site_src: Path, charts: dict, titles: dict | None = None,
-                 downloads: dict | None = None, extra_globals: dict | None = None):
+    def __init__(
+        self,
+        pkg: Package,
+        res: Results,
+        site_src: Path,
+        charts: dict,
+        titles: dict | None = None,
+        downloads: dict | None = None,
+        extra_globals: dict | None = None,
+    ):
         self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
         self.q = Q(pkg, res)
         self.titles, self.downloads = titles or {}, downloads or {}
         self.strings = load_strings(site_src)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(site_src / "templates")), autoescape=False, finalize=esc,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            loader=jinja2.FileSystemLoader(str(site_src / "templates")),
+            autoescape=False,
+            finalize=esc,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         self.env.globals.update(extra_globals or {})
         self.env.filters["e"] = esc
         self.env.globals["fmt_missing"] = fmt.missing
@@ -568,8 +691,9 @@ class Renderer:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
         h.q, h.page_titles, h.downloads, h.site_src = self.q, self.titles, self.downloads, self.site_src
         tpl = self.env.get_template(page.template)
-        text = tpl.render(h=h, q=self.q, res=self.res, lang=lang, page=page, title=page.title[lang], **data,
-                          **page.context)
+        text = tpl.render(
+            h=h, q=self.q, res=self.res, lang=lang, page=page, title=page.title[lang], **data, **page.context
+        )
         # blank lines inside raw HTML would end the HTML block in Python-Markdown
         return re.sub(r"\n{3,}", "\n\n", text)
 
@@ -588,6 +712,7 @@ class Q:
     def __init__(self, pkg: Package, res: Results):
         self.pkg, self.res = pkg, res
         from .compute import publisher_province
+
         pid = publisher_province(pkg)
         self.province = pkg.t("province").set_index("province_id").loc[pid].to_dict() | {"province_id": pid}
         self.org = pkg.t("organisation").set_index("organisation_id")
@@ -596,7 +721,9 @@ class Q:
         self.pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
         self.main_indices = pkg.t("main_index").sort_values("sort_order").to_dict("records")
 
-    def score_rows(self, level: str, sid: str, statistic: str = "province", province_id: str | None = None) -> list[dict]:
+    def score_rows(
+        self, level: str, sid: str, statistic: str = "province", province_id: str | None = None
+    ) -> list[dict]:
         sc = self.res.scores
         if sc.empty:
             return []
@@ -604,12 +731,22 @@ class Q:
         if not hasattr(self, "_scores"):
             self._scores, self._changes = {}, {}
             for r in sc.sort_values("year", kind="stable").to_dict("records"):
-                key = (r["level"], r["subject_id"], r["statistic"], r["province_id"] if not fmt.missing(r["province_id"]) else None)
+                key = (
+                    r["level"],
+                    r["subject_id"],
+                    r["statistic"],
+                    r["province_id"] if not fmt.missing(r["province_id"]) else None,
+                )
                 self._scores.setdefault(key, []).append(r)
             ch = self.res.changes
-            for c in ([] if ch.empty else ch.to_dict("records")):
-                key = (c["level"], c["subject_id"], c["statistic"],
-                       c["province_id"] if not fmt.missing(c["province_id"]) else None, c["to_year"])
+            for c in [] if ch.empty else ch.to_dict("records"):
+                key = (
+                    c["level"],
+                    c["subject_id"],
+                    c["statistic"],
+                    c["province_id"] if not fmt.missing(c["province_id"]) else None,
+                    c["to_year"],
+                )
                 self._changes[key] = c
         out = []
         for r in self._scores.get((level, sid, statistic, province_id), []):
@@ -622,8 +759,13 @@ class Q:
 
     def region_rank(self, year: int):
         obs = self.pkg.t("dti_observation")
-        d = obs[(obs["metric"] == "rank") & (obs["rank_scope"] == "region") & (obs["year"] == year)
-                & obs["pillar_id"].isna() & obs["main_index_id"].isna()]
+        d = obs[
+            (obs["metric"] == "rank")
+            & (obs["rank_scope"] == "region")
+            & (obs["year"] == year)
+            & obs["pillar_id"].isna()
+            & obs["main_index_id"].isna()
+        ]
         return d.iloc[0].to_dict() if not d.empty else None
 
     def national_mean(self, year: int):
@@ -637,8 +779,11 @@ class Q:
         sc = self.res.scores
         if sc.empty:
             return None, None
-        d = sc[(sc["level"] == "main_index") & (sc["statistic"] == "province")
-               & (sc["province_id"] == self.province["province_id"])]
+        d = sc[
+            (sc["level"] == "main_index")
+            & (sc["statistic"] == "province")
+            & (sc["province_id"] == self.province["province_id"])
+        ]
         d = d[d["year"] == d["year"].max()].sort_values("value_unit")
         return d.iloc[-1].to_dict(), d.iloc[0].to_dict()
 
@@ -676,14 +821,21 @@ class Q:
 
     def counts(self, main_index_id: str) -> list[dict]:
         c = self.pkg.t("sub_indicator_count")
-        return c[(c["main_index_id"] == main_index_id)
-                 & (c["province_id"] == self.province["province_id"])].to_dict("records")
+        return c[(c["main_index_id"] == main_index_id) & (c["province_id"] == self.province["province_id"])].to_dict(
+            "records"
+        )
 
     def listed(self, main_index_id: str, year: int) -> int:
-        a = self.pkg.t("sub_indicator_assessment").merge(self.pkg.t("sub_indicator")[["sub_indicator_id",
-                                                                                       "main_index_id"]])
-        return int(((a["main_index_id"] == main_index_id) & (a["year"] == year)
-                    & (a["province_id"] == self.province["province_id"])).sum())
+        a = self.pkg.t("sub_indicator_assessment").merge(
+            self.pkg.t("sub_indicator")[["sub_indicator_id", "main_index_id"]]
+        )
+        return int(
+            (
+                (a["main_index_id"] == main_index_id)
+                & (a["year"] == year)
+                & (a["province_id"] == self.province["province_id"])
+            ).sum()
+        )
 
     def kpis_for(self, main_index_id: str | None = None, pillar_id: str | None = None) -> list[dict]:
         k = self.pkg.t("kpi")
@@ -691,8 +843,14 @@ class Q:
             k = k[k["main_index_id"] == main_index_id]
         if pillar_id:
             mids = [m["main_index_id"] for m in self.members(pillar_id)]
-            k = k[(k["pillar_id"] == pillar_id) | (k["main_index_id"].isin(mids) & k["pillar_id"].isna()
-                                                  & (k["main_index_id"] == self.pillar_activity(pillar_id)))]
+            k = k[
+                (k["pillar_id"] == pillar_id)
+                | (
+                    k["main_index_id"].isin(mids)
+                    & k["pillar_id"].isna()
+                    & (k["main_index_id"] == self.pillar_activity(pillar_id))
+                )
+            ]
         out = []
         for r in k.sort_values("kpi_id").to_dict("records"):
             r["observations"] = self.observations(r["kpi_id"])

@@ -6,6 +6,7 @@ Layout under the site root (dataset identities never change; only download URLs 
   latest/…                                  — the same files for the newest release
   catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
 """
+
 from __future__ import annotations
 
 import copy
@@ -29,8 +30,8 @@ ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 class Release:
     version: str
     created: str
-    root: Path                # folder holding datapackage.json and data/
-    notes: dict               # release.json content ({} for the current, unreleased data)
+    root: Path  # folder holding datapackage.json and data/
+    notes: dict  # release.json content ({} for the current, unreleased data)
 
 
 def sha256(data: bytes) -> str:
@@ -43,7 +44,9 @@ def archived_releases(project: Path) -> list[Release]:
     if base.is_dir():
         for d in sorted(p for p in base.iterdir() if p.is_dir() and (p / "datapackage.json").is_file()):
             dp = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
-            notes = json.loads((d / "release.json").read_text(encoding="utf-8")) if (d / "release.json").is_file() else {}
+            notes = (
+                json.loads((d / "release.json").read_text(encoding="utf-8")) if (d / "release.json").is_file() else {}
+            )
             out.append(Release(dp.get("version", d.name), dp.get("created", ""), d, notes))
     return out
 
@@ -55,9 +58,18 @@ def all_releases(pkg: Package, project: Path) -> list[Release]:
     same = [r for r in rel if r.version == current]
     if same:
         if _fingerprint(same[0].root) != _fingerprint(pkg.root):
-            raise Failed([Issue("release-version-reused", f"version {current} is already released with different "
-                                "data; give this release a new version in datapackage.json (minhbach release VERSION)",
-                                file="datapackage.json", column="version", value=current)])
+            raise Failed(
+                [
+                    Issue(
+                        "release-version-reused",
+                        f"version {current} is already released with different "
+                        "data; give this release a new version in datapackage.json (minhbach release VERSION)",
+                        file="datapackage.json",
+                        column="version",
+                        value=current,
+                    )
+                ]
+            )
     else:
         rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}))
     return sorted(rel, key=lambda r: _version_key(r.version))
@@ -123,8 +135,14 @@ def write_release(rel: Release, out: Path, base_url: str) -> dict:
         p = out / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
-    return {"version": rel.version, "created": rel.created, "descriptor": pub, "notes": rel.notes,
-            "files": {n: (len(d), sha256(d)) for n, d in written.items()}, "zip": zname}
+    return {
+        "version": rel.version,
+        "created": rel.created,
+        "descriptor": pub,
+        "notes": rel.notes,
+        "files": {n: (len(d), sha256(d)) for n, d in written.items()},
+        "zip": zname,
+    }
 
 
 def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
@@ -140,9 +158,15 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
         (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
     pages = [Page("open-data", "open_data.md.j2", {"vi": "Dữ liệu mở", "en": "Open data"}, {}, "open-data")]
     for r in latest["descriptor"]["resources"]:
-        pages.append(Page(f"open-data/{r['name']}", "dataset.md.j2",
-                          {"vi": r["title"], "en": r.get("x-i18n", {}).get("en", {}).get("title", r["name"])},
-                          {"resource": r, "preview": _preview(pkg, r["name"])}, "open-data"))
+        pages.append(
+            Page(
+                f"open-data/{r['name']}",
+                "dataset.md.j2",
+                {"vi": r["title"], "en": r.get("x-i18n", {}).get("en", {}).get("title", r["name"])},
+                {"resource": r, "preview": _preview(pkg, r["name"])},
+                "open-data",
+            )
+        )
     pages.append(Page("whats-new", "whats_new.md.j2", {"vi": "Có gì mới", "en": "What's new"}))
     _write_feeds(published, docs, base_url)
     context = {"releases": published, "latest": latest, "base_url": base_url}

@@ -4,6 +4,7 @@ A release is a folder releases/<version>/ holding datapackage.json, data/ (table
 release.json (date, human summary, and the changes against the previous release, generated from the diff).
 Every release stays published and downloadable; a version is never reused.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,11 @@ def package_diff(old_root: Path, new_root: Path) -> Diff:
 
 def _label(pkg, table: str, row: dict, lang: str) -> str:
     """A reader's name for a changed row: the KPI's or index's name rather than a bare id."""
-    names = {"kpi_observation": ("kpi", "kpi_id"), "target": ("kpi", "kpi_id"),
-             "dti_observation": ("main_index", "main_index_id")}
+    names = {
+        "kpi_observation": ("kpi", "kpi_id"),
+        "target": ("kpi", "kpi_id"),
+        "dti_observation": ("main_index", "main_index_id"),
+    }
     if table in names:
         ref, col = names[table]
         t = pkg.t(ref).set_index(f"{ref}_id") if f"{ref}_id" in pkg.t(ref).columns else None
@@ -63,20 +67,33 @@ def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
             continue
         years = sorted({r.row.get("year") or (r.row.get("period") or "")[:4] for r in t.added} - {""})
         if t.added:
-            yr = (f" ({'năm' if lang == 'vi' else 'year'} {', '.join(years)})" if years else "")
-            out.append(f"{t.table}: {'thêm' if lang == 'vi' else 'added'} {len(t.added)} "
-                       f"{'dòng' if lang == 'vi' else 'row(s)'}{yr}")
+            yr = f" ({'năm' if lang == 'vi' else 'year'} {', '.join(years)})" if years else ""
+            out.append(
+                f"{t.table}: {'thêm' if lang == 'vi' else 'added'} {len(t.added)} "
+                f"{'dòng' if lang == 'vi' else 'row(s)'}{yr}"
+            )
         if t.removed:
-            out.append(f"{t.table}: {'xoá' if lang == 'vi' else 'removed'} {len(t.removed)} "
-                       f"{'dòng' if lang == 'vi' else 'row(s)'}")
+            out.append(
+                f"{t.table}: {'xoá' if lang == 'vi' else 'removed'} {len(t.removed)} "
+                f"{'dòng' if lang == 'vi' else 'row(s)'}"
+            )
         for c in t.changed:
             if c.column in ("value", "amount", "as_written"):
-                row = pkg.t(t.table).astype(str).set_index(pkg.resource(t.table)["schema"]["primaryKey"][0]).loc[
-                    c.key[0]].to_dict() if pkg.resource(t.table)["schema"].get("primaryKey") else {}
+                row = (
+                    pkg.t(t.table)
+                    .astype(str)
+                    .set_index(pkg.resource(t.table)["schema"]["primaryKey"][0])
+                    .loc[c.key[0]]
+                    .to_dict()
+                    if pkg.resource(t.table)["schema"].get("primaryKey")
+                    else {}
+                )
                 label = _label(pkg, t.table, row, lang)
                 src = f" ({'nguồn' if lang == 'vi' else 'source'}: {c.source_id})" if c.source_id else ""
-                out.append(f"{t.table} {' / '.join(c.key)}{(' – ' + label) if label else ''}: {c.column} "
-                           f"{c.old or '–'} → {c.new or '–'}{src}")
+                out.append(
+                    f"{t.table} {' / '.join(c.key)}{(' – ' + label) if label else ''}: {c.column} "
+                    f"{c.old or '–'} → {c.new or '–'}{src}"
+                )
             else:
                 out.append(f"{t.table} {' / '.join(c.key)}: {c.column} {'đã sửa' if lang == 'vi' else 'changed'}")
     return out
@@ -85,15 +102,39 @@ def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
 def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str = "", date: str | None = None) -> dict:
     root = Path(root).resolve()
     if not VERSION.match(version):
-        raise Failed([Issue("release-version-invalid", "a version is three numbers, e.g. 1.2.0", value=version,
-                            expected="MAJOR.MINOR.PATCH")])
+        raise Failed(
+            [
+                Issue(
+                    "release-version-invalid",
+                    "a version is three numbers, e.g. 1.2.0",
+                    value=version,
+                    expected="MAJOR.MINOR.PATCH",
+                )
+            ]
+        )
     existing = archived_releases(root)
     if any(r.version == version for r in existing):
-        raise Failed([Issue("release-version-reused", f"version {version} is already released; releases never change",
-                            file=f"releases/{version}/", value=version)])
+        raise Failed(
+            [
+                Issue(
+                    "release-version-reused",
+                    f"version {version} is already released; releases never change",
+                    file=f"releases/{version}/",
+                    value=version,
+                )
+            ]
+        )
     if existing and _version_key(version) <= _version_key(existing[-1].version):
-        raise Failed([Issue("release-version-order", "a new release needs a higher version than the last one",
-                            value=version, expected=f"> {existing[-1].version}")])
+        raise Failed(
+            [
+                Issue(
+                    "release-version-order",
+                    "a new release needs a higher version than the last one",
+                    value=version,
+                    expected=f"> {existing[-1].version}",
+                )
+            ]
+        )
     day = date or Date.today().isoformat()
     dp_path = root / "datapackage.json"
     original = dp_path.read_text(encoding="utf-8")
@@ -128,7 +169,8 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
     for s in pkg.t("source")["path"]:
         (tmp / "data" / s).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / "data" / s, tmp / "data" / s)
-    (tmp / "release.json").write_text(json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                      encoding="utf-8")
+    (tmp / "release.json").write_text(
+        json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     tmp.rename(dst)
     return notes

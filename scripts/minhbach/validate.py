@@ -4,6 +4,7 @@ Rows are numbered as lines of the CSV file (the header is row 1), as frictionles
 message points at the line a person opens in an editor. Findings (values that disagree with each
 other) are not errors here: compute.py reports them for publication.
 """
+
 from __future__ import annotations
 
 import csv
@@ -69,10 +70,17 @@ def check_descriptor(d: dict, root: Path) -> list[Issue]:
             issues.append(Issue("descriptor-invalid", f"resource name {name!r} is used twice"))
         names.add(name)
         if safe_join(root, path) is None:
-            issues.append(Issue("unsafe-path", f"resource {name!r} has an unsafe path; paths must be relative, "
-                                "inside the package folder, and not hidden", file="datapackage.json",
-                                column=f"resources[{n}].path", value=path,
-                                expected="a relative path such as data/<name>.csv"))
+            issues.append(
+                Issue(
+                    "unsafe-path",
+                    f"resource {name!r} has an unsafe path; paths must be relative, "
+                    "inside the package folder, and not hidden",
+                    file="datapackage.json",
+                    column=f"resources[{n}].path",
+                    value=path,
+                    expected="a relative path such as data/<name>.csv",
+                )
+            )
         elif not (root / path).is_file():
             issues.append(Issue("file-missing", f"resource {name!r}: file not found", file=path))
         if "schema" not in res or not res["schema"].get("fields"):
@@ -80,8 +88,16 @@ def check_descriptor(d: dict, root: Path) -> list[Issue]:
     for n, lic in enumerate(d.get("licenses", [])):
         p = lic.get("path", "")
         if p and not re.match(r"^https?://", p) and safe_join(root, p) is None:
-            issues.append(Issue("unsafe-path", "licence path is unsafe", file="datapackage.json",
-                                column=f"licenses[{n}].path", value=p, expected="a URL or a relative path"))
+            issues.append(
+                Issue(
+                    "unsafe-path",
+                    "licence path is unsafe",
+                    file="datapackage.json",
+                    column=f"licenses[{n}].path",
+                    value=p,
+                    expected="a URL or a relative path",
+                )
+            )
     return issues
 
 
@@ -91,43 +107,100 @@ def check_raw_csv(root: Path, res: dict, max_bytes: int) -> list[Issue]:
     p = root / path
     size = p.stat().st_size
     if size > max_bytes:
-        return [Issue("file-too-large", f"file is {size:,} bytes; the limit is {max_bytes:,} bytes. "
-                      "Split the table or raise the limit with --max-bytes", file=path)]
+        return [
+            Issue(
+                "file-too-large",
+                f"file is {size:,} bytes; the limit is {max_bytes:,} bytes. "
+                "Split the table or raise the limit with --max-bytes",
+                file=path,
+            )
+        ]
     raw = p.read_bytes()
     if not raw.strip():
         return [Issue("file-empty", "file is empty; it needs at least the header row", file=path)]
     if raw.startswith(b"\xef\xbb\xbf"):
-        return [Issue("encoding-bom", "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM "
-                      "(or use `minhbach import` with the Excel workbook)", file=path, row=1)]
+        return [
+            Issue(
+                "encoding-bom",
+                "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM "
+                "(or use `minhbach import` with the Excel workbook)",
+                file=path,
+                row=1,
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return [Issue("encoding-error", "file is not UTF-8 (Windows-1258 or another legacy encoding?); "
-                      "save it as UTF-8", file=path, row=line, value=raw[exc.start: exc.start + 8].hex(" "),
-                      expected="UTF-8 bytes")]
+        return [
+            Issue(
+                "encoding-error",
+                "file is not UTF-8 (Windows-1258 or another legacy encoding?); save it as UTF-8",
+                file=path,
+                row=line,
+                value=raw[exc.start : exc.start + 8].hex(" "),
+                expected="UTF-8 bytes",
+            )
+        ]
     issues = []
     if "\r" in text:
-        issues.append(Issue("line-endings", "file has Windows (CRLF) line endings; save it with LF line endings",
-                            file=path, row=text[: text.index("\r")].count("\n") + 1))
+        issues.append(
+            Issue(
+                "line-endings",
+                "file has Windows (CRLF) line endings; save it with LF line endings",
+                file=path,
+                row=text[: text.index("\r")].count("\n") + 1,
+            )
+        )
     first = text.split("\n", 1)[0].rstrip("\r")
     expected = [f["name"] for f in res["schema"]["fields"]]
     header = next(csv.reader(io.StringIO(first)))
     if len(header) == 1 and ";" in first:
-        return issues + [Issue("wrong-delimiter", "header is separated by ';' (as Excel saves CSV in the Vietnamese "
-                               "locale); the separator must be ','", file=path, row=1, value=first[:80],
-                               expected=",".join(expected)[:80])]
+        return issues + [
+            Issue(
+                "wrong-delimiter",
+                "header is separated by ';' (as Excel saves CSV in the Vietnamese locale); the separator must be ','",
+                file=path,
+                row=1,
+                value=first[:80],
+                expected=",".join(expected)[:80],
+            )
+        ]
     for col in expected:
         if col not in header:
-            issues.append(Issue("missing-column", f"column {col!r} is missing", file=path, row=1, column=col,
-                                expected=",".join(expected)))
+            issues.append(
+                Issue(
+                    "missing-column",
+                    f"column {col!r} is missing",
+                    file=path,
+                    row=1,
+                    column=col,
+                    expected=",".join(expected),
+                )
+            )
     for col in header:
         if col not in expected:
-            issues.append(Issue("extra-column", f"column {col!r} is not in the schema", file=path, row=1, column=col,
-                                expected=",".join(expected)))
+            issues.append(
+                Issue(
+                    "extra-column",
+                    f"column {col!r} is not in the schema",
+                    file=path,
+                    row=1,
+                    column=col,
+                    expected=",".join(expected),
+                )
+            )
     if not issues and header != expected:
-        issues.append(Issue("column-order", "columns are in a different order than the schema", file=path, row=1,
-                            value=",".join(header), expected=",".join(expected)))
+        issues.append(
+            Issue(
+                "column-order",
+                "columns are in a different order than the schema",
+                file=path,
+                row=1,
+                value=",".join(header),
+                expected=",".join(expected),
+            )
+        )
     return issues
 
 
@@ -210,21 +283,44 @@ def check_source_files(pkg: Package) -> list[Issue]:
         rel = str(rel)
         p = safe_join(base, rel)
         if p is None:
-            issues.append(Issue("unsafe-path", "source text path is unsafe; it must be relative to data/, inside it, "
-                                "and not hidden", file=path, row=line, column="path", value=rel,
-                                expected="e.g. sources/<source_id>.txt"))
+            issues.append(
+                Issue(
+                    "unsafe-path",
+                    "source text path is unsafe; it must be relative to data/, inside it, and not hidden",
+                    file=path,
+                    row=line,
+                    column="path",
+                    value=rel,
+                    expected="e.g. sources/<source_id>.txt",
+                )
+            )
         elif not p.is_file():
-            issues.append(Issue("file-missing", "source text file not found", file=path, row=line, column="path",
-                                value=rel, expected=f"a file data/{rel}"))
+            issues.append(
+                Issue(
+                    "file-missing",
+                    "source text file not found",
+                    file=path,
+                    row=line,
+                    column="path",
+                    value=rel,
+                    expected=f"a file data/{rel}",
+                )
+            )
         elif row["source_id"] not in pkg.source_texts:
             raw = p.read_bytes()
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                issues.append(Issue("encoding-error", "source text is not UTF-8 (Windows-1258 or another legacy "
-                                    "encoding?); save it as UTF-8", file=f"data/{rel}",
-                                    row=raw[: exc.start].count(b"\n") + 1,
-                                    value=raw[exc.start: exc.start + 8].hex(" "), expected="UTF-8 bytes"))
+                issues.append(
+                    Issue(
+                        "encoding-error",
+                        "source text is not UTF-8 (Windows-1258 or another legacy encoding?); save it as UTF-8",
+                        file=f"data/{rel}",
+                        row=raw[: exc.start].count(b"\n") + 1,
+                        value=raw[exc.start : exc.start + 8].hex(" "),
+                        expected="UTF-8 bytes",
+                    )
+                )
     return issues
 
 
@@ -234,9 +330,17 @@ def check_text_cells(df: pd.DataFrame, path: str, cols: list[str]) -> list[Issue
         for c in cols:
             v = row.get(c)
             if isinstance(v, str) and v.startswith(FORMULA_START) and not PLAIN_NUMBER.match(v):
-                issues.append(Issue("formula-injection", "text cell starts with a character spreadsheets run as a "
-                                    "formula (= + - @ tab CR LF)", file=path, row=line, column=c, value=v[:60],
-                                    expected="text that does not start with = + - @"))
+                issues.append(
+                    Issue(
+                        "formula-injection",
+                        "text cell starts with a character spreadsheets run as a formula (= + - @ tab CR LF)",
+                        file=path,
+                        row=line,
+                        column=c,
+                        value=v[:60],
+                        expected="text that does not start with = + - @",
+                    )
+                )
     return issues
 
 
@@ -250,9 +354,17 @@ def check_translations(df: pd.DataFrame, path: str) -> list[Issue]:
             has_vi, has_en = not pd.isna(row[vi]), not pd.isna(row[en])
             if has_vi != has_en:
                 missing = en if has_vi else vi
-                issues.append(Issue("missing-translation", f"label has only one language; {missing} is empty",
-                                    file=path, row=line, column=missing,
-                                    value=str(row[vi] if has_vi else row[en])[:60], expected="text in both languages"))
+                issues.append(
+                    Issue(
+                        "missing-translation",
+                        f"label has only one language; {missing} is empty",
+                        file=path,
+                        row=line,
+                        column=missing,
+                        value=str(row[vi] if has_vi else row[en])[:60],
+                        expected="text in both languages",
+                    )
+                )
     return issues
 
 
@@ -267,21 +379,41 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
         if path.endswith("source.csv"):
             continue
         if src not in known:
-            issues.append(Issue("unknown-source", "source_id is not a document in source.csv", file=path, row=line,
-                                column="source_id", value=str(src), expected=", ".join(sorted(known))))
+            issues.append(
+                Issue(
+                    "unknown-source",
+                    "source_id is not a document in source.csv",
+                    file=path,
+                    row=line,
+                    column="source_id",
+                    value=str(src),
+                    expected=", ".join(sorted(known)),
+                )
+            )
             continue
         text = pkg.source_texts.get(src)
-        pairs = [("as_written", value_col if has_value else None), ("numerator_as_written", "numerator"),
-                 ("denominator_as_written", "denominator")]
+        pairs = [
+            ("as_written", value_col if has_value else None),
+            ("numerator_as_written", "numerator"),
+            ("denominator_as_written", "denominator"),
+        ]
         for aw_col, val_col in pairs:
             aw = row.get(aw_col)
             if aw_col not in row or pd.isna(aw):
                 continue
             aw = str(aw)
             if text is not None and aw not in tokens[src] and aw not in text:
-                issues.append(Issue("as-written-not-in-source", "as_written text does not occur in the source document",
-                                    file=path, row=line, column=aw_col, value=aw[:80],
-                                    expected=f"an exact excerpt of data/{pkg.t('source').set_index('source_id').loc[src, 'path']}"))
+                issues.append(
+                    Issue(
+                        "as-written-not-in-source",
+                        "as_written text does not occur in the source document",
+                        file=path,
+                        row=line,
+                        column=aw_col,
+                        value=aw[:80],
+                        expected=f"an exact excerpt of data/{pkg.t('source').set_index('source_id').loc[src, 'path']}",
+                    )
+                )
             if val_col and val_col in row:
                 issues += _check_parse(row, aw, aw_col, val_col, path, line)
     return issues
@@ -302,15 +434,42 @@ def _check_parse(row: dict, aw: str, aw_col: str, val_col: str, path: str, line:
             ok = False
         if ok:
             return []
-        return [Issue("as-written-mismatch", f"{aw_col} is a ratio that does not match {val_col}", file=path,
-                      row=line, column=val_col, value=str(val), expected=f"{a} (from {aw!r})")]
+        return [
+            Issue(
+                "as-written-mismatch",
+                f"{aw_col} is a ratio that does not match {val_col}",
+                file=path,
+                row=line,
+                column=val_col,
+                value=str(val),
+                expected=f"{a} (from {aw!r})",
+            )
+        ]
     parsed = parse_vi(aw)
     if parsed is None:
-        return [Issue("malformed-number", f"{aw_col} is not a number in Vietnamese format", file=path, row=line,
-                      column=aw_col, value=aw, expected="e.g. 1.177.370 or 0,3509 or 50,65%")]
+        return [
+            Issue(
+                "malformed-number",
+                f"{aw_col} is not a number in Vietnamese format",
+                file=path,
+                row=line,
+                column=aw_col,
+                value=aw,
+                expected="e.g. 1.177.370 or 0,3509 or 50,65%",
+            )
+        ]
     if not _num_equal(parsed, val):
-        return [Issue("as-written-mismatch", f"{val_col} differs from the number written in the source", file=path,
-                      row=line, column=val_col, value=str(val), expected=f"{parsed} (from {aw!r})")]
+        return [
+            Issue(
+                "as-written-mismatch",
+                f"{val_col} differs from the number written in the source",
+                file=path,
+                row=line,
+                column=val_col,
+                value=str(val),
+                expected=f"{parsed} (from {aw!r})",
+            )
+        ]
     return []
 
 
@@ -326,12 +485,28 @@ def check_scores(pkg: Package) -> list[Issue]:
     for line, row in _rows(pkg.t("dti_observation")):
         v, metric, scale = row["value"], row["metric"], row["scale"]
         if not pd.isna(row["pillar_id"]) and not pd.isna(row["main_index_id"]):
-            issues.append(Issue("subject-ambiguous", "a row is about a pillar or a main index, not both", file=path,
-                                row=line, column="main_index_id", value=str(row["main_index_id"])))
+            issues.append(
+                Issue(
+                    "subject-ambiguous",
+                    "a row is about a pillar or a main index, not both",
+                    file=path,
+                    row=line,
+                    column="main_index_id",
+                    value=str(row["main_index_id"]),
+                )
+            )
             continue
         if (row["statistic"] == "province") == pd.isna(row["province_id"]):
-            issues.append(Issue("province-mismatch", "province rows need province_id; national_mean rows must leave "
-                                "it empty", file=path, row=line, column="province_id", value=str(row["province_id"])))
+            issues.append(
+                Issue(
+                    "province-mismatch",
+                    "province rows need province_id; national_mean rows must leave it empty",
+                    file=path,
+                    row=line,
+                    column="province_id",
+                    value=str(row["province_id"]),
+                )
+            )
         if metric == "score":
             if scale == "unit_interval":
                 hi = 1.0
@@ -343,12 +518,29 @@ def check_scores(pkg: Package) -> list[Issue]:
                 else:
                     hi = float(mi.sum())
             else:
-                issues.append(Issue("scale-mismatch", "a score needs scale unit_interval or points", file=path,
-                                    row=line, column="scale", value=str(scale)))
+                issues.append(
+                    Issue(
+                        "scale-mismatch",
+                        "a score needs scale unit_interval or points",
+                        file=path,
+                        row=line,
+                        column="scale",
+                        value=str(scale),
+                    )
+                )
                 continue
             if not (0 <= v <= hi):
-                issues.append(Issue("score-out-of-scale", f"score is outside its scale 0–{hi:g}", file=path, row=line,
-                                    column="value", value=f"{v:g}", expected=f"0 ≤ value ≤ {hi:g} ({scale})"))
+                issues.append(
+                    Issue(
+                        "score-out-of-scale",
+                        f"score is outside its scale 0–{hi:g}",
+                        file=path,
+                        row=line,
+                        column="value",
+                        value=f"{v:g}",
+                        expected=f"0 ≤ value ≤ {hi:g} ({scale})",
+                    )
+                )
         elif metric == "rank":
             n = row["out_of"]
             limit = None
@@ -356,11 +548,29 @@ def check_scores(pkg: Package) -> list[Issue]:
                 col = "provinces_in_region" if row["rank_scope"] == "region" else "provinces_in_country"
                 limit = int(prov.loc[row["province_id"], col])
             if pd.isna(n) or (limit is not None and n > limit):
-                issues.append(Issue("rank-out-of-range", "out_of must be given and not exceed the number of provinces",
-                                    file=path, row=line, column="out_of", value=str(n), expected=f"1..{limit}"))
+                issues.append(
+                    Issue(
+                        "rank-out-of-range",
+                        "out_of must be given and not exceed the number of provinces",
+                        file=path,
+                        row=line,
+                        column="out_of",
+                        value=str(n),
+                        expected=f"1..{limit}",
+                    )
+                )
             elif not (1 <= v <= n) or v != int(v):
-                issues.append(Issue("rank-out-of-range", f"rank must be a whole number from 1 to {n}", file=path,
-                                    row=line, column="value", value=f"{v:g}", expected=f"1..{n}"))
+                issues.append(
+                    Issue(
+                        "rank-out-of-range",
+                        f"rank must be a whole number from 1 to {n}",
+                        file=path,
+                        row=line,
+                        column="value",
+                        value=f"{v:g}",
+                        expected=f"1..{n}",
+                    )
+                )
     return issues
 
 
@@ -377,14 +587,40 @@ def check_shares(pkg: Package) -> list[Issue]:
             unit = units.get(row.get("kpi_id")) if not pd.isna(row.get("kpi_id")) else None
             v = row.get("value")
             if unit == "percent" and not pd.isna(v) and not (0 <= v <= 100):
-                issues.append(Issue("share-out-of-bounds", "a percentage must be between 0 and 100", file=path,
-                                    row=line, column="value", value=f"{v:g}", expected="0 ≤ value ≤ 100"))
+                issues.append(
+                    Issue(
+                        "share-out-of-bounds",
+                        "a percentage must be between 0 and 100",
+                        file=path,
+                        row=line,
+                        column="value",
+                        value=f"{v:g}",
+                        expected="0 ≤ value ≤ 100",
+                    )
+                )
             num, den = row.get("numerator"), row.get("denominator")
             if num is not None and den is not None and not pd.isna(num) and not pd.isna(den):
                 if den <= 0 or num < 0:
-                    issues.append(Issue("ratio-invalid", "denominator must be positive and numerator not negative",
-                                        file=path, row=line, column="denominator", value=f"{num:g}/{den:g}"))
+                    issues.append(
+                        Issue(
+                            "ratio-invalid",
+                            "denominator must be positive and numerator not negative",
+                            file=path,
+                            row=line,
+                            column="denominator",
+                            value=f"{num:g}/{den:g}",
+                        )
+                    )
             if not pd.isna(v) and v < 0 and unit not in (None,):
-                issues.append(Issue("negative-value", "a KPI value cannot be negative", file=path, row=line,
-                                    column="value", value=f"{v:g}", expected="≥ 0"))
+                issues.append(
+                    Issue(
+                        "negative-value",
+                        "a KPI value cannot be negative",
+                        file=path,
+                        row=line,
+                        column="value",
+                        value=f"{v:g}",
+                        expected="≥ 0",
+                    )
+                )
     return issues

@@ -15,6 +15,7 @@ Conventions kept by both directions:
 - rows keep the order they have in the repository; new rows are appended in workbook order, so
   sorting or filtering the sheet in Excel does not rewrite the file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -62,6 +63,7 @@ HEADER_FILL = "DDEBF7"
 
 class CellChange(NamedTuple):
     """One changed cell: (table, primary key, column, old, new, source_id of the row)."""
+
     table: str
     key: tuple
     column: str
@@ -72,6 +74,7 @@ class CellChange(NamedTuple):
 
 class RowChange(NamedTuple):
     """One added or removed row; key is the primary key (the whole row when the table has none)."""
+
     table: str
     key: tuple
     row: dict
@@ -93,6 +96,7 @@ class TableDiff:
 @dataclass
 class Diff:
     """What the workbook changes against the current data/, table by table (in package order)."""
+
     tables: dict[str, TableDiff] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -129,6 +133,7 @@ class ImportResult:
 @dataclass(frozen=True)
 class WorkbookIssue(Issue):
     """An Issue placed in the workbook: `file` is the sheet, `row` the Excel row, `column` "D (field)"."""
+
     sheet: str | None = None
     excel_row: int | None = None
     column_letter: str | None = None
@@ -141,19 +146,42 @@ class WorkbookIssue(Issue):
         if self.excel_row is not None:
             parts.append(f"row {self.excel_row}")
         if self.column_letter or self.field:
-            parts.append(f"column {self.column_letter or '?'} ({self.field})" if self.field
-                         else f"column {self.column_letter}")
+            parts.append(
+                f"column {self.column_letter or '?'} ({self.field})" if self.field else f"column {self.column_letter}"
+            )
         return ", ".join(parts)
 
 
-def _wissue(code, message, sheet=None, excel_row=None, letter=None, fname=None, value=None, expected=None,
-            csv_file=None, csv_row=None) -> WorkbookIssue:
+def _wissue(
+    code,
+    message,
+    sheet=None,
+    excel_row=None,
+    letter=None,
+    fname=None,
+    value=None,
+    expected=None,
+    csv_file=None,
+    csv_row=None,
+) -> WorkbookIssue:
     column = None
     if letter or fname:
         column = f"{letter} ({fname})" if letter and fname else (letter or fname)
-    return WorkbookIssue(code, message, file=sheet, row=excel_row, column=column, value=value, expected=expected,
-                         sheet=sheet, excel_row=excel_row, column_letter=letter, field=fname, csv_file=csv_file,
-                         csv_row=csv_row)
+    return WorkbookIssue(
+        code,
+        message,
+        file=sheet,
+        row=excel_row,
+        column=column,
+        value=value,
+        expected=expected,
+        sheet=sheet,
+        excel_row=excel_row,
+        column_letter=letter,
+        field=fname,
+        csv_file=csv_file,
+        csv_row=csv_row,
+    )
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -259,8 +287,10 @@ def make_template(root: Path, out: Path) -> Path:
         got = _read_csv(root / res["path"])
         header, rows = got if got else ([], [])
         idx = {h: i for i, h in enumerate(header)}
-        data[res["name"]] = [[row[idx[f["name"]]] if f["name"] in idx and idx[f["name"]] < len(row) else ""
-                              for f in _fields(res)] for row in rows]
+        data[res["name"]] = [
+            [row[idx[f["name"]]] if f["name"] in idx and idx[f["name"]] < len(row) else "" for f in _fields(res)]
+            for row in rows
+        ]
 
     wb = Workbook()
     ins = wb.active
@@ -310,8 +340,10 @@ def make_template(root: Path, out: Path) -> Path:
             c2.fill, c2.font, c2.alignment = head_fill, bold, wrap
             fmt = {"integer": "0", "number": "General"}.get(typ, "@")
             ws.column_dimensions[letter].number_format = fmt
-            width = max([len(f["name"]) + 2, min(len(header_label(f)), 40) // 2 + 2]
-                        + [min(len(r[j - 1]), 60) + 2 for r in rows[:2000]])
+            width = max(
+                [len(f["name"]) + 2, min(len(header_label(f)), 40) // 2 + 2]
+                + [min(len(r[j - 1]), 60) + 2 for r in rows[:2000]]
+            )
             ws.column_dimensions[letter].width = min(max(width, 8), 62)
             for i, row in enumerate(rows, start=FIRST_DATA_ROW):
                 v = _typed_cell_value(row[j - 1], typ)
@@ -335,13 +367,23 @@ def make_template(root: Path, out: Path) -> Path:
                     formula = inline
                 else:
                     formula = "=" + add_list(f"enum_{res['name']}_{f['name']}", values)
-                dv = DataValidation(type="list", formula1=formula, allow_blank=not required, errorStyle="stop",
-                                    errorTitle="Giá trị không hợp lệ", error="Chọn một giá trị trong danh sách. / "
-                                    "Choose a value from the list.")
+                dv = DataValidation(
+                    type="list",
+                    formula1=formula,
+                    allow_blank=not required,
+                    errorStyle="stop",
+                    errorTitle="Giá trị không hợp lệ",
+                    error="Chọn một giá trị trong danh sách. / Choose a value from the list.",
+                )
             elif typ == "boolean":
-                dv = DataValidation(type="list", formula1='"true,false"', allow_blank=not required,
-                                    errorStyle="stop", errorTitle="true / false",
-                                    error="Chọn true (đúng) hoặc false (sai). / Choose true or false.")
+                dv = DataValidation(
+                    type="list",
+                    formula1='"true,false"',
+                    allow_blank=not required,
+                    errorStyle="stop",
+                    errorTitle="true / false",
+                    error="Chọn true (đúng) hoặc false (sai). / Choose true or false.",
+                )
             elif f["name"] in fk_of:
                 key = fk_of[f["name"]]
                 if key not in ref_lists:
@@ -352,11 +394,16 @@ def make_template(root: Path, out: Path) -> Path:
                     vals = list(dict.fromkeys(v for v in vals if v))
                     ref_lists[key] = add_list(f"ref_{rres}_{rfield}", vals) if vals else ""
                 if ref_lists[key]:
-                    dv = DataValidation(type="list", formula1="=" + ref_lists[key], allow_blank=not required,
-                                        errorStyle="warning", errorTitle="Mã chưa có / Unknown id",
-                                        error=f"Mã này chưa có trong trang {fk_of[f['name']][0]}. Chỉ chọn Yes/Có nếu "
-                                        f"bạn vừa thêm nó vào trang đó. / This id is not in sheet "
-                                        f"{fk_of[f['name']][0]} yet; choose Yes only if you just added it there.")
+                    dv = DataValidation(
+                        type="list",
+                        formula1="=" + ref_lists[key],
+                        allow_blank=not required,
+                        errorStyle="warning",
+                        errorTitle="Mã chưa có / Unknown id",
+                        error=f"Mã này chưa có trong trang {fk_of[f['name']][0]}. Chỉ chọn Yes/Có nếu "
+                        f"bạn vừa thêm nó vào trang đó. / This id is not in sheet "
+                        f"{fk_of[f['name']][0]} yet; choose Yes only if you just added it there.",
+                    )
             if dv is not None:
                 dv.error, dv.errorTitle = dv.error[:225], dv.errorTitle[:32]  # Excel's limits
                 dv.showErrorMessage = True
@@ -389,7 +436,7 @@ def _fixed_date(descriptor: dict) -> dt.datetime:
     raw = str(descriptor.get("created") or "")
     try:
         d = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return d.astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        return d.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     except ValueError:
         return FIXED_DATE
 
@@ -403,8 +450,11 @@ def _deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
         for info in src.infolist():
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
             zi = zipfile.ZipInfo(info.filename, date_time=(max(when.year, 1980), when.month, when.day, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
@@ -419,91 +469,143 @@ def _write_instructions(ws, descriptor: dict, resources: list[dict], data: dict)
     lines: list[tuple[str, str, str]] = [  # (style, Vietnamese, English)
         ("title", "Mẫu nhập số liệu", "Data entry workbook"),
         ("text", str(descriptor.get("title", "")), str(en.get("title", ""))),
-        ("text", f"Phiên bản gói dữ liệu: {descriptor.get('version', '')}",
-         f"Data package version: {descriptor.get('version', '')}"),
+        (
+            "text",
+            f"Phiên bản gói dữ liệu: {descriptor.get('version', '')}",
+            f"Data package version: {descriptor.get('version', '')}",
+        ),
         ("", "", ""),
         ("head", "1. Các trang tính", "1. The sheets"),
-        ("text", "Trang này là hướng dẫn. Mỗi bảng số liệu có một trang tính riêng mang đúng tên bảng (ví dụ "
-                 "kpi_observation); danh sách các trang ở cuối hướng dẫn này. Trang ẩn _lists chứa các danh sách "
-                 "chọn: không sửa, không xoá trang đó.",
-         "This sheet is the instructions. Each data table has its own sheet named exactly after the table (e.g. "
-         "kpi_observation); the sheets are listed at the end of these instructions. The hidden sheet _lists holds "
-         "the drop-down lists: do not edit or delete it."),
-        ("text", "Không đổi tên, không xoá trang tính. Trang tính lạ (do bạn thêm) sẽ bị bỏ qua khi nhập.",
-         "Do not rename or delete sheets. Sheets the program does not know (added by you) are ignored on import."),
+        (
+            "text",
+            "Trang này là hướng dẫn. Mỗi bảng số liệu có một trang tính riêng mang đúng tên bảng (ví dụ "
+            "kpi_observation); danh sách các trang ở cuối hướng dẫn này. Trang ẩn _lists chứa các danh sách "
+            "chọn: không sửa, không xoá trang đó.",
+            "This sheet is the instructions. Each data table has its own sheet named exactly after the table (e.g. "
+            "kpi_observation); the sheets are listed at the end of these instructions. The hidden sheet _lists holds "
+            "the drop-down lists: do not edit or delete it.",
+        ),
+        (
+            "text",
+            "Không đổi tên, không xoá trang tính. Trang tính lạ (do bạn thêm) sẽ bị bỏ qua khi nhập.",
+            "Do not rename or delete sheets. Sheets the program does not know (added by you) are ignored on import.",
+        ),
         ("", "", ""),
         ("head", "2. Cách điền", "2. How to fill in"),
-        ("text", "Dòng 1 (chữ xám) là tên máy của các cột: chương trình đọc dòng này, KHÔNG sửa, không xoá, "
-                 "không chèn cột mới.",
-         "Row 1 (grey) holds the machine names of the columns: the program reads it. Do NOT change or delete it, "
-         "and do not insert new columns."),
-        ("text", "Dòng 2 là tiêu đề tiếng Việt / tiếng Anh, [đơn vị] nếu có; dấu * nghĩa là ô bắt buộc phải điền.",
-         "Row 2 is the header in Vietnamese / English, with [unit] when there is one; * marks a required cell."),
-        ("text", "Số liệu bắt đầu từ dòng 3; mỗi dòng là một bản ghi. Dòng trống bị bỏ qua. Không gộp ô (merge), "
-                 "không dùng công thức cho mã.",
-         "Data starts at row 3; one row is one record. Empty rows are ignored. Do not merge cells; do not use "
-         "formulas for ids."),
-        ("text", "Ô có mũi tên: chọn giá trị trong danh sách. Với cột mã tham chiếu bảng khác (ví dụ kpi_id, "
-                 "district_id), nếu bạn vừa thêm mã mới vào trang của bảng đó, Excel sẽ cảnh báo; chọn Yes/Có để giữ.",
-         "Cells with an arrow: choose a value from the list. For ids that point to another table (e.g. kpi_id, "
-         "district_id), if you just added a new id in that table's sheet, Excel warns; choose Yes to keep it."),
-        ("text", "Cột đúng/sai: chọn true (đúng) hoặc false (sai).",
-         "Yes/no columns: choose true or false."),
-        ("text", "Lọc và sắp xếp bằng bộ lọc ở dòng 2 thì được: thứ tự dòng trong kho dữ liệu vẫn giữ nguyên.",
-         "Filtering and sorting with the filter buttons in row 2 is fine: the row order in the repository is kept."),
+        (
+            "text",
+            "Dòng 1 (chữ xám) là tên máy của các cột: chương trình đọc dòng này, KHÔNG sửa, không xoá, "
+            "không chèn cột mới.",
+            "Row 1 (grey) holds the machine names of the columns: the program reads it. Do NOT change or delete it, "
+            "and do not insert new columns.",
+        ),
+        (
+            "text",
+            "Dòng 2 là tiêu đề tiếng Việt / tiếng Anh, [đơn vị] nếu có; dấu * nghĩa là ô bắt buộc phải điền.",
+            "Row 2 is the header in Vietnamese / English, with [unit] when there is one; * marks a required cell.",
+        ),
+        (
+            "text",
+            "Số liệu bắt đầu từ dòng 3; mỗi dòng là một bản ghi. Dòng trống bị bỏ qua. Không gộp ô (merge), "
+            "không dùng công thức cho mã.",
+            "Data starts at row 3; one row is one record. Empty rows are ignored. Do not merge cells; do not use "
+            "formulas for ids.",
+        ),
+        (
+            "text",
+            "Ô có mũi tên: chọn giá trị trong danh sách. Với cột mã tham chiếu bảng khác (ví dụ kpi_id, "
+            "district_id), nếu bạn vừa thêm mã mới vào trang của bảng đó, Excel sẽ cảnh báo; chọn Yes/Có để giữ.",
+            "Cells with an arrow: choose a value from the list. For ids that point to another table (e.g. kpi_id, "
+            "district_id), if you just added a new id in that table's sheet, Excel warns; choose Yes to keep it.",
+        ),
+        ("text", "Cột đúng/sai: chọn true (đúng) hoặc false (sai).", "Yes/no columns: choose true or false."),
+        (
+            "text",
+            "Lọc và sắp xếp bằng bộ lọc ở dòng 2 thì được: thứ tự dòng trong kho dữ liệu vẫn giữ nguyên.",
+            "Filtering and sorting with the filter buttons in row 2 is fine: the row order in the repository is kept.",
+        ),
         ("", "", ""),
         ("head", "3. Số", "3. Numbers"),
-        ("text", "Gõ số dưới dạng số, không phải chữ. Excel tiếng Việt dùng dấu phẩy thập phân (0,3509) và dấu "
-                 "chấm hàng nghìn (1.177.370): gõ như vậy là đúng, Excel tự lưu thành số.",
-         "Type numbers as numbers, not as text. Excel in the Vietnamese locale uses the decimal comma (0,3509) and "
-         "the thousands dot (1.177.370): typing that is fine, Excel stores the number."),
-        ("text", "Không gõ đơn vị hay dấu % vào cột số: 98% thì gõ 98 (đơn vị nằm ở tiêu đề). Excel lưu 98% thành "
-                 "0,98, chương trình sẽ báo lỗi.",
-         "Do not type units or % into number columns: for 98% type 98 (the unit is in the header). Excel stores "
-         "98% as 0.98; the program reports it."),
-        ("text", "Cột số nguyên chỉ nhận số nguyên. Không làm tròn số: chương trình giữ đủ mọi chữ số.",
-         "Integer columns take whole numbers only. Do not round: the program keeps every digit."),
-        ("text", "Cột chữ được định dạng Text (@), nên 08 vẫn là 08. Nếu bạn dán số liệu từ nơi khác, hãy dán "
-                 "giá trị (Paste Values) để giữ định dạng.",
-         "Text columns are formatted as Text (@), so 08 stays 08. When pasting from elsewhere, use Paste Values "
-         "to keep the formatting."),
+        (
+            "text",
+            "Gõ số dưới dạng số, không phải chữ. Excel tiếng Việt dùng dấu phẩy thập phân (0,3509) và dấu "
+            "chấm hàng nghìn (1.177.370): gõ như vậy là đúng, Excel tự lưu thành số.",
+            "Type numbers as numbers, not as text. Excel in the Vietnamese locale uses the decimal comma (0,3509) and "
+            "the thousands dot (1.177.370): typing that is fine, Excel stores the number.",
+        ),
+        (
+            "text",
+            "Không gõ đơn vị hay dấu % vào cột số: 98% thì gõ 98 (đơn vị nằm ở tiêu đề). Excel lưu 98% thành "
+            "0,98, chương trình sẽ báo lỗi.",
+            "Do not type units or % into number columns: for 98% type 98 (the unit is in the header). Excel stores "
+            "98% as 0.98; the program reports it.",
+        ),
+        (
+            "text",
+            "Cột số nguyên chỉ nhận số nguyên. Không làm tròn số: chương trình giữ đủ mọi chữ số.",
+            "Integer columns take whole numbers only. Do not round: the program keeps every digit.",
+        ),
+        (
+            "text",
+            "Cột chữ được định dạng Text (@), nên 08 vẫn là 08. Nếu bạn dán số liệu từ nơi khác, hãy dán "
+            "giá trị (Paste Values) để giữ định dạng.",
+            "Text columns are formatted as Text (@), so 08 stays 08. When pasting from elsewhere, use Paste Values "
+            "to keep the formatting.",
+        ),
         ("", "", ""),
         ("head", "4. Cột as_written (nguyên văn)", "4. The as_written columns"),
-        ("text", "as_written, numerator_as_written và denominator_as_written phải CHÉP ĐÚNG NGUYÊN VĂN từ văn bản "
-                 "nguồn: từng chữ số, dấu chấm, dấu phẩy, dấu %, như in trong văn bản (ví dụ 1.177.370, 0,3509, "
-                 "50,65%). Chương trình kiểm tra đoạn chữ này có trong văn bản nguồn và khớp với cột giá trị.",
-         "as_written, numerator_as_written and denominator_as_written must be COPIED EXACTLY from the source "
-         "document: every digit, dot, comma and % as printed (e.g. 1.177.370, 0,3509, 50,65%). The program checks "
-         "that the text occurs in the source document and matches the value column."),
+        (
+            "text",
+            "as_written, numerator_as_written và denominator_as_written phải CHÉP ĐÚNG NGUYÊN VĂN từ văn bản "
+            "nguồn: từng chữ số, dấu chấm, dấu phẩy, dấu %, như in trong văn bản (ví dụ 1.177.370, 0,3509, "
+            "50,65%). Chương trình kiểm tra đoạn chữ này có trong văn bản nguồn và khớp với cột giá trị.",
+            "as_written, numerator_as_written and denominator_as_written must be COPIED EXACTLY from the source "
+            "document: every digit, dot, comma and % as printed (e.g. 1.177.370, 0,3509, 50,65%). The program checks "
+            "that the text occurs in the source document and matches the value column.",
+        ),
         ("", "", ""),
         ("head", "5. Mã (id)", "5. Ids"),
-        ("text", "KHÔNG đổi mã của dòng đã có (cột đầu tiên và các cột *_id): mã nối các bảng với nhau và là địa chỉ "
-                 "trang web. Muốn sửa một dòng thì sửa các cột khác.",
-         "Do NOT change the id of an existing row (the first column and the *_id columns): ids link the tables "
-         "and are the web addresses. To correct a row, edit its other columns."),
-        ("text", "Dòng mới cần mã mới, chưa dùng, chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang "
-                 "(a-z, 0-9, -).",
-         "A new row needs a new, unused id made of lower-case letters without accents, digits and hyphens "
-         "(a-z, 0-9, -)."),
+        (
+            "text",
+            "KHÔNG đổi mã của dòng đã có (cột đầu tiên và các cột *_id): mã nối các bảng với nhau và là địa chỉ "
+            "trang web. Muốn sửa một dòng thì sửa các cột khác.",
+            "Do NOT change the id of an existing row (the first column and the *_id columns): ids link the tables "
+            "and are the web addresses. To correct a row, edit its other columns.",
+        ),
+        (
+            "text",
+            "Dòng mới cần mã mới, chưa dùng, chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang (a-z, 0-9, -).",
+            "A new row needs a new, unused id made of lower-case letters without accents, digits and hyphens "
+            "(a-z, 0-9, -).",
+        ),
         ("", "", ""),
         ("head", "6. Thêm một năm", "6. Adding a year"),
-        ("text", "Không thêm cột cho năm mới. Mỗi năm là các DÒNG mới: chép một dòng của năm trước xuống cuối bảng, "
-                 "đặt mã mới, sửa năm (year hoặc period), giá trị, as_written, source_id và section theo văn bản mới.",
-         "Do not add a column for a new year. Each year is new ROWS: copy a row of the previous year to the end "
-         "of the table, give it a new id, and change the year (year or period), value, as_written, source_id and "
-         "section to those of the new document."),
-        ("text", "Văn bản nguồn mới phải có trong trang source (và bản chữ trong data/sources/, do bộ phận kỹ thuật "
-                 "thêm) trước khi dùng source_id của nó.",
-         "A new source document must be in the source sheet (and its text copy in data/sources/, added by the "
-         "technical team) before its source_id is used."),
+        (
+            "text",
+            "Không thêm cột cho năm mới. Mỗi năm là các DÒNG mới: chép một dòng của năm trước xuống cuối bảng, "
+            "đặt mã mới, sửa năm (year hoặc period), giá trị, as_written, source_id và section theo văn bản mới.",
+            "Do not add a column for a new year. Each year is new ROWS: copy a row of the previous year to the end "
+            "of the table, give it a new id, and change the year (year or period), value, as_written, source_id and "
+            "section to those of the new document.",
+        ),
+        (
+            "text",
+            "Văn bản nguồn mới phải có trong trang source (và bản chữ trong data/sources/, do bộ phận kỹ thuật "
+            "thêm) trước khi dùng source_id của nó.",
+            "A new source document must be in the source sheet (and its text copy in data/sources/, added by the "
+            "technical team) before its source_id is used.",
+        ),
         ("", "", ""),
         ("head", "7. Nhập vào kho dữ liệu", "7. Importing"),
-        ("text", "Lưu tệp dạng Excel Workbook (.xlsx) rồi chạy: minhbach import <tệp>.xlsx. Mọi lỗi được báo theo "
-                 "trang tính, dòng và cột; khi còn lỗi, không số liệu nào bị thay đổi. Khi không còn lỗi, chương "
-                 "trình liệt kê các thay đổi.",
-         "Save as Excel Workbook (.xlsx) and run: minhbach import <file>.xlsx. Every problem is reported by sheet, "
-         "row and column; while any remains, no data is changed. When there is none, the program lists the "
-         "changes."),
+        (
+            "text",
+            "Lưu tệp dạng Excel Workbook (.xlsx) rồi chạy: minhbach import <tệp>.xlsx. Mọi lỗi được báo theo "
+            "trang tính, dòng và cột; khi còn lỗi, không số liệu nào bị thay đổi. Khi không còn lỗi, chương "
+            "trình liệt kê các thay đổi.",
+            "Save as Excel Workbook (.xlsx) and run: minhbach import <file>.xlsx. Every problem is reported by sheet, "
+            "row and column; while any remains, no data is changed. When there is none, the program lists the "
+            "changes.",
+        ),
         ("", "", ""),
         ("head", "8. Danh sách trang tính", "8. List of sheets"),
     ]
@@ -521,14 +623,21 @@ def _write_instructions(ws, descriptor: dict, resources: list[dict], data: dict)
             elif style == "head":
                 c.font = bold
         r += 1
-    for j, h in enumerate(("Trang tính / Sheet", "Tên bảng", "Table", "Số dòng / Rows", "Mô tả", "Description"),
-                          start=1):
+    for j, h in enumerate(
+        ("Trang tính / Sheet", "Tên bảng", "Table", "Số dòng / Rows", "Mô tả", "Description"), start=1
+    ):
         ws.cell(r, j, h).font = bold
     r += 1
     for res in resources:
         ren = res.get("x-i18n", {}).get("en", {})
-        vals = (sheet_name(res["name"]), res.get("title", ""), ren.get("title", ""), len(data[res["name"]]),
-                res.get("description", ""), ren.get("description", ""))
+        vals = (
+            sheet_name(res["name"]),
+            res.get("title", ""),
+            ren.get("title", ""),
+            len(data[res["name"]]),
+            res.get("description", ""),
+            ren.get("description", ""),
+        )
         for j, v in enumerate(vals, start=1):
             c = ws.cell(r, j, v if v != "" else None)
             c.alignment = wrap
@@ -545,6 +654,7 @@ def _write_instructions(ws, descriptor: dict, resources: list[dict], data: dict)
 @dataclass
 class _Sheet:
     """One sheet converted: CSV rows in schema order, each with the Excel row it came from."""
+
     rows: list[list[str]]
     excel_rows: list[int]
     letters: dict[str, str]  # field name -> column letter in the workbook
@@ -565,8 +675,10 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
     known = {sheet_name(r["name"]) for r in resources}
     for name in wb.sheetnames:
         if name not in known and name not in HELPER_SHEETS:
-            warnings.append(f"Trang tính '{name}' không thuộc gói dữ liệu nên bị bỏ qua. / "
-                            f"Sheet '{name}' is not a table of the package; it was ignored.")
+            warnings.append(
+                f"Trang tính '{name}' không thuộc gói dữ liệu nên bị bỏ qua. / "
+                f"Sheet '{name}' is not a table of the package; it was ignored."
+            )
 
     old_bytes: dict[str, bytes | None] = {}
     converted: dict[str, _Sheet] = {}
@@ -575,9 +687,16 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
         old_bytes[res["name"]] = p.read_bytes() if p.is_file() else None
         sname = sheet_name(res["name"])
         if sname not in wb.sheetnames:
-            issues.append(_wissue("sheet-missing", f"Thiếu trang tính '{sname}' (bảng {res['name']}); đừng xoá hay "
-                                  f"đổi tên trang. / Sheet '{sname}' for table {res['name']} is missing; do not delete "
-                                  "or rename sheets.", sheet=sname, csv_file=res["path"]))
+            issues.append(
+                _wissue(
+                    "sheet-missing",
+                    f"Thiếu trang tính '{sname}' (bảng {res['name']}); đừng xoá hay "
+                    f"đổi tên trang. / Sheet '{sname}' for table {res['name']} is missing; do not delete "
+                    "or rename sheets.",
+                    sheet=sname,
+                    csv_file=res["path"],
+                )
+            )
             continue
         old = _read_csv(p)
         sheet, sheet_issues = _read_sheet(wb[sname], wbf[sname] if wbf is not None else None, res, old)
@@ -618,9 +737,14 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
         p = root / res["path"]
         now = p.read_bytes() if p.is_file() else None
         if now != old_bytes[res["name"]]:
-            result.issues.append(_wissue("data-changed", "Tệp dữ liệu vừa bị thay đổi trong lúc nhập; hãy nhập lại. "
-                                         f"/ {res['path']} changed during the import; run the import again.",
-                                         csv_file=res["path"]))
+            result.issues.append(
+                _wissue(
+                    "data-changed",
+                    "Tệp dữ liệu vừa bị thay đổi trong lúc nhập; hãy nhập lại. "
+                    f"/ {res['path']} changed during the import; run the import again.",
+                    csv_file=res["path"],
+                )
+            )
             return result
     by_name = {r["name"]: r for r in resources}
     result.written = _replace_all(root, {by_name[n]["path"]: t for n, t in changed.items()})
@@ -638,24 +762,35 @@ def _open(xlsx: Path):
         return bad("workbook-missing", f"Không tìm thấy tệp / file not found: {xlsx}")
     size = xlsx.stat().st_size
     if size > MAX_XLSX_BYTES:
-        return bad("workbook-too-large", f"Tệp quá lớn ({size:,} byte) / the file is too large ({size:,} bytes; "
-                   f"limit {MAX_XLSX_BYTES:,})")
+        return bad(
+            "workbook-too-large",
+            f"Tệp quá lớn ({size:,} byte) / the file is too large ({size:,} bytes; limit {MAX_XLSX_BYTES:,})",
+        )
     with xlsx.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return bad("workbook-invalid", "Đây là tệp Excel cũ (.xls) hoặc tệp được bảo vệ bằng mật khẩu; hãy lưu lại "
-                   "dạng Excel Workbook (.xlsx), không đặt mật khẩu. / This is an old .xls file or a password-protected "
-                   "workbook; save it as Excel Workbook (.xlsx) without a password.")
+        return bad(
+            "workbook-invalid",
+            "Đây là tệp Excel cũ (.xls) hoặc tệp được bảo vệ bằng mật khẩu; hãy lưu lại "
+            "dạng Excel Workbook (.xlsx), không đặt mật khẩu. / This is an old .xls file or a password-protected "
+            "workbook; save it as Excel Workbook (.xlsx) without a password.",
+        )
     if not head.startswith(b"PK"):
-        return bad("workbook-invalid", "Tệp này không phải sổ tính Excel (.xlsx) / this file is not an Excel "
-                   "workbook (.xlsx); open it in Excel and save it as Excel Workbook (.xlsx)")
+        return bad(
+            "workbook-invalid",
+            "Tệp này không phải sổ tính Excel (.xlsx) / this file is not an Excel "
+            "workbook (.xlsx); open it in Excel and save it as Excel Workbook (.xlsx)",
+        )
     try:
         wb = load_workbook(xlsx, data_only=True)
         wbf = load_workbook(xlsx, data_only=False) if _has_formulas(xlsx) else None
     except Exception as exc:  # BadZipFile, KeyError on missing parts, InvalidFileException, XML errors...
-        return bad("workbook-invalid", "Không đọc được tệp như một sổ tính Excel (.xlsx); hãy mở bằng Excel và lưu "
-                   f"lại dạng Excel Workbook. / The file cannot be read as an Excel workbook (.xlsx): "
-                   f"{type(exc).__name__}: {exc}")
+        return bad(
+            "workbook-invalid",
+            "Không đọc được tệp như một sổ tính Excel (.xlsx); hãy mở bằng Excel và lưu "
+            f"lại dạng Excel Workbook. / The file cannot be read as an Excel workbook (.xlsx): "
+            f"{type(exc).__name__}: {exc}",
+        )
     return wb, wbf, None
 
 
@@ -689,36 +824,82 @@ def _read_sheet(ws, wsf, res: dict, old) -> tuple[_Sheet | None, list[Issue]]:
         h = str(h)
         if h in names:
             if h in positions:
-                issues.append(_wissue("duplicate-column", f"Tên cột {h!r} xuất hiện hai lần ở dòng 1 / column {h!r} "
-                                      "appears twice in row 1", sheet=sname, excel_row=1, letter=get_column_letter(j),
-                                      fname=h, csv_file=path, csv_row=1))
+                issues.append(
+                    _wissue(
+                        "duplicate-column",
+                        f"Tên cột {h!r} xuất hiện hai lần ở dòng 1 / column {h!r} appears twice in row 1",
+                        sheet=sname,
+                        excel_row=1,
+                        letter=get_column_letter(j),
+                        fname=h,
+                        csv_file=path,
+                        csv_row=1,
+                    )
+                )
                 continue
             positions[h] = j
         else:
             extra.append((j, h))
     ignored_cols += list(range(len(header) + 1, (ws.max_column or 0) + 1))  # cells right of the last header
     if not positions:
-        issues.append(_wissue("header-missing", "Dòng 1 phải chứa tên máy của các cột (chữ xám); đừng xoá hay sửa "
-                              "dòng đó. / Row 1 must hold the machine field names (grey); do not delete or edit it.",
-                              sheet=sname, excel_row=1, value=", ".join(str(h) for h in header[:6]) or None,
-                              expected=",".join(names), csv_file=path, csv_row=1))
+        issues.append(
+            _wissue(
+                "header-missing",
+                "Dòng 1 phải chứa tên máy của các cột (chữ xám); đừng xoá hay sửa "
+                "dòng đó. / Row 1 must hold the machine field names (grey); do not delete or edit it.",
+                sheet=sname,
+                excel_row=1,
+                value=", ".join(str(h) for h in header[:6]) or None,
+                expected=",".join(names),
+                csv_file=path,
+                csv_row=1,
+            )
+        )
         return None, issues
     for j, h in extra:
-        issues.append(_wissue("extra-column", f"Cột {h!r} ở dòng 1 không có trong bảng {res['name']}; xoá cột này "
-                              f"hoặc sửa lại đúng tên. / Column {h!r} in row 1 is not a field of table {res['name']}; "
-                              "delete the column or restore its name.", sheet=sname, excel_row=1,
-                              letter=get_column_letter(j), fname=h, value=h, expected=",".join(names),
-                              csv_file=path, csv_row=1))
+        issues.append(
+            _wissue(
+                "extra-column",
+                f"Cột {h!r} ở dòng 1 không có trong bảng {res['name']}; xoá cột này "
+                f"hoặc sửa lại đúng tên. / Column {h!r} in row 1 is not a field of table {res['name']}; "
+                "delete the column or restore its name.",
+                sheet=sname,
+                excel_row=1,
+                letter=get_column_letter(j),
+                fname=h,
+                value=h,
+                expected=",".join(names),
+                csv_file=path,
+                csv_row=1,
+            )
+        )
     missing = [n for n in names if n not in positions]
     for n in missing:
-        issues.append(_wissue("missing-column", f"Thiếu cột {n!r} ở dòng 1; đừng xoá cột hay sửa dòng 1. / "
-                              f"Column {n!r} is missing from row 1; do not delete columns or edit row 1.",
-                              sheet=sname, excel_row=1, fname=n, expected=",".join(names), csv_file=path, csv_row=1))
+        issues.append(
+            _wissue(
+                "missing-column",
+                f"Thiếu cột {n!r} ở dòng 1; đừng xoá cột hay sửa dòng 1. / "
+                f"Column {n!r} is missing from row 1; do not delete columns or edit row 1.",
+                sheet=sname,
+                excel_row=1,
+                fname=n,
+                expected=",".join(names),
+                csv_file=path,
+                csv_row=1,
+            )
+        )
     for rng in ws.merged_cells.ranges:
         if rng.max_row >= FIRST_DATA_ROW:
-            issues.append(_wissue("merged-cells", f"Có ô bị gộp ({rng.coord}); hãy bỏ gộp ô (Unmerge). / Cells "
-                                  f"{rng.coord} are merged; unmerge them.", sheet=sname,
-                                  excel_row=max(rng.min_row, FIRST_DATA_ROW), value=rng.coord, csv_file=path))
+            issues.append(
+                _wissue(
+                    "merged-cells",
+                    f"Có ô bị gộp ({rng.coord}); hãy bỏ gộp ô (Unmerge). / Cells {rng.coord} are merged; unmerge them.",
+                    sheet=sname,
+                    excel_row=max(rng.min_row, FIRST_DATA_ROW),
+                    value=rng.coord,
+                    csv_file=path,
+                )
+            )
     if missing or any(i.code == "duplicate-column" for i in issues):
         return None, issues
     letters = {n: get_column_letter(j) for n, j in positions.items()}
@@ -736,7 +917,7 @@ def _read_sheet(ws, wsf, res: dict, old) -> tuple[_Sheet | None, list[Issue]]:
     ignored_data = set()
     watched = sorted(set(positions.values()) | set(ignored_cols) | {j for j, _ in extra})
     formula_rows = {}
-    for row in (wsf.iter_rows(min_row=FIRST_DATA_ROW) if wsf is not None else ()):
+    for row in wsf.iter_rows(min_row=FIRST_DATA_ROW) if wsf is not None else ():
         for c in row:
             if c.data_type == "f":
                 formula_rows[(c.row, c.column)] = c.value
@@ -754,16 +935,36 @@ def _read_sheet(ws, wsf, res: dict, old) -> tuple[_Sheet | None, list[Issue]]:
             cell = cells.get(positions[n])
             letter = letters[n]
             if (r_idx, positions[n]) in formula_rows and (cell is None or cell.value is None):
-                issues.append(_wissue("formula-not-calculated", "Ô chứa công thức nhưng chưa có giá trị đã tính; hãy "
-                                      "mở tệp bằng Excel và lưu lại, hoặc gõ giá trị. / The cell holds a formula with no "
-                                      "saved result; open and save the file in Excel, or type the value.",
-                                      sheet=sname, excel_row=r_idx, letter=letter, fname=n,
-                                      value=str(formula_rows[(r_idx, positions[n])])[:80], csv_file=path))
+                issues.append(
+                    _wissue(
+                        "formula-not-calculated",
+                        "Ô chứa công thức nhưng chưa có giá trị đã tính; hãy "
+                        "mở tệp bằng Excel và lưu lại, hoặc gõ giá trị. / The cell holds a formula with no "
+                        "saved result; open and save the file in Excel, or type the value.",
+                        sheet=sname,
+                        excel_row=r_idx,
+                        letter=letter,
+                        fname=n,
+                        value=str(formula_rows[(r_idx, positions[n])])[:80],
+                        csv_file=path,
+                    )
+                )
             text, problem = _cell_text(cell, f)
             if problem:
                 sheet.bad_cells.add((r_idx, n))
-                issues.append(_wissue(problem[0], problem[1], sheet=sname, excel_row=r_idx, letter=letter, fname=n,
-                                      value=problem[2], expected=problem[3], csv_file=path))
+                issues.append(
+                    _wissue(
+                        problem[0],
+                        problem[1],
+                        sheet=sname,
+                        excel_row=r_idx,
+                        letter=letter,
+                        fname=n,
+                        value=problem[2],
+                        expected=problem[3],
+                        csv_file=path,
+                    )
+                )
             out.append(text)
             pk_vals[n] = text
         sheet.rows.append(out)
@@ -777,10 +978,19 @@ def _read_sheet(ws, wsf, res: dict, old) -> tuple[_Sheet | None, list[Issue]]:
                     if _same_number(old_row[f["name"]], out[i]):
                         out[i] = old_row[f["name"]]
     for letter in sorted(ignored_data):
-        issues.append(_wissue("unnamed-column", f"Cột {letter} có số liệu nhưng không có tên ở dòng 1; số liệu đó "
-                              f"không được nhập. Xoá cột hoặc chuyển số liệu vào đúng cột. / Column {letter} holds data "
-                              "but has no name in row 1, so it cannot be imported; delete it or move the data.",
-                              sheet=sname, excel_row=1, letter=letter, csv_file=path, csv_row=1))
+        issues.append(
+            _wissue(
+                "unnamed-column",
+                f"Cột {letter} có số liệu nhưng không có tên ở dòng 1; số liệu đó "
+                f"không được nhập. Xoá cột hoặc chuyển số liệu vào đúng cột. / Column {letter} holds data "
+                "but has no name in row 1, so it cannot be imported; delete it or move the data.",
+                sheet=sname,
+                excel_row=1,
+                letter=letter,
+                csv_file=path,
+                csv_row=1,
+            )
+        )
     return sheet, issues
 
 
@@ -806,39 +1016,65 @@ def _cell_text(cell, f: dict) -> tuple[str, tuple | None]:
     if typ in ("integer", "number"):
         kind = "số nguyên / a whole number" if typ == "integer" else "số / a number"
         if isinstance(v, bool):
-            return str(v).lower(), ("not-a-number", f"Ô này phải là {kind.split(' / ')[0]}, không phải đúng/sai. / "
-                                    f"This cell must be {kind.split(' / ')[1]}, not TRUE/FALSE.", str(v), kind)
+            return str(v).lower(), (
+                "not-a-number",
+                f"Ô này phải là {kind.split(' / ')[0]}, không phải đúng/sai. / "
+                f"This cell must be {kind.split(' / ')[1]}, not TRUE/FALSE.",
+                str(v),
+                kind,
+            )
         if isinstance(v, (int, float)):
             if isinstance(v, float) and not math.isfinite(v):
                 return str(v), ("not-a-number", "Giá trị không phải số hữu hạn / not a finite number", str(v), kind)
             fmt = getattr(cell, "number_format", "") or ""
             if "%" in fmt.replace('"%"', "").replace("\\%", ""):
-                return format_number(v), ("percent-format", "Ô định dạng phần trăm: Excel lưu 98% thành 0,98. Gõ 98 "
-                                          "và bỏ định dạng %. / The cell is formatted as a percentage, so Excel stores "
-                                          "98% as 0.98; type 98 and remove the % format.", format_number(v),
-                                          "the number without %")
+                return format_number(v), (
+                    "percent-format",
+                    "Ô định dạng phần trăm: Excel lưu 98% thành 0,98. Gõ 98 "
+                    "và bỏ định dạng %. / The cell is formatted as a percentage, so Excel stores "
+                    "98% as 0.98; type 98 and remove the % format.",
+                    format_number(v),
+                    "the number without %",
+                )
             if typ == "integer" and isinstance(v, float) and not v.is_integer():
-                return format_number(v), ("not-an-integer", "Cột này chỉ nhận số nguyên. / This column takes whole "
-                                          "numbers only.", format_number(v), "a whole number")
+                return format_number(v), (
+                    "not-an-integer",
+                    "Cột này chỉ nhận số nguyên. / This column takes whole numbers only.",
+                    format_number(v),
+                    "a whole number",
+                )
             return format_number(v), None
         if isinstance(v, (dt.datetime, dt.date, dt.time)):
-            return v.isoformat(), ("not-a-number", "Excel đã hiểu ô này là ngày tháng; hãy gõ lại dưới dạng số. / "
-                                   "Excel took this cell for a date; retype it as a number.", v.isoformat(), kind)
+            return v.isoformat(), (
+                "not-a-number",
+                "Excel đã hiểu ô này là ngày tháng; hãy gõ lại dưới dạng số. / "
+                "Excel took this cell for a date; retype it as a number.",
+                v.isoformat(),
+                kind,
+            )
         text = unicodedata.normalize("NFC", str(v))
         if _INT_TEXT.match(text):
             return str(int(text)), None
-        return text, ("not-a-number", f"{text!r} là chữ, không phải {kind.split(' / ')[0]}. Gõ lại dưới dạng số "
-                      "(Excel tiếng Việt: 0,3509; Excel tiếng Anh: 0.3509), không kèm đơn vị. / "
-                      f"{text!r} is text, not {kind.split(' / ')[1]}; retype it as a number, without units.",
-                      text[:80], kind)
+        return text, (
+            "not-a-number",
+            f"{text!r} là chữ, không phải {kind.split(' / ')[0]}. Gõ lại dưới dạng số "
+            "(Excel tiếng Việt: 0,3509; Excel tiếng Anh: 0.3509), không kèm đơn vị. / "
+            f"{text!r} is text, not {kind.split(' / ')[1]}; retype it as a number, without units.",
+            text[:80],
+            kind,
+        )
     if typ == "boolean":
         if isinstance(v, bool):
             return ("true" if v else "false"), None
         text = unicodedata.normalize("NFC", str(v))
         if text.lower() in ("true", "false"):
             return text.lower(), None
-        return text, ("not-a-boolean", "Chọn true (đúng) hoặc false (sai). / Choose true or false.", text[:80],
-                      "true or false")
+        return text, (
+            "not-a-boolean",
+            "Chọn true (đúng) hoặc false (sai). / Choose true or false.",
+            text[:80],
+            "true or false",
+        )
     # text (and any other type): the cell as text
     if isinstance(v, bool):
         return ("true" if v else "false"), None
@@ -846,13 +1082,23 @@ def _cell_text(cell, f: dict) -> tuple[str, tuple | None]:
         return format_number(v), None
     if isinstance(v, dt.datetime):
         text = v.date().isoformat() if v.time() == dt.time(0) else v.isoformat()
-        return text, ("date-in-text-column", "Excel đã đổi ô này thành ngày tháng; hãy định dạng ô là Text (@) và gõ "
-                      "lại đúng như văn bản (ví dụ 2021 hoặc 2021-12). / Excel turned this cell into a date; format the "
-                      "cell as Text (@) and retype it as written (e.g. 2021 or 2021-12).", text, "text")
+        return text, (
+            "date-in-text-column",
+            "Excel đã đổi ô này thành ngày tháng; hãy định dạng ô là Text (@) và gõ "
+            "lại đúng như văn bản (ví dụ 2021 hoặc 2021-12). / Excel turned this cell into a date; format the "
+            "cell as Text (@) and retype it as written (e.g. 2021 or 2021-12).",
+            text,
+            "text",
+        )
     if isinstance(v, (dt.date, dt.time)):
-        return v.isoformat(), ("date-in-text-column", "Excel đã đổi ô này thành ngày giờ; hãy định dạng ô là Text (@) "
-                               "và gõ lại. / Excel turned this cell into a date or time; format it as Text (@) and "
-                               "retype it.", v.isoformat(), "text")
+        return v.isoformat(), (
+            "date-in-text-column",
+            "Excel đã đổi ô này thành ngày giờ; hãy định dạng ô là Text (@) "
+            "và gõ lại. / Excel turned this cell into a date or time; format it as Text (@) and "
+            "retype it.",
+            v.isoformat(),
+            "text",
+        )
     return unicodedata.normalize("NFC", str(v)), None
 
 
@@ -892,8 +1138,9 @@ def _merge(res: dict, old, sheet: _Sheet) -> tuple[list[list[str]], list[int], T
         o = old_rows[i]
         for c, n in enumerate(fields):
             if o[c] != r[c]:
-                tdiff.changed.append(CellChange(name, key(r), n, o[c], r[c],
-                                                (r[src] or o[src]) if src is not None else None))
+                tdiff.changed.append(
+                    CellChange(name, key(r), n, o[c], r[c], (r[src] or o[src]) if src is not None else None)
+                )
     for r, _ in new:
         tdiff.added.append(RowChange(name, key(r), dict(zip(fields, r)), r[src] if src is not None else None))
     rows = [m[1] for m in matched] + [r for r, _ in new]
@@ -965,8 +1212,10 @@ def _friendly(issue: Issue, f: dict | None) -> tuple[str, str | None, str | None
             msg = f"Giá trị không đúng dạng / the value does not have the required form ({arg})"
             expected = expected or arg
         elif what in ("minimum", "maximum"):
-            msg = (f"Giá trị {'nhỏ hơn mức tối thiểu' if what == 'minimum' else 'lớn hơn mức tối đa'} {arg} / "
-                   f"the value is {'below the minimum' if what == 'minimum' else 'above the maximum'} {arg}")
+            msg = (
+                f"Giá trị {'nhỏ hơn mức tối thiểu' if what == 'minimum' else 'lớn hơn mức tối đa'} {arg} / "
+                f"the value is {'below the minimum' if what == 'minimum' else 'above the maximum'} {arg}"
+            )
             expected = expected or (f"≥ {arg}" if what == "minimum" else f"≤ {arg}")
         elif what == "unique":
             msg = "Giá trị bị trùng trong cột / the value is repeated in this column"
@@ -979,8 +1228,10 @@ def _friendly(issue: Issue, f: dict | None) -> tuple[str, str | None, str | None
             value = m.group(1)
         ref = re.search(r'lookup table "([^"]*)"', msg or "")
         table = ref.group(1) if ref else "?"
-        msg = (f"Mã này không có trong trang {table}; chọn trong danh sách hoặc thêm nó vào trang {table} / "
-               f"this id is not in sheet {table}; choose one from the list or add it to sheet {table}")
+        msg = (
+            f"Mã này không có trong trang {table}; chọn trong danh sách hoặc thêm nó vào trang {table} / "
+            f"this id is not in sheet {table}; choose one from the list or add it to sheet {table}"
+        )
     elif issue.code in ("primary-key", "unique-error"):
         msg = f"Mã bị trùng với một dòng khác / the id is the same as another row's ({msg})"
     return msg, value, expected
@@ -1018,8 +1269,20 @@ def _to_workbook_terms(found: list[Issue], resources: list[dict], converted: dic
         if excel_row is not None and fname and (excel_row, fname) in sheet.bad_cells and i.code == "type-error":
             continue  # already reported by the importer in plainer words
         msg, value, expected = _friendly(i, fdesc)
-        out.append(_wissue(i.code, msg, sheet=sheet_name(res["name"]), excel_row=excel_row, letter=letter,
-                           fname=fname, value=value, expected=expected, csv_file=i.file, csv_row=i.row))
+        out.append(
+            _wissue(
+                i.code,
+                msg,
+                sheet=sheet_name(res["name"]),
+                excel_row=excel_row,
+                letter=letter,
+                fname=fname,
+                value=value,
+                expected=expected,
+                csv_file=i.file,
+                csv_row=i.row,
+            )
+        )
     return out
 
 
@@ -1036,10 +1299,20 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 
 _WORDS = {
-    "vi": {"none": "Không có thay đổi nào.", "table": "Bảng {t}: thêm {a} dòng, xoá {r} dòng, sửa {c} ô",
-           "source": "nguồn", "empty": "(trống)", "notes": "Lưu ý:"},
-    "en": {"none": "No changes.", "table": "Table {t}: {a} row(s) added, {r} row(s) removed, {c} cell(s) changed",
-           "source": "source", "empty": "(empty)", "notes": "Notes:"},
+    "vi": {
+        "none": "Không có thay đổi nào.",
+        "table": "Bảng {t}: thêm {a} dòng, xoá {r} dòng, sửa {c} ô",
+        "source": "nguồn",
+        "empty": "(trống)",
+        "notes": "Lưu ý:",
+    },
+    "en": {
+        "none": "No changes.",
+        "table": "Table {t}: {a} row(s) added, {r} row(s) removed, {c} cell(s) changed",
+        "source": "source",
+        "empty": "(empty)",
+        "notes": "Notes:",
+    },
 }
 
 
@@ -1066,8 +1339,10 @@ def render_diff(diff: Diff, lang: str = "vi") -> str:
         for r in t.removed:
             lines.append(f"  - {_key(r.key)}" + (f" ({w['source']}: {r.source_id})" if r.source_id else ""))
         for c in t.changed:
-            lines.append(f"  ~ {_key(c.key)} · {c.column}: {_show(c.old, w)} → {_show(c.new, w)}"
-                         + (f" ({w['source']}: {c.source_id})" if c.source_id else ""))
+            lines.append(
+                f"  ~ {_key(c.key)} · {c.column}: {_show(c.old, w)} → {_show(c.new, w)}"
+                + (f" ({w['source']}: {c.source_id})" if c.source_id else "")
+            )
     if not lines:
         lines.append(w["none"])
     if diff.warnings:
