@@ -135,11 +135,11 @@ def build_site(
             "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, out_dir / "cache" / "charts"
         )
         report.charts = len(chart_map)
-        pages = timer.run(
+        staged = timer.run(
             "pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url, bundle
         )
-        report.pages = len(pages) * len(LANGS)
-        timer.run("render", _mkdocs_build, config_file, docs, site_tmp, pages, base_url, pkg)
+        report.pages = len(staged[0]) * len(LANGS)
+        timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
         _swap(site_tmp, final)
         stamp.write_text(
             json.dumps(
@@ -204,6 +204,8 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
 
 
 def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle):
+    from . import sitemap, strings
+
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -211,13 +213,15 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
         vendor = docs / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
         (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
-    pages = pages_mod.build_pages(pkg, res)
+    cat = strings.load(site_src)
+    pages = sitemap.expand(pkg, site_src, cat)
+    by_key = {p.key: p for p in pages}
     extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
-    pages += extra_pages
+    for extra in extra_pages:  # the release-specific context of the open-data pages
+        if extra.key in by_key:
+            by_key[extra.key].context.update(extra.context)
     downloads.update(publish.stage_page_downloads(pkg, res, docs))
-    renderer = pages_mod.Renderer(
-        pkg, res, site_src, chart_map, titles={p.key: p.title for p in pages}, downloads=downloads
-    )
+    renderer = pages_mod.Renderer(pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat)
     for page in pages:
         for lang in LANGS:
             text = renderer.render(page, lang, extra_context)
@@ -231,8 +235,7 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
         "version": pkg.descriptor.get("version", ""),
     }
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    (docs.parent / "nav.json").write_text(json.dumps(_nav(pages), ensure_ascii=False), encoding="utf-8")
-    return pages
+    return pages, cat
 
 
 def _vega_bundle(cache: Path) -> str:
@@ -250,77 +253,35 @@ def _vega_bundle(cache: Path) -> str:
     return text
 
 
-def _nav(pages) -> list:
-    """Nested nav (one flat list makes MkDocs quadratic in the number of pages)."""
-    sections = {
-        "pillars": "Trụ cột",
-        "indices": "Chỉ số chính",
-        "sources": "Tài liệu nguồn",
-        "open-data": "Dữ liệu mở",
-        "provinces": "Tỉnh",
-    }
-    nav, grouped = [], {}
-    for p in pages:
-        f = "index.md" if not p.key else f"{p.key}.md"
-        if p.nav_section:
-            if p.nav_section not in grouped:
-                grouped[p.nav_section] = []
-                nav.append({sections.get(p.nav_section, p.nav_section): grouped[p.nav_section]})
-            grouped[p.nav_section].append(f)
-        else:
-            nav.append(f)
-    return nav
-
-
-def _mkdocs_build(config_file: Path, docs: Path, site_tmp: Path, pages, base_url: str, pkg):
-    import logging
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ["SOURCE_DATE_EPOCH"] = str(_epoch(pkg))
-    nav = json.loads((docs.parent / "nav.json").read_text(encoding="utf-8"))
-    identity = site_identity(pkg, config_file.parent / "site_src")
-    saved = {k: os.environ.get(k) for k in identity}
-    os.environ.update(identity)
-    cwd = os.getcwd()
-    os.chdir(config_file.parent)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    try:
-        cfg = load_config(
-            config_file=str(config_file), docs_dir=str(docs), site_dir=str(site_tmp), nav=nav, site_url=base_url
-        )
-        build(cfg)
-    finally:
-        os.chdir(cwd)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def site_identity(pkg, site_src: Path) -> dict[str, str]:
+def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
     """Site name, description and footer per language, from the UI strings and the data package (province,
-    publisher, licence), so another province's package names its own site; mkdocs.yml reads them with !ENV.
-    Escaped: MkDocs puts them into the page unescaped."""
+    publisher, licence), so another province's package names its own site. Escaped: MkDocs inserts them as they are."""
     import html
 
     from .compute import publisher_province
     from .load import licence, publisher_title
-    from .pages import load_strings
 
-    strings = load_strings(site_src)
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     out = {}
     for lang in LANGS:
         publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
         kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher, "licence": licence(pkg.descriptor)[0]}
-        site = strings[lang]["site"]
-        for key, env in (("name", "SITE_NAME"), ("tagline", "SITE_DESCRIPTION"), ("copyright", "COPYRIGHT")):
-            out[f"MINHBACH_{env}_{lang.upper()}"] = html.escape(site[key].format(**kw))
+        out[lang] = {
+            option: html.escape(cat.get(lang, f"site.{key}", **kw))
+            for key, option in (("name", "site_name"), ("tagline", "site_description"), ("copyright", "copyright"))
+        }
     return out
+
+
+def _render(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str, pkg):
+    from . import render, sitemap
+
+    pages, cat = staged
+    navs = {lang: sitemap.nav(pages, cat, lang) for lang in LANGS}
+    staged_config = render.stage_config(
+        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, LANGS[0]
+    )
+    render.render(staged_config, _epoch(pkg))
 
 
 def _epoch(pkg) -> int:

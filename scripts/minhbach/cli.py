@@ -61,25 +61,42 @@ def cmd_build(a) -> int:
     return 0
 
 
+def site_handler(site: Path):
+    """A static-file handler for the built site with the media types harvesters pick parsers by."""
+    import http.server
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".ttl": "text/turtle",
+            ".jsonld": "application/ld+json",
+            ".rdf": "application/rdf+xml",
+            ".csv": "text/csv; charset=utf-8",
+            ".js": "text/javascript",
+            ".json": "application/json",
+            ".xml": "application/xml",
+            ".svg": "image/svg+xml",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+            pass
+
+    return Handler
+
+
 def cmd_serve(a) -> int:
-    import functools
     import http.server
 
     site = Path(a.out) / "site"
     if not site.is_dir() or a.rebuild:
         if cmd_build(a) != 0:
             return 1
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.extensions_map.update(
-        {
-            ".ttl": "text/turtle",
-            ".jsonld": "application/ld+json",
-            ".rdf": "application/rdf+xml",
-            ".csv": "text/csv; charset=utf-8",
-        }
-    )
-    with http.server.ThreadingHTTPServer((a.host, a.port), handler) as httpd:
-        print(f"Serving {site} at http://{a.host}:{a.port}/ (Ctrl+C to stop)")
+    with http.server.ThreadingHTTPServer((a.host, a.port), site_handler(site)) as httpd:
+        print(f"Serving {site} at http://{a.host}:{httpd.server_address[1]}/ (Ctrl+C to stop)", flush=True)
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import pandas as pd
 from markupsafe import Markup
 
 from . import fmt
@@ -22,21 +20,9 @@ from .charts import STATUS_LABELS, Chart
 from .compute import Results, subject_label
 from .escape import esc
 from .load import Package, licence, publisher_title
+from .sitemap import Page, explore
 
 LANGS = ("vi", "en")
-
-
-@dataclass
-class Page:
-    key: str  # "" for home, "pillars/digital-government", ...
-    template: str
-    title: dict
-    context: dict = field(default_factory=dict)
-    nav_section: str | None = None
-
-    @property
-    def path(self) -> str:
-        return "/" if not self.key else f"/{self.key}/"
 
 
 def url_of(key: str) -> str:
@@ -115,21 +101,24 @@ class Ctx:
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
         return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
 
-    def pct(self, v, as_written=None) -> str:
-        return fmt.percent(v, self.lang, as_written=as_written)
-
     def unit(self, v, unit, as_written=None) -> str:
         return fmt.with_unit(v, unit, self.lang, as_written)
 
     def period(self, p) -> str:
         return fmt.period(p, self.lang)
 
-    def name(self, row, base="name") -> str:
-        return row[f"{base}_{self.lang}"]
-
     # links
-    def href(self, to: str) -> str:
-        return rel(self.key, to, self.lang)
+    def href(self, to: str) -> Markup:
+        """A relative link to a page; page keys are checked safe paths (sitemap.SAFE_KEY), so the URL is markup."""
+        return Markup(rel(self.key, to, self.lang))
+
+    def ident(self, code) -> Markup:
+        """A code (enum value, id) for a class or id attribute; anything but a plain identifier gives ''."""
+        text = "" if code is None else str(code)
+        return Markup(text) if re.fullmatch(r"[A-Za-z0-9_-]+", text) else Markup("")
+
+    def br(self) -> Markup:
+        return Markup("<br>")
 
     def asset(self, path: str) -> str:
         return rel(self.key, "/" + path.lstrip("/"), self.lang, shared=True)
@@ -144,14 +133,6 @@ class Ctx:
         sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
         return Markup(
             f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(source_id)}</a>{sec}'
-        )
-
-    def cite(self, source_id, section=None) -> Markup:
-        """A one-line 'Source: …' under a headline figure."""
-        return (
-            Markup(f'<p class="mb-cite">{esc(self.t("common.source"))}: ')
-            + self.src(source_id, section)
-            + Markup("</p>")
         )
 
     def status(self, s) -> Markup:
@@ -216,112 +197,6 @@ class Ctx:
         return table(headers, rows, caption, numeric)
 
     # composite pieces
-    def places(self, n) -> str:
-        if fmt.missing(n):
-            return "–"
-        n = int(n)
-        if n > 0:
-            return self.t("common.places_up", n=n)
-        if n < 0:
-            return self.t("common.places_down", n=-n)
-        return self.t("common.places_same")
-
-    def join(self, rows: list[dict], base: str = "name") -> str:
-        return ", ".join(str(r[f"{base}_{self.lang}"]) for r in rows)
-
-    def title_of(self, key: str) -> str:
-        return self.page_titles.get(key, {}).get(self.lang, key)
-
-    def followups(self, rows: list[dict]) -> Markup:
-        parts = []
-        for r in rows:
-            parts.append(
-                Markup(f"{esc(r['year'])}: ") + self.status(r["status"]) + Markup(" ") + self.src(r["source_id"])
-            )
-        return Markup("<br>").join(parts) if parts else Markup("")
-
-    def obs_text(self, o: dict, unit: str) -> str:
-        if not fmt.missing(o.get("value")):
-            text = self.unit(o["value"], unit, as_written=o["as_written"])
-        else:
-            text = str(o["as_written"])
-        if not fmt.missing(o.get("numerator")) and not fmt.missing(o.get("denominator")):
-            text += f" ({self.n(o['numerator'])}/{self.n(o['denominator'])})"
-        q = o.get("qualifier")
-        if not fmt.missing(q) and q != "exact":
-            text = self.t(f"qualifier.{q}") + " " + text
-        return text
-
-    def kpi_table(self, kpis: list[dict], caption: str) -> Markup:
-        if not kpis:
-            return Markup(f"<p>{esc(self.t('main_index.no_kpi'))}</p>")
-        rows = []
-        for k in kpis:
-            obs = k["observations"]
-            if not obs and not k["targets"]:
-                continue
-            obs_cell = (
-                Markup("<br>").join(
-                    Markup(f"{esc(self.period(o['period']))}: {esc(self.obs_text(o, k['unit']))} ")
-                    + self.src(o["source_id"])
-                    for o in obs
-                )
-                if obs
-                else Markup("–")
-            )
-            tgt_cell = (
-                Markup("<br>").join(self.target_text(t, k["unit"]) for t in k["targets"]) if k["targets"] else "–"
-            )
-            rows.append([k[f"name_{self.lang}"], obs_cell, tgt_cell])
-        if not rows:
-            return Markup(f"<p>{esc(self.t('main_index.no_kpi'))}</p>")
-        return table([self.t("kpi.indicator"), self.t("common.value"), self.t("common.target")], rows, caption)
-
-    def target_text(self, t: dict, unit: str) -> Markup:
-        if fmt.missing(t["target_value"]):
-            body = esc(t[f"text_{self.lang}"])
-        else:
-            body = esc(
-                f"{t['target_year']}: {self.t('kpi.comparator.' + t['comparator'])} "
-                f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}"
-            )
-        interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
-        return (
-            body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
-        )
-
-    def timeline(self, t: dict) -> str:
-        """The timeline as the plan prints it; in English built from the years, since it may be words."""
-        if self.lang == "vi" and not fmt.missing(t.get("timeline_as_written")):
-            return str(t["timeline_as_written"])
-        if str(t.get("recurring")).lower() == "true":
-            return self.t("plan.recurring")
-        start, end = (None if fmt.missing(t.get(k)) else int(t[k]) for k in ("start_year", "end_year"))
-        if start and end and end != start:
-            return f"{start}–{end}"
-        return str(start or end or "")
-
-    def task_list(self, tasks: list[dict]) -> Markup:
-        if not tasks:
-            return Markup(f"<p>{esc(self.t('common.none'))}</p>")
-        q = self.q
-        rows = [
-            [
-                t["number"],
-                t[f"name_{self.lang}"],
-                q.org_names(q.task_orgs(t["task_id"], "lead"), self.lang),
-                self.t("plan.task_status." + t["status"]) if not fmt.missing(t["status"]) else "",
-                self.timeline(t),
-            ]
-            for t in tasks
-        ]
-        return table(
-            ["#", self.t("common.name"), self.t("plan.lead"), self.t("common.status"), self.t("plan.timeline")],
-            rows,
-            self.t("main_index.tasks"),
-            numeric={0},
-        )
-
     def attainment_headline(self) -> list[tuple]:
         a = self.res.attainment
         out = []
@@ -367,82 +242,6 @@ class Ctx:
             )
         return tables
 
-    def district_matrix(self) -> dict:
-        """The publisher's districts × (KPI, period), with the sum of the districts and the stated total."""
-        from .compute import canonical_observations
-
-        pid = self.q.province["province_id"]
-        obs = canonical_observations(self.pkg)
-        obs = obs[obs["province_id"] == pid]
-        d = obs[obs["district_id"].notna()]
-        dist = self.pkg.t("district")
-        dist = dist[dist["province_id"] == pid].sort_values("sort_order")
-        keys = sorted({(k, p) for k, p in zip(d["kpi_id"], d["period"])})
-        cell = {}
-        for r in d.to_dict("records"):
-            cell.setdefault((r["district_id"], r["kpi_id"], r["period"]), r)
-        stated = {}
-        for r in obs[obs["district_id"].isna()].to_dict("records"):
-            stated.setdefault((r["kpi_id"], r["period"]), r)
-        kpi = self.q.kpi
-        headers = [self.t("districts.district")] + [
-            f"{kpi.loc[k, f'name_{self.lang}'] if k in kpi.index else k} ({self.period(p)})" for k, p in keys
-        ]
-        rows = []
-        for r in dist.to_dict("records"):
-            row = [r[f"name_{self.lang}"]]
-            for k, p in keys:
-                m = cell.get((r["district_id"], k, p))
-                row.append(
-                    "–"
-                    if m is None
-                    else str(m["as_written"])
-                    if fmt.missing(m["value"])
-                    else self.n(m["value"], as_written=None)
-                )
-            rows.append(row)
-        sums = d.dropna(subset=["value"]).groupby(["kpi_id", "period"])["value"].sum()
-        row = [self.t("districts.total_sum")]
-        row += [self.n(float(sums[(k, p)])) if (k, p) in sums.index else "–" for k, p in keys]
-        rows.append(row)
-        row = [self.t("districts.total_stated")]
-        for k, p in keys:
-            t = stated.get((k, p))
-            row.append(self.n(t["value"]) if t is not None and not fmt.missing(t["value"]) else "–")
-        rows.append(row)
-        return {"headers": headers, "rows": rows, "numeric": set(range(1, len(headers)))}
-
-    def plans_with_groups(self) -> list[dict]:
-        tg = self.pkg.t("task_group").sort_values("sort_order")
-        tasks = self.pkg.t("task").sort_values("number")
-        out = []
-        for plan in self.pkg.t("plan").to_dict("records"):
-            groups = []
-            g = tg[tg["plan_id"] == plan["plan_id"]]
-            for r in g.to_dict("records"):
-                r["tasks"] = tasks[tasks["task_group_id"] == r["task_group_id"]].to_dict("records")
-                r["has_children"] = bool((g["parent_id"] == r["task_group_id"]).any())
-                groups.append(r)
-            if groups:
-                out.append({"plan": plan, "groups": groups})
-        return out
-
-    def budget_tables(self) -> list[dict]:
-        items = self.pkg.t("budget_item")
-        out = []
-        for t in self.pkg.t("budget_table").to_dict("records"):
-            g = items[items["budget_table_id"] == t["budget_table_id"]]
-            it = g[g["row_type"] == "item"].sort_values("line_no").to_dict("records")
-            out.append(
-                {
-                    "table": t,
-                    "line_items": it,
-                    "totals": g[g["row_type"] == "stated_total"].to_dict("records"),
-                    "sum": float(sum(i["amount"] for i in it)),
-                }
-            )
-        return out
-
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
         f = self.res.findings
         order = [
@@ -486,12 +285,6 @@ class Ctx:
 
     def table_count(self) -> int:
         return len(self.pkg.descriptor["resources"])
-
-    def glossary(self) -> list[dict]:
-        return self.pkg.t("glossary").sort_values("term").to_dict("records")
-
-    def sources(self) -> list[dict]:
-        return self.pkg.t("source").to_dict("records")
 
     def dataset_link(self, name: str) -> Markup:
         res = self.pkg.resource(name)
@@ -597,68 +390,6 @@ class Ctx:
 # ------------------------------------------------------------------ page contexts
 
 
-def _latest(df: pd.DataFrame, col="year"):
-    return df.sort_values(col).iloc[-1] if not df.empty else None
-
-
-def build_pages(pkg: Package, res: Results) -> list[Page]:
-    """Every page of the site with the data its template needs (language-neutral)."""
-    pages = [Page("", "home.md.j2", {"vi": "Tổng quan", "en": "Overview"})]
-    for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
-        pages.append(
-            Page(
-                f"pillars/{p['pillar_id']}",
-                "pillar.md.j2",
-                {"vi": p["name_vi"], "en": p["name_en"]},
-                {"pillar": p},
-                "pillars",
-            )
-        )
-    for m in pkg.t("main_index").sort_values("sort_order").to_dict("records"):
-        pages.append(
-            Page(
-                f"indices/{m['main_index_id']}",
-                "main_index.md.j2",
-                {"vi": m["name_vi"], "en": m["name_en"]},
-                {"mi": m},
-                "indices",
-            )
-        )
-    pages += [
-        Page("kpi", "kpi.md.j2", {"vi": "Chỉ tiêu và mục tiêu", "en": "KPIs and targets"}),
-        Page("districts", "districts.md.j2", {"vi": "Huyện, thành phố", "en": "Districts"}),
-        Page("plan", "plan.md.j2", {"vi": "Kế hoạch và nhiệm vụ", "en": "Plan and tasks"}),
-        Page("budget", "budget.md.j2", {"vi": "Kinh phí", "en": "Budget"}),
-        Page("data-quality", "data_quality.md.j2", {"vi": "Chất lượng dữ liệu", "en": "Data quality"}),
-        Page("methodology", "methodology.md.j2", {"vi": "Phương pháp", "en": "Methodology"}),
-        Page("glossary", "glossary.md.j2", {"vi": "Thuật ngữ", "en": "Glossary"}),
-        Page("sources", "sources.md.j2", {"vi": "Tài liệu nguồn", "en": "Source documents"}, {}, "sources"),
-    ]
-    provinces = pkg.t("province").sort_values("province_id").to_dict("records")
-    if len(provinces) > 1:
-        for pr in provinces:
-            pages.append(
-                Page(
-                    f"provinces/{pr['province_id']}",
-                    "province.md.j2",
-                    {"vi": pr["name_vi"], "en": pr["name_en"]},
-                    {"province": pr},
-                    "provinces",
-                )
-            )
-    for s in pkg.t("source").to_dict("records"):
-        pages.append(
-            Page(
-                f"sources/{s['source_id']}",
-                "source.md.j2",
-                {"vi": s["title_vi"][:80], "en": s["title_en"][:80]},
-                {"source": s},
-                "sources",
-            )
-        )
-    return pages
-
-
 class Renderer:
     def __init__(
         self,
@@ -666,17 +397,23 @@ class Renderer:
         res: Results,
         site_src: Path,
         charts: dict,
-        titles: dict | None = None,
+        pages: list[Page] | None = None,
         downloads: dict | None = None,
         extra_globals: dict | None = None,
+        catalogue=None,
     ):
+        from . import strings
+
         self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
         self.q = Q(pkg, res)
-        self.titles, self.downloads = titles or {}, downloads or {}
-        self.strings = load_strings(site_src)
+        self.pages = pages or []
+        self.titles = {p.key: p.title for p in self.pages}
+        self.downloads = downloads or {}
+        self.catalogue = catalogue or strings.load(site_src)
+        self.strings = self.catalogue.by_lang
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(site_src / "templates")),
-            autoescape=False,
+            autoescape=True,
             finalize=esc,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -691,8 +428,23 @@ class Renderer:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
         h.q, h.page_titles, h.downloads, h.site_src = self.q, self.titles, self.downloads, self.site_src
         tpl = self.env.get_template(page.template)
+        v = None
+        if page.spec is not None and page.spec.view:
+            from .views import VIEWS, ViewContext
+
+            row = next(iter(page.context.values()), None) if page.context else None
+            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row))
         text = tpl.render(
-            h=h, q=self.q, res=self.res, lang=lang, page=page, title=page.title[lang], **data, **page.context
+            h=h,
+            v=v,
+            q=self.q,
+            res=self.res,
+            lang=lang,
+            page=page,
+            title=page.title[lang],
+            explore=explore(self.pages, self.catalogue, lang),
+            **data,
+            **page.context,
         )
         # blank lines inside raw HTML would end the HTML block in Python-Markdown
         return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,114 @@
+"""Plain view objects shared by the page views: no pandas object reaches a template, `None` marks what is missing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+def clean(v: Any) -> Any:
+    """pandas/numpy scalars to plain Python; NA and NaN to None."""
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    return v
+
+
+def record(d: dict) -> dict:
+    return {k: clean(v) for k, v in d.items()}
+
+
+def text(d: dict, base: str, lang: str) -> str | None:
+    v = clean(d.get(f"{base}_{lang}"))
+    return None if v is None or v == "" else str(v)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Where a value was printed: the source document and its section."""
+
+    source_id: str
+    section: str | None = None
+
+
+def ref(source_id: Any, section: Any = None) -> Ref | None:
+    sid = clean(source_id)
+    return Ref(str(sid), clean(section)) if sid else None
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One reported score of a subject in a year, on both scales, with its rank and change."""
+
+    year: int
+    value_unit: float | None
+    value_points: float | None
+    max_points: float | None
+    scale: str
+    as_written: str | None
+    rank: int | None
+    rank_out_of: int | None
+    rank_change: int | None
+    score_change: float | None
+    from_year: int | None
+    ref: Ref | None
+    rank_ref: Ref | None
+
+    @property
+    def unit_as_written(self) -> str | None:
+        """The printed text of the 0-1 value, only when the document printed it on that scale."""
+        return self.as_written if self.scale == "unit_interval" else None
+
+    @property
+    def points_as_written(self) -> str | None:
+        return self.as_written if self.scale == "points" else None
+
+
+def _score_row(r: dict, change: dict | None) -> ScoreRow:
+    change = record(change) if change else {}
+    return ScoreRow(
+        year=int(r["year"]),
+        value_unit=r.get("value_unit"),
+        value_points=r.get("value_points"),
+        max_points=r.get("max_points"),
+        scale=str(r.get("scale") or "unit_interval"),
+        as_written=r.get("as_written"),
+        rank=r.get("rank"),
+        rank_out_of=r.get("rank_out_of"),
+        rank_change=change.get("rank_change"),
+        score_change=change.get("score_change"),
+        from_year=change.get("from_year"),
+        ref=ref(r.get("source_id"), r.get("section")),
+        rank_ref=ref(r.get("rank_source_id"), r.get("rank_section")),
+    )
+
+
+def score_rows(q, level: str, sid: str, statistic: str = "province", province_id: str | None = None) -> list[ScoreRow]:
+    return [
+        _score_row(record({k: v for k, v in r.items() if k != "change"}), r.get("change"))
+        for r in q.score_rows(level, sid, statistic, province_id)
+    ]
+
+
+def latest(q, level: str, sid: str, statistic: str = "province", province_id: str | None = None) -> ScoreRow | None:
+    rows = score_rows(q, level, sid, statistic, province_id)
+    return rows[-1] if rows else None

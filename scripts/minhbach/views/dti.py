@@ -1,0 +1,237 @@
+"""Views of the index pages: home, pillar, main index, province, methodology."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
+from .tables import KpiRow, TaskRow, kpi_rows, task_rows
+
+
+@dataclass(frozen=True)
+class Card:
+    label_key: str
+    value: ScoreRow | None = None
+
+
+@dataclass(frozen=True)
+class SubjectScore:
+    """A pillar or main index with its latest score."""
+
+    key: str
+    subject_id: str
+    name: str
+    group: str | None
+    max_points: float | None
+    latest: ScoreRow | None
+
+
+@dataclass(frozen=True)
+class RegionRank:
+    rank: int
+    out_of: int | None
+    ref: Ref | None
+
+
+@dataclass
+class HomeView:
+    province: str
+    region: str | None
+    total: ScoreRow | None
+    region_rank: RegionRank | None
+    national_mean: ScoreRow | None
+    pillars: list[SubjectScore]
+    strongest: SubjectScore | None
+    weakest: SubjectScore | None
+    findings: int
+    targets: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class PillarView:
+    pillar_id: str
+    name: str
+    max_points: float
+    scores: list[ScoreRow]
+    members: list[SubjectScore]
+    kpis: list[KpiRow]
+    tasks: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    code: str
+    name: str
+    status: str | None
+    reason: str | None
+    responsible: list[str]
+    followups: list[tuple[int, str | None, Ref | None]]
+    ref: Ref | None
+
+
+@dataclass(frozen=True)
+class CountRow:
+    year: int
+    count_type: str | None  # None: the rows listed in the package
+    value: int
+    ref: Ref | None
+
+
+@dataclass
+class MainIndexView:
+    main_index_id: str
+    name: str
+    group: str
+    max_points: float
+    pillars: list[str]
+    scores: list[ScoreRow]
+    assessments: list[Assessment]
+    counts: list[CountRow]
+    kpis: list[KpiRow]
+    tasks: list[TaskRow]
+
+
+@dataclass
+class ProvinceView:
+    province_id: str
+    name: str
+    region: str | None
+    total: list[ScoreRow]
+    pillars: list[SubjectScore]
+    main_indices: list[SubjectScore]
+
+
+@dataclass(frozen=True)
+class FrameworkRow:
+    name: str
+    group: str
+    max_points: float
+    pillars: list[str]
+
+
+def _subject(q, level: str, row: dict, lang: str, province_id: str | None = None) -> SubjectScore:
+    sid = row["pillar_id"] if level == "pillar" else row["main_index_id"]
+    key = f"{'pillars' if level == 'pillar' else 'indices'}/{sid}"
+    return SubjectScore(
+        key,
+        sid,
+        text(row, "name", lang) or sid,
+        clean(row.get("group")),
+        clean(row.get("max_points")),
+        latest(q, level, sid, "province", province_id),
+    )
+
+
+def home(ctx) -> HomeView:
+    q, lang = ctx.q, ctx.lang
+    prov = q.province
+    tot = latest(q, "total", "dti")
+    region_rank = mean = None
+    if tot is not None:
+        r = q.region_rank(tot.year)
+        if r is not None:
+            r = record(r)
+            region_rank = RegionRank(int(r["value"]), r.get("out_of"), ref(r.get("source_id"), r.get("section")))
+        if q.national_mean(tot.year) is not None:
+            means = score_rows(q, "total", "dti", "national_mean")
+            mean = next((s for s in means if s.year == tot.year), None)
+    pillars = [_subject(q, "pillar", p, lang) for p in q.pillars]
+    strong, weak = q.strong_weak()
+    by_id = {m["main_index_id"]: m for m in q.main_indices}
+    strongest = _subject(q, "main_index", by_id[strong["subject_id"]], lang) if strong else None
+    weakest = _subject(q, "main_index", by_id[weak["subject_id"]], lang) if weak else None
+    return HomeView(
+        text(prov, "name", lang) or "",
+        text(prov, "region", lang),
+        tot,
+        region_rank,
+        mean,
+        pillars,
+        strongest,
+        weakest,
+        len(ctx.res.findings),
+    )
+
+
+def pillar(ctx) -> PillarView:
+    q, lang, p = ctx.q, ctx.lang, ctx.row
+    pid = p["pillar_id"]
+    return PillarView(
+        pid,
+        text(p, "name", lang) or pid,
+        q.pillar_max(pid),
+        score_rows(q, "pillar", pid),
+        [_subject(q, "main_index", m, lang) for m in q.members(pid)],
+        kpi_rows(q, lang, q.kpis_for(pillar_id=pid)),
+        task_rows(q, lang, q.tasks_for(pillar_id=pid)),
+    )
+
+
+def main_index(ctx) -> MainIndexView:
+    q, lang, m = ctx.q, ctx.lang, ctx.row
+    mid = m["main_index_id"]
+    items = []
+    for it in q.assessments(mid):
+        f = record(it["first"]) if it["first"] else None
+        sub = record(it["sub"])
+        items.append(
+            Assessment(
+                code=sub["sub_indicator_id"],
+                name=text(sub, "name", lang) or "",
+                status=f.get("status") if f else None,
+                reason=text(f, "reason", lang) if f else None,
+                responsible=[q.org_names([o], lang) for o in it["orgs"]],
+                followups=[(int(r["year"]), clean(r["status"]), ref(r["source_id"])) for r in it["later"]],
+                ref=ref(f["source_id"], f["section"]) if f else ref(sub.get("source_id"), sub.get("section")),
+            )
+        )
+    counts: list[CountRow] = []
+    raw = [record(c) for c in q.counts(mid)]
+    for year in sorted({int(c["year"]) for c in raw}):
+        for c in raw:
+            if int(c["year"]) == year:
+                counts.append(CountRow(year, c["count_type"], int(c["value"]), ref(c["source_id"], c["section"])))
+        counts.append(CountRow(year, None, q.listed(mid, year), None))
+    return MainIndexView(
+        mid,
+        text(m, "name", lang) or mid,
+        str(m["group"]),
+        float(m["max_points"]),
+        [text(p, "name", lang) or p["pillar_id"] for p in q.pillars_of(mid)],
+        score_rows(q, "main_index", mid),
+        items,
+        counts,
+        kpi_rows(q, lang, q.kpis_for(main_index_id=mid)),
+        task_rows(q, lang, q.tasks_for(main_index_id=mid)),
+    )
+
+
+def province(ctx) -> ProvinceView:
+    q, lang, pr = ctx.q, ctx.lang, ctx.row
+    pid = pr["province_id"]
+    pillars = [s for s in (_subject(q, "pillar", p, lang, pid) for p in q.pillars) if s.latest]
+    mids = [s for s in (_subject(q, "main_index", m, lang, pid) for m in q.main_indices) if s.latest]
+    return ProvinceView(
+        pid,
+        text(pr, "name", lang) or pid,
+        text(pr, "region", lang),
+        score_rows(q, "total", "dti", "province", pid),
+        pillars,
+        mids,
+    )
+
+
+def methodology(ctx) -> list[FrameworkRow]:
+    q, lang = ctx.q, ctx.lang
+    return [
+        FrameworkRow(
+            text(m, "name", lang) or m["main_index_id"],
+            str(m["group"]),
+            float(m["max_points"]),
+            [text(p, "name", lang) or p["pillar_id"] for p in q.pillars_of(m["main_index_id"])],
+        )
+        for m in q.main_indices
+    ]
+
+
+__all__ = ["Link", "home", "pillar", "main_index", "province", "methodology"]
