@@ -228,12 +228,9 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
             f = pages_mod.stage_file(docs, page.key, lang)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(text, encoding="utf-8")
-    facts = {
-        "main_index_count": len(pkg.t("main_index")),
-        "total_max": int(pkg.t("main_index")["max_points"].sum()),
-        "findings": len(res.findings),
-        "version": pkg.descriptor.get("version", ""),
-    }
+    from .views.dti import methodology_facts
+
+    facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return pages, cat
 

@@ -28,7 +28,13 @@ class Package:
         return self.resource(name)["schema"]["fields"]
 
     def t(self, name: str) -> pd.DataFrame:
+        """A table; an optional table the package leaves out reads as an empty one with the profile's columns."""
+        if name not in self.tables:
+            return empty_table(name)
         return self.tables[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.tables and not self.tables[name].empty
 
 
 def read_descriptor(root: Path) -> dict:
@@ -46,6 +52,19 @@ def read_descriptor(root: Path) -> dict:
 
 
 _CASTS = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def profile() -> dict[str, dict]:
+    """The tables minhbach understands (scripts/minhbach/profile.json), by name."""
+    text = (Path(__file__).parent / "profile.json").read_text(encoding="utf-8")
+    return {r["name"]: r for r in json.loads(text)["resources"]}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    spec = profile().get(name)
+    if spec is None:
+        raise KeyError(name)
+    return pd.DataFrame({f["name"]: pd.Series(dtype=_CASTS.get(f["type"], "string")) for f in spec["fields"]})
 
 
 def read_table(path: Path, fields: list[dict]) -> pd.DataFrame:

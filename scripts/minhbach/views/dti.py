@@ -234,4 +234,34 @@ def methodology(ctx) -> list[FrameworkRow]:
     ]
 
 
-__all__ = ["Link", "home", "pillar", "main_index", "province", "methodology"]
+def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
+    """Figures the hand-written methodology prose quotes, from the package, escaped (the prose is Markdown)."""
+    from ..escape import esc
+    from ..fmt import number
+
+    mis = pkg.t("main_index").sort_values("sort_order").to_dict("records")
+
+    def names(group: str) -> str:
+        parts = [cat.get(lang, "methodology.index_points", name=text(m, "name", lang) or m["main_index_id"],
+                         points=number(m["max_points"], lang)) for m in mis if m["group"] == group]
+        return "; ".join(parts)
+
+    score = pkg.t("dti_observation")
+    score = score[score["metric"] == "score"]["as_written"].dropna()
+    pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
+    facts = {
+        "source_count": len(pkg.t("source")),
+        "example_as_written": score.iloc[0] if len(score) else "",
+        "main_index_count": len(mis),
+        "foundation_count": sum(1 for m in mis if m["group"] == "foundation"),
+        "activity_count": sum(1 for m in mis if m["group"] == "activity"),
+        "foundation": names("foundation"),
+        "activity": names("activity"),
+        "total_max": number(sum(float(m["max_points"]) for m in mis), lang),
+        "pillar_count": len(pillars),
+        "pillars": ", ".join(text(p, "name", lang) or p["pillar_id"] for p in pillars),
+    }
+    return {k: str(esc(v)) for k, v in facts.items()}
+
+
+__all__ = ["Link", "home", "pillar", "main_index", "province", "methodology", "methodology_facts"]
