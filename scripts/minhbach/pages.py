@@ -80,6 +80,17 @@ def link(href: str, text, **attrs) -> Markup:
     return Markup(f'<a href="{href}"{extra}>{esc(text)}</a>')
 
 
+def enum_labels(descriptor: dict) -> dict[str, dict[str, str]]:
+    """Every enum value's labels declared in the schemas (`x-enum-labels`), so a package can bring its own
+    vocabulary (e.g. 'partly achieved', 'not assessed') with no code change."""
+    out: dict[str, dict[str, str]] = {}
+    for r in descriptor.get("resources", []):
+        for f in (r.get("schema") or {}).get("fields", []):
+            for value, labels in (f.get("x-enum-labels") or {}).items():
+                out.setdefault(str(value), dict(labels))
+    return out
+
+
 class Ctx:
     """Per-page, per-language helpers handed to templates as `h`."""
 
@@ -116,6 +127,13 @@ class Ctx:
         """A code (enum value, id) for a class or id attribute; anything but a plain identifier gives ''."""
         text = "" if code is None else str(code)
         return Markup(text) if re.fullmatch(r"[A-Za-z0-9_-]+", text) else Markup("")
+
+    def status_label(self, code) -> str:
+        """A status value's label: from the schema (`x-enum-labels` of the field), else the strings catalogue."""
+        labels = enum_labels(self.pkg.descriptor)
+        if code in labels and labels[code].get(self.lang):
+            return str(labels[code][self.lang])
+        return self.t(f"status.{code}")
 
     def br(self) -> Markup:
         return Markup("<br>")

@@ -33,6 +33,39 @@ class RegionRank:
     ref: Ref | None
 
 
+@dataclass(frozen=True)
+class TargetHeadline:
+    """The plan and target year the home page reports: the latest year with judged targets, of the most recently
+    issued plan; else the plan whose targets all lie in later years."""
+
+    plan: str
+    year: int | None
+    achieved: int
+    judged: int
+    later_years: list[int]
+
+
+def target_headline(pkg, res, lang: str) -> TargetHeadline | None:
+    a = res.attainment
+    if a is None or a.empty:
+        return None
+    plans = {p["plan_id"]: p for p in pkg.t("plan").to_dict("records")}
+    issued = {pid: str(p.get("issued") or "") for pid, p in plans.items()}
+    best = None
+    for (plan_id, year), g in a.groupby(["plan_id", "target_year"]):
+        judged = g[g["status"].isin(["achieved", "not_achieved"])]
+        if len(judged):
+            key = (int(year), issued.get(plan_id, ""), plan_id)
+            if best is None or key > best[0]:
+                best = (key, plan_id, int(year), int((judged["status"] == "achieved").sum()), len(judged))
+    if best is not None:
+        _, plan_id, year, achieved, judged = best
+        return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, year, achieved, judged, [])
+    plan_id = max(a["plan_id"].unique(), key=lambda p: (issued.get(p, ""), p))
+    years = sorted({int(y) for y in a[a["plan_id"] == plan_id]["target_year"]})
+    return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, None, 0, 0, years)
+
+
 @dataclass
 class HomeView:
     province: str
@@ -44,7 +77,47 @@ class HomeView:
     strongest: SubjectScore | None
     weakest: SubjectScore | None
     findings: int
-    targets: list[dict] = field(default_factory=list)
+    targets: TargetHeadline | None = None
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    key: str | None
+    name: str
+    score: ScoreRow
+    publisher: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The subject's score in one year for every province of the package, best first, and the national mean."""
+
+    year: int
+    rows: list[ComparisonRow]
+    mean: ScoreRow | None
+
+
+def comparison(q, level: str, sid: str, lang: str) -> Comparison | None:
+    provinces = q.pkg.t("province").sort_values("province_id").to_dict("records")
+    if len(provinces) < 2:
+        return None
+    latest_rows = {}
+    for p in provinces:
+        s = latest(q, level, sid, "province", p["province_id"])
+        if s is not None:
+            latest_rows[p["province_id"]] = (p, s)
+    if len(latest_rows) < 2:
+        return None
+    year = max(s.year for _, s in latest_rows.values())
+    rows = []
+    for pid, (p, _) in latest_rows.items():
+        s = next((r for r in score_rows(q, level, sid, "province", pid) if r.year == year), None)
+        if s is not None:
+            rows.append(ComparisonRow(f"provinces/{pid}", text(p, "name", lang) or pid, s,
+                                      pid == q.province["province_id"]))
+    rows.sort(key=lambda r: (r.score.rank if r.score.rank is not None else 10**6, -(r.score.value_unit or 0)))
+    mean = next((r for r in score_rows(q, level, sid, "national_mean") if r.year == year), None)
+    return Comparison(year, rows, mean)
 
 
 @dataclass
@@ -56,6 +129,7 @@ class PillarView:
     members: list[SubjectScore]
     kpis: list[KpiRow]
     tasks: list[TaskRow]
+    comparison: Comparison | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +163,7 @@ class MainIndexView:
     counts: list[CountRow]
     kpis: list[KpiRow]
     tasks: list[TaskRow]
+    comparison: Comparison | None = None
 
 
 @dataclass
@@ -150,6 +225,7 @@ def home(ctx) -> HomeView:
         strongest,
         weakest,
         len(ctx.res.findings),
+        target_headline(ctx.pkg, ctx.res, lang),
     )
 
 
@@ -164,6 +240,7 @@ def pillar(ctx) -> PillarView:
         [_subject(q, "main_index", m, lang) for m in q.members(pid)],
         kpi_rows(q, lang, q.kpis_for(pillar_id=pid)),
         task_rows(q, lang, q.tasks_for(pillar_id=pid)),
+        comparison(q, "pillar", pid, lang),
     )
 
 
@@ -203,6 +280,7 @@ def main_index(ctx) -> MainIndexView:
         counts,
         kpi_rows(q, lang, q.kpis_for(main_index_id=mid)),
         task_rows(q, lang, q.tasks_for(main_index_id=mid)),
+        comparison(q, "main_index", mid, lang),
     )
 
 
