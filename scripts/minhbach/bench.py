@@ -132,7 +132,7 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
 
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in dp["resources"]}
     words: set[str] = set()
-    sec = "Bảng tổng hợp"
+    sec = "Synthetic table"
     src_id = "synthetic-national"
     pids = [f"p{i:02d}" for i in range(1, provinces + 1)]
     write(
@@ -140,9 +140,9 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
         [
             {
                 "province_id": p,
-                "name_vi": f"Tỉnh {p[1:]}",
+                "name_vi": f"Province {p[1:]}",
                 "name_en": f"Province {p[1:]}",
-                "region_vi": "Vùng thử",
+                "region_vi": "Test region",
                 "region_en": "Test region",
                 "provinces_in_country": provinces,
                 "provinces_in_region": provinces,
@@ -157,7 +157,7 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
             {
                 "district_id": f"{p}-d{d}",
                 "province_id": p,
-                "name_vi": f"Huyện {p[1:]}.{d}",
+                "name_vi": f"District {p[1:]}.{d}",
                 "name_en": f"District {p[1:]}.{d}",
                 "kind": "district",
                 "sort_order": d,
@@ -172,7 +172,7 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
         [
             {
                 "source_id": src_id,
-                "title_vi": "Bộ dữ liệu tổng hợp để đo hiệu năng",
+                "title_vi": "Synthetic package for benchmarking",
                 "title_en": "Synthetic package for benchmarking",
                 "issuer_vi": "minhbach",
                 "issuer_en": "minhbach",
@@ -309,7 +309,9 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
             if r.get("as_written"):
                 words.add(r["as_written"])
         write(name, rows, fields[name])
-    (dst / "data" / "sources" / f"{src_id}.txt").write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+    # one section heading, then every printed value: provenance is checked inside the cited section
+    text = "\n".join([sec, *sorted(words)]) + "\n"
+    (dst / "data" / "sources" / f"{src_id}.txt").write_text(text, encoding="utf-8")
     return dst
 
 
