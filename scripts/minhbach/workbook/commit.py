@@ -70,7 +70,7 @@ def recover(root: Path) -> tuple[list[str], list[Issue]]:
         return [], []
 
     def conflict(path: str) -> tuple[list[str], list[Issue]]:
-        msg = both("issue.recovery_conflict", path=path, staging=str(stage))
+        msg = both("issue.recovery_conflict", file=path, staging=str(stage))
         return [], [wissue("import-interrupted", msg, csv_file=path, value=str(stage))]
 
     try:

@@ -116,14 +116,14 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
         p = root / res["path"]
         now = p.read_bytes() if p.is_file() else None
         if now != old_bytes[res["name"]]:
-            msg = both("issue.data_changed", path=res["path"])
+            msg = both("issue.data_changed", file=res["path"])
             result.issues.append(wissue("data-changed", msg, csv_file=res["path"]))
             return result
     by_name = {r["name"]: r for r in resources}
     try:
         result.written = _commit.commit(root, {by_name[n]["path"]: t for n, t in changed.items()})
     except _commit.Busy as busy:
-        result.issues.append(wissue("import-busy", both("issue.import_busy", path=str(busy)), value=str(busy)))
+        result.issues.append(wissue("import-busy", both("issue.import_busy", file=str(busy)), value=str(busy)))
     except OSError as exc:
         done, _ = _commit.recover(root)  # after the commit point the import completes; before it, nothing changed
         if not done:

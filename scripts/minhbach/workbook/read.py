@@ -67,7 +67,7 @@ def open_workbook(xlsx: Path):
         return None, None, wissue(code, msg, sheet=None, value=str(xlsx))
 
     if not xlsx.is_file():
-        return bad("workbook-missing", both("issue.workbook_missing", path=xlsx))
+        return bad("workbook-missing", both("issue.workbook_missing", file=xlsx))
     size = xlsx.stat().st_size
     if size > MAX_XLSX_BYTES:
         return bad("workbook-too-large", both("issue.workbook_too_large", size=size, limit=MAX_XLSX_BYTES))
