@@ -67,6 +67,7 @@ __all__ = [
     "header_label",
     "import_workbook",
     "instructions_sheet",
+    "interrupted",
     "make_template",
     "recover",
     "merge",
@@ -79,6 +80,13 @@ __all__ = [
 
 # the names release.py has used since before the split
 _merge, _read_csv, _Sheet = merge, read_csv, Sheet
+
+
+def interrupted() -> str:
+    """The one line `minhbach import` prints when stopped by Ctrl-C or SIGTERM (nothing was changed)."""
+    from .common import both
+
+    return both("interrupted")
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import strings
-from ..errors import Issue
+from ..errors import Failed, Issue
 
 LISTS_SHEET = "_lists"
 HEADER_ROWS = 2
@@ -210,7 +210,15 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]] | None:
     if not path.is_file():
         return None
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long cell is reported with its place, not as a crash
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as e:
+        raise Failed([Issue("csv-unreadable", f"{path.name}: {e}", file=str(path), row=reader.line_num)]) from None
+    finally:
+        csv.field_size_limit(limit)
     if not rows:
         return [], []
     return rows[0], rows[1:]
