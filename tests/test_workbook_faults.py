@@ -203,11 +203,13 @@ def _bomb(path: Path, size: int, lie: bool = False) -> Path:
             chunk = b"\0" * (1 << 24)
             for _ in range(size // len(chunk)):
                 fh.write(chunk)
-    if lie:  # rewrite the uncompressed size in the zip64 extra fields (local header and central directory)
+    if lie:  # the central directory (what readers trust) says the sheet inflates to 1 KB
         data = bytearray(path.read_bytes())
-        for m in re.finditer(re.escape(size.to_bytes(8, "little")), bytes(data)):
-            data[m.start() : m.start() + 8] = (1024).to_bytes(8, "little")
+        at = data.rindex(b"PK\x01\x02")  # the last entry: the sheet
+        assert data[at + 46 : at + 46 + 24] == b"xl/worksheets/sheet1.xml"
+        data[at + 24 : at + 28] = (1024).to_bytes(4, "little")
         path.write_bytes(bytes(data))
+        assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 1024
     return path
 
 
@@ -354,3 +356,14 @@ def test_every_word_comes_from_the_catalogue(setup, tmp_path):
     finally:
         common.catalogue = real
         common.catalogue.cache_clear()
+
+
+def test_control_character_in_the_descriptor_is_refused_by_the_template(tmp_path):
+    pkg = make_package(tmp_path / "pkg")
+    dp = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"][0]["title"] = "Alpha\x01"
+    (pkg / "datapackage.json").write_text(json.dumps(dp), encoding="utf-8")
+    with pytest.raises(Failed) as e:
+        make_template(pkg, tmp_path / "t.xlsx")
+    assert [(i.code, i.csv_file) for i in e.value.issues] == [("control-character", "datapackage.json")]
+    assert not (tmp_path / "t.xlsx").exists()

@@ -16,6 +16,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from openpyxl.utils.exceptions import IllegalCharacterError
+
 from ..errors import Failed, Issue
 from .commit import recover
 from .common import (
@@ -131,24 +133,46 @@ def _foreign_lists(res: dict, by_name: dict[str, dict]) -> dict[str, tuple[str, 
 
 def make_template(root: Path, out: Path) -> Path:
     """Write the data-entry workbook for the package at root to out (an .xlsx); returns out."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     root, out = Path(root), Path(out)
     _, stuck = recover(root)  # never a template from a half-finished import
     if stuck:
         raise Failed(stuck)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     resources = resources_of(descriptor)
-    by_name = {r["name"]: r for r in resources}
     data = _read_data(root, resources)
     problems = _unwritable(resources, data)
     if problems:
         raise Failed(problems)
 
+    try:
+        payload = _render(descriptor, resources, data)
+    except IllegalCharacterError:
+        issue = wissue(
+            "control-character",
+            both("issue.descriptor_control_character"),
+            csv_file="datapackage.json",
+            expected=both("issue.control_expected"),
+        )
+        raise Failed([issue]) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_bytes(payload)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def _render(descriptor: dict, resources: list[dict], data: dict[str, list[list[str]]]) -> bytes:
+    """The workbook's bytes (deterministic)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    by_name = {r["name"]: r for r in resources}
     wb = Workbook()
     ins = wb.active
     ins.title = instructions_sheet()
@@ -272,15 +296,7 @@ def make_template(root: Path, out: Path) -> Path:
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    payload = _deterministic_zip(buf.getvalue(), created)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_bytes(payload)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return _deterministic_zip(buf.getvalue(), created)
 
 
 def _fixed_date(descriptor: dict) -> dt.datetime:
