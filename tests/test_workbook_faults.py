@@ -367,3 +367,20 @@ def test_control_character_in_the_descriptor_is_refused_by_the_template(tmp_path
         make_template(pkg, tmp_path / "t.xlsx")
     assert [(i.code, i.csv_file) for i in e.value.issues] == [("control-character", "datapackage.json")]
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_second_import_while_one_runs_is_refused(setup):
+    import fcntl
+
+    pkg, xlsx = setup
+    fd = os.open(pkg, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # what a running import holds
+        result = import_workbook(xlsx, pkg)
+        assert [i.code for i in result.issues] == ["import-busy"]
+        with pytest.raises(Failed):
+            make_template(pkg, pkg.parent / "other.xlsx")
+    finally:
+        os.close(fd)
+    assert state(pkg) == "old" and stray_files(pkg) == []
+    assert import_workbook(xlsx, pkg).ok and state(pkg) == "new"

@@ -29,7 +29,27 @@ _LEGACY_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what the writer befor
 
 
 class Busy(Exception):
-    """Another import holds the staging folder."""
+    """Another import holds the package (its lock or its staging folder)."""
+
+
+@contextlib.contextmanager
+def package_lock(root: Path):
+    """An exclusive, non-blocking lock on the package root directory itself (no lock file to leave behind);
+    raises Busy when another import or template holds it. Where flock is missing, no lock is taken."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(str(root)) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _digest(path: Path) -> str | None:

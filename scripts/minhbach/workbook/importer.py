@@ -63,6 +63,15 @@ def _validate(root: Path, resources: list[dict], csv_texts: dict[str, str]) -> l
 def import_workbook(xlsx: Path, root: Path) -> ImportResult:
     """Check a filled workbook against the package at root; write data/ only when there is no problem."""
     xlsx, root = Path(xlsx), Path(root).resolve()
+    try:
+        with _commit.package_lock(root):
+            return _import(xlsx, root)
+    except _commit.Busy as busy:
+        issue = wissue("import-busy", both("issue.import_busy", file=str(busy)), value=str(busy))
+        return ImportResult([issue], Diff())
+
+
+def _import(xlsx: Path, root: Path) -> ImportResult:
     recovered, stuck = _commit.recover(root)
     if stuck:
         return ImportResult(stuck, Diff())
@@ -122,8 +131,6 @@ def import_workbook(xlsx: Path, root: Path) -> ImportResult:
     by_name = {r["name"]: r for r in resources}
     try:
         result.written = _commit.commit(root, {by_name[n]["path"]: t for n, t in changed.items()})
-    except _commit.Busy as busy:
-        result.issues.append(wissue("import-busy", both("issue.import_busy", file=str(busy)), value=str(busy)))
     except OSError as exc:
         done, _ = _commit.recover(root)  # after the commit point the import completes; before it, nothing changed
         if not done:

@@ -19,7 +19,7 @@ from pathlib import Path
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from ..errors import Failed, Issue
-from .commit import recover
+from .commit import Busy, package_lock, recover
 from .common import (
     FIRST_DATA_ROW,
     GREY_FILL,
@@ -134,7 +134,11 @@ def _foreign_lists(res: dict, by_name: dict[str, dict]) -> dict[str, tuple[str, 
 def make_template(root: Path, out: Path) -> Path:
     """Write the data-entry workbook for the package at root to out (an .xlsx); returns out."""
     root, out = Path(root), Path(out)
-    _, stuck = recover(root)  # never a template from a half-finished import
+    try:
+        with package_lock(root):
+            _, stuck = recover(root)  # never a template from a half-finished import
+    except Busy:
+        stuck = [wissue("import-busy", both("issue.import_busy", file=str(root)), value=str(root))]
     if stuck:
         raise Failed(stuck)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
