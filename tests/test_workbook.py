@@ -368,7 +368,7 @@ def test_clean_import_replaces_only_changed_files(pkg, baseline, monkeypatch):
     root, xlsx = pkg
     before = snapshot(root)
     table, _, _ = _make_edits(root, xlsx, baseline)
-    monkeypatch.setattr(wbmod, "validate_package", lambda root, *a, **k: ([], None))
+    monkeypatch.setattr(wbmod.importer, "validate_package", lambda root, *a, **k: ([], None))
     result = import_workbook(xlsx, root)
     assert result.ok
     changed = sorted({resources(root)[table]["path"], resources(root)["kpi_observation"]["path"]})

@@ -113,9 +113,21 @@ def cmd_template(a) -> int:
 
 
 def cmd_import(a) -> int:
-    from .workbook import import_workbook, render_diff
+    import signal
 
-    result = import_workbook(Path(a.file), Path(a.data))
+    from .workbook import import_workbook, interrupted, render_diff
+
+    def stop(_sig, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        result = import_workbook(Path(a.file), Path(a.data))
+    except KeyboardInterrupt:
+        _err(interrupted())
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if result.issues:
         if a.json:
             print(render_json(result.issues))
