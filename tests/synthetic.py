@@ -15,8 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OPTIONAL = ("district", "plan", "target", "kpi_observation", "task_group", "task_group_topic", "task",
-            "task_organisation", "budget_table", "budget_item", "sub_indicator_count", "glossary")
+OPTIONAL = (
+    "district",
+    "plan",
+    "target",
+    "kpi_observation",
+    "task_group",
+    "task_group_topic",
+    "task",
+    "task_organisation",
+    "budget_table",
+    "budget_item",
+    "sub_indicator_count",
+    "glossary",
+)
 SOURCE = "synthetic-report"
 
 
@@ -34,9 +46,9 @@ class Shape:
     provinces: list[Province] = field(default_factory=lambda: [Province("lam-dong", "Lâm Đồng", "Lam Dong")])
     years: tuple[int, ...] = (2023, 2024, 2025)
     out_of: dict[int, int] = field(default_factory=lambda: {2023: 63, 2024: 63, 2025: 34})
-    scale: str = "points"                      # how the document prints scores: points | unit_interval
-    ninth_index: bool = False                  # a later framework's main index with no sub-indicator and 0 points
-    tables: tuple[str, ...] = OPTIONAL         # optional tables present
+    scale: str = "points"  # how the document prints scores: points | unit_interval
+    ninth_index: bool = False  # a later framework's main index with no sub-indicator and 0 points
+    tables: tuple[str, ...] = OPTIONAL  # optional tables present
     target_years: tuple[int, ...] = (2027, 2030)
     statuses: tuple[str, ...] = ("achieved", "not_achieved", "partly_achieved", "not_assessed")
     seed: int = 7
@@ -54,8 +66,10 @@ def _read(name: str) -> list[dict]:
 
 class _Writer:
     def __init__(self, dst: Path, descriptor: dict):
-        self.dst, self.fields = dst, {r["name"]: [f["name"] for f in r["schema"]["fields"]]
-                                      for r in descriptor["resources"]}
+        self.dst, self.fields = (
+            dst,
+            {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]},
+        )
         self.lines: dict[str, list[str]] = {}
 
     def write(self, name: str, rows: list[dict]) -> None:
@@ -90,39 +104,81 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         "name": f"minhbach-{publisher.province_id}-dti",
         "title": f"Chuyển đổi số tỉnh {publisher.name_vi}",
         "description": f"Số liệu chuyển đổi số của tỉnh {publisher.name_vi} (bộ dữ liệu thử nghiệm).",
-        "x-i18n": {"en": {"title": f"{publisher.name_en} digital transformation",
-                          "description": f"Digital-transformation figures of {publisher.name_en} (test package)."}},
+        "x-i18n": {
+            "en": {
+                "title": f"{publisher.name_en} digital transformation",
+                "description": f"Digital-transformation figures of {publisher.name_en} (test package).",
+            }
+        },
         "version": "1.0.0",
         "created": f"{max(shape.years) + 1}-01-15T00:00:00Z",
         "keywords": ["DTI", publisher.name_vi],
-        "contributors": [{"title": f"Sở Khoa học và Công nghệ tỉnh {publisher.name_vi}", "role": "publisher",
-                          "x-i18n": {"en": {"title": f"{publisher.name_en} Department of Science and Technology"}}}],
+        "contributors": [
+            {
+                "title": f"Sở Khoa học và Công nghệ tỉnh {publisher.name_vi}",
+                "role": "publisher",
+                "x-i18n": {"en": {"title": f"{publisher.name_en} Department of Science and Technology"}},
+            }
+        ],
         "sources": [{"title": "Synthetic report"}],
         "x-province": publisher.province_id,
         "resources": keep,
     }
     w = _Writer(dst, descriptor)
     last = max(shape.years)
-    w.write("source", [{"source_id": SOURCE, "title_vi": f"Báo cáo chuyển đổi số tỉnh {publisher.name_vi} {last}",
-                        "title_en": f"{publisher.name_en} digital transformation report {last}",
-                        "issuer_vi": f"UBND tỉnh {publisher.name_vi}",
-                        "issuer_en": f"{publisher.name_en} Provincial People's Committee", "issued": f"{last}-12",
-                        "document_type": "report", "path": f"sources/{SOURCE}.txt"}])
-    w.write("province", [{**p.__dict__, "provinces_in_country": max(shape.out_of.values()),
-                          "provinces_in_region": 5} for p in shape.provinces])
+    w.write(
+        "source",
+        [
+            {
+                "source_id": SOURCE,
+                "title_vi": f"Báo cáo chuyển đổi số tỉnh {publisher.name_vi} {last}",
+                "title_en": f"{publisher.name_en} digital transformation report {last}",
+                "issuer_vi": f"UBND tỉnh {publisher.name_vi}",
+                "issuer_en": f"{publisher.name_en} Provincial People's Committee",
+                "issued": f"{last}-12",
+                "document_type": "report",
+                "path": f"sources/{SOURCE}.txt",
+            }
+        ],
+    )
+    w.write(
+        "province",
+        [
+            {**p.__dict__, "provinces_in_country": max(shape.out_of.values()), "provinces_in_region": 5}
+            for p in shape.provinces
+        ],
+    )
     mis = _read("main_index")
     if shape.ninth_index:
-        mis.append({"main_index_id": "data-index", "number": "9", "group": "foundation", "max_points": "0",
-                    "name_vi": "Dữ liệu số", "name_en": "Digital data", "sort_order": "9"})
+        mis.append(
+            {
+                "main_index_id": "data-index",
+                "number": "9",
+                "group": "foundation",
+                "max_points": "0",
+                "name_vi": "Dữ liệu số",
+                "name_en": "Digital data",
+                "sort_order": "9",
+            }
+        )
     w.write("main_index", mis)
     w.write("pillar", _read("pillar"))
     links = _read("main_index_pillar")
     if shape.ninth_index:
         links += [{"main_index_id": "data-index", "pillar_id": p["pillar_id"]} for p in _read("pillar")]
     w.write("main_index_pillar", links)
-    w.write("organisation", [{"organisation_id": "so-khcn", "name_vi": "Sở Khoa học và Công nghệ",
-                              "name_en": "Department of Science and Technology", "short_vi": "Sở KH&CN",
-                              "kind": "department"}])
+    w.write(
+        "organisation",
+        [
+            {
+                "organisation_id": "so-khcn",
+                "name_vi": "Sở Khoa học và Công nghệ",
+                "name_en": "Department of Science and Technology",
+                "short_vi": "Sở KH&CN",
+                "kind": "department",
+            }
+        ],
+    )
     maxp = {m["main_index_id"]: float(m["max_points"]) for m in mis}
     pillar_members: dict[str, list[str]] = {}
     for link in links:
@@ -136,8 +192,10 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         for p in shape.provinces:
             pts = {m: round(rnd.uniform(0.2, 0.8) * maxp[m], 2) for m in maxp}
             subjects = [("", m, pts[m], maxp[m]) for m in maxp]
-            subjects += [(pl, "", round(sum(pts[m] for m in ms), 2), sum(maxp[m] for m in ms))
-                         for pl, ms in pillar_members.items()]
+            subjects += [
+                (pl, "", round(sum(pts[m] for m in ms), 2), sum(maxp[m] for m in ms))
+                for pl, ms in pillar_members.items()
+            ]
             total = round(sum(pts.values()), 2)
             totals[p.province_id] = total
             subjects.append(("", "", total, sum(maxp.values())))
@@ -149,16 +207,37 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
                 else:
                     value = round(v / mx, 4)
                     aw = _vi(value, 4)
-                dti.append({"observation_id": f"{p.province_id}-{y}-{pl or m or 'total'}-score",
-                            "province_id": p.province_id, "year": y, "pillar_id": pl, "main_index_id": m,
-                            "statistic": "province", "metric": "score", "value": value, "scale": shape.scale,
-                            **w.cite(sec, aw)})
+                dti.append(
+                    {
+                        "observation_id": f"{p.province_id}-{y}-{pl or m or 'total'}-score",
+                        "province_id": p.province_id,
+                        "year": y,
+                        "pillar_id": pl,
+                        "main_index_id": m,
+                        "statistic": "province",
+                        "metric": "score",
+                        "value": value,
+                        "scale": shape.scale,
+                        **w.cite(sec, aw),
+                    }
+                )
         ranked = sorted(totals, key=lambda k: -totals[k])
         for i, pid in enumerate(ranked):
             rank = 3 + 4 * i if shape.out_of[y] > len(ranked) else i + 1
-            dti.append({"observation_id": f"{pid}-{y}-total-rank", "province_id": pid, "year": y, "metric": "rank",
-                        "statistic": "province", "value": rank, "scale": "rank", "out_of": shape.out_of[y],
-                        "rank_scope": "national", **w.cite(sec, str(rank))})
+            dti.append(
+                {
+                    "observation_id": f"{pid}-{y}-total-rank",
+                    "province_id": pid,
+                    "year": y,
+                    "metric": "rank",
+                    "statistic": "province",
+                    "value": rank,
+                    "scale": "rank",
+                    "out_of": shape.out_of[y],
+                    "rank_scope": "national",
+                    **w.cite(sec, str(rank)),
+                }
+            )
     w.write("dti_observation", dti)
 
     # ---- sub-indicators (none for a ninth index) and their assessments
@@ -168,24 +247,45 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
     ass = []
     for i, s in enumerate(subs):
         st = shape.statuses[i % len(shape.statuses)]
-        ass.append({"assessment_id": f"{publisher.province_id}-{last}-{s['sub_indicator_id']}",
-                    "sub_indicator_id": s["sub_indicator_id"], "province_id": publisher.province_id, "year": last,
-                    "status": st, **w.cite(sec, st)})
+        ass.append(
+            {
+                "assessment_id": f"{publisher.province_id}-{last}-{s['sub_indicator_id']}",
+                "sub_indicator_id": s["sub_indicator_id"],
+                "province_id": publisher.province_id,
+                "year": last,
+                "status": st,
+                **w.cite(sec, st),
+            }
+        )
     w.write("sub_indicator_assessment", ass)
-    w.write("assessment_organisation", [{"assessment_id": a["assessment_id"], "organisation_id": "so-khcn"}
-                                        for a in ass])
+    w.write(
+        "assessment_organisation", [{"assessment_id": a["assessment_id"], "organisation_id": "so-khcn"} for a in ass]
+    )
     if "sub_indicator_count" in shape.tables:
         w.write("sub_indicator_count", [])
 
     # ---- KPIs with two years of values and targets in later years
     kpis = [
-        {"kpi_id": "online-services", "name_vi": "Tỷ lệ dịch vụ công trực tuyến toàn trình",
-         "name_en": "Share of end-to-end online public services", "unit": "percent", "main_index_id":
-             "government-activity", "direction": "higher_is_better", "definition_vi": "Tỷ lệ dịch vụ công",
-         "definition_en": "Share of public services"},
-        {"kpi_id": "digital-firms", "name_vi": "Số doanh nghiệp công nghệ số", "name_en": "Digital technology firms",
-         "unit": "count", "main_index_id": "economy-activity", "direction": "higher_is_better",
-         "definition_vi": "Số doanh nghiệp", "definition_en": "Number of firms"},
+        {
+            "kpi_id": "online-services",
+            "name_vi": "Tỷ lệ dịch vụ công trực tuyến toàn trình",
+            "name_en": "Share of end-to-end online public services",
+            "unit": "percent",
+            "main_index_id": "government-activity",
+            "direction": "higher_is_better",
+            "definition_vi": "Tỷ lệ dịch vụ công",
+            "definition_en": "Share of public services",
+        },
+        {
+            "kpi_id": "digital-firms",
+            "name_vi": "Số doanh nghiệp công nghệ số",
+            "name_en": "Digital technology firms",
+            "unit": "count",
+            "main_index_id": "economy-activity",
+            "direction": "higher_is_better",
+            "definition_vi": "Số doanh nghiệp",
+            "definition_en": "Number of firms",
+        },
     ]
     w.write("kpi", kpis)
     years = shape.years[-2:]
@@ -195,41 +295,88 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
             for j, y in enumerate(years):
                 v = base * (1 + 0.1 * j)
                 text = (_vi(v, 1) + "%") if k == "online-services" else _vi(round(v), 0)
-                obs.append({"observation_id": f"{k}-{y}", "kpi_id": k, "province_id": publisher.province_id,
-                            "period": y, "value": round(v, 1) if k == "online-services" else round(v),
-                            "qualifier": "exact", **w.cite(f"III. CHỈ TIÊU NĂM {y}", text)})
+                obs.append(
+                    {
+                        "observation_id": f"{k}-{y}",
+                        "kpi_id": k,
+                        "province_id": publisher.province_id,
+                        "period": y,
+                        "value": round(v, 1) if k == "online-services" else round(v),
+                        "qualifier": "exact",
+                        **w.cite(f"III. CHỈ TIÊU NĂM {y}", text),
+                    }
+                )
         w.write("kpi_observation", obs)
     if "plan" in shape.tables:
-        w.write("plan", [{"plan_id": "plan-2030", "name_vi": "Kế hoạch chuyển đổi số đến năm 2030",
-                          "name_en": "Digital transformation plan to 2030", "issued": f"{last}-03",
-                          "source_id": SOURCE, "section": "IV. MỤC TIÊU"}])
+        w.write(
+            "plan",
+            [
+                {
+                    "plan_id": "plan-2030",
+                    "name_vi": "Kế hoạch chuyển đổi số đến năm 2030",
+                    "name_en": "Digital transformation plan to 2030",
+                    "issued": f"{last}-03",
+                    "source_id": SOURCE,
+                    "section": "IV. MỤC TIÊU",
+                }
+            ],
+        )
     if "target" in shape.tables and "plan" in shape.tables:
         tg = []
         for ty in shape.target_years:
             for k, v in (("online-services", 80 if ty < 2030 else 100), ("digital-firms", 400 if ty < 2030 else 800)):
                 text = f"{v}%" if k == "online-services" else str(v)
-                tg.append({"target_id": f"plan-2030-{k}-{ty}", "plan_id": "plan-2030", "kpi_id": k,
-                           "province_id": publisher.province_id, "target_year": ty, "comparator": "at_least",
-                           "value": v, "text_vi": f"Đến năm {ty} đạt {text}", "text_en": f"{text} by {ty}",
-                           **w.cite("IV. MỤC TIÊU", text)})
+                tg.append(
+                    {
+                        "target_id": f"plan-2030-{k}-{ty}",
+                        "plan_id": "plan-2030",
+                        "kpi_id": k,
+                        "province_id": publisher.province_id,
+                        "target_year": ty,
+                        "comparator": "at_least",
+                        "value": v,
+                        "text_vi": f"Đến năm {ty} đạt {text}",
+                        "text_en": f"{text} by {ty}",
+                        **w.cite("IV. MỤC TIÊU", text),
+                    }
+                )
         w.write("target", tg)
     if "district" in shape.tables:
-        w.write("district", [{"district_id": f"{publisher.province_id}-d{i}", "province_id": publisher.province_id,
-                              "name_vi": f"Huyện Thử {i}", "name_en": f"Test District {i}", "kind": "district",
-                              "sort_order": i} for i in (1, 2)])
+        w.write(
+            "district",
+            [
+                {
+                    "district_id": f"{publisher.province_id}-d{i}",
+                    "province_id": publisher.province_id,
+                    "name_vi": f"Huyện Thử {i}",
+                    "name_en": f"Test District {i}",
+                    "kind": "district",
+                    "sort_order": i,
+                }
+                for i in (1, 2)
+            ],
+        )
     for name in ("task_group", "task_group_topic", "task", "task_organisation", "budget_table", "budget_item"):
         if name in shape.tables:
             w.write(name, [])
     if "glossary" in shape.tables:
-        w.write("glossary", [{"term": "DTI", "expansion_vi": "chỉ số chuyển đổi số",
-                              "expansion_en": "digital transformation index", "abbreviation_en": "DTI"}])
+        w.write(
+            "glossary",
+            [
+                {
+                    "term": "DTI",
+                    "expansion_vi": "chỉ số chuyển đổi số",
+                    "expansion_en": "digital transformation index",
+                    "abbreviation_en": "DTI",
+                }
+            ],
+        )
 
     text = [f"BÁO CÁO CHUYỂN ĐỔI SỐ TỈNH {publisher.name_vi.upper()}", ""]
     for section, values in w.lines.items():
         text += [section, " ; ".join(values), ""]
     (dst / "data" / "sources" / f"{SOURCE}.txt").write_text("\n".join(text), encoding="utf-8")
-    (dst / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                          encoding="utf-8")
+    (dst / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return dst
 
 
@@ -237,13 +384,19 @@ SHAPES = {
     # scores printed in points, ranked out of 63 before the 2025 merger and out of 34 after, three years
     "points-34": Shape(),
     # no district, budget, plan or task tables at all (absent from the descriptor), scores on 0-1
-    "no-optional": Shape(scale="unit_interval", tables=("kpi_observation", "glossary"), years=(2022, 2023),
-                         out_of={2022: 63, 2023: 63}),
+    "no-optional": Shape(
+        scale="unit_interval", tables=("kpi_observation", "glossary"), years=(2022, 2023), out_of={2022: 63, 2023: 63}
+    ),
     # a later framework: a ninth main index with no sub-indicator and no points yet
     "ninth-index": Shape(ninth_index=True, scale="unit_interval", years=(2024, 2025), out_of={2024: 63, 2025: 34}),
     # three provinces of one region in one package
-    "three-provinces": Shape(provinces=[Province("lam-dong", "Lâm Đồng", "Lam Dong"),
-                                        Province("gia-lai", "Gia Lai", "Gia Lai"),
-                                        Province("dak-lak", "Đắk Lắk", "Dak Lak")],
-                             years=(2024, 2025), out_of={2024: 63, 2025: 34}),
+    "three-provinces": Shape(
+        provinces=[
+            Province("lam-dong", "Lâm Đồng", "Lam Dong"),
+            Province("gia-lai", "Gia Lai", "Gia Lai"),
+            Province("dak-lak", "Đắk Lắk", "Dak Lak"),
+        ],
+        years=(2024, 2025),
+        out_of={2024: 63, 2025: 34},
+    ),
 }

@@ -15,8 +15,16 @@ import pytest
 import synthetic
 from conftest import ROOT
 
-FOREIGN = ("Đắk Nông", "Dak Nong", "dak-nong", "dn-dti2021", "dn-2022-results", "dn-plan-2022", "dn-press-2022",
-           "231/QĐ-UBND")
+FOREIGN = (
+    "Đắk Nông",
+    "Dak Nong",
+    "dak-nong",
+    "dn-dti2021",
+    "dn-2022-results",
+    "dn-plan-2022",
+    "dn-press-2022",
+    "231/QĐ-UBND",
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +49,7 @@ def page(site: Path, key: str, lang: str) -> str:
 
 
 def article_text(doc: str) -> str:
-    body = doc[doc.find("<article"): doc.find("</article>")]
+    body = doc[doc.find("<article") : doc.find("</article>")]
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
@@ -52,8 +60,9 @@ def test_profile_matches_the_shipped_schemas():
     prof = profile()
     assert [r["name"] for r in shipped["resources"]] == list(prof)
     for r in shipped["resources"]:
-        assert [(f["name"], f.get("type", "string")) for f in r["schema"]["fields"]] == \
-            [(f["name"], f["type"]) for f in prof[r["name"]]["fields"]], r["name"]
+        assert [(f["name"], f.get("type", "string")) for f in r["schema"]["fields"]] == [
+            (f["name"], f["type"]) for f in prof[r["name"]]["fields"]
+        ], r["name"]
 
 
 def test_every_shape_validates():
@@ -69,8 +78,18 @@ def test_no_text_of_another_province_anywhere(built):
     for name, (_, site, _) in built.items():
         hits = []
         for f in site.rglob("*"):
-            if f.is_file() and f.suffix in (".html", ".xml", ".json", ".csv", ".ttl", ".jsonld", ".rdf", ".svg",
-                                             ".txt", ".js"):
+            if f.is_file() and f.suffix in (
+                ".html",
+                ".xml",
+                ".json",
+                ".csv",
+                ".ttl",
+                ".jsonld",
+                ".rdf",
+                ".svg",
+                ".txt",
+                ".js",
+            ):
                 text = f.read_text(encoding="utf-8", errors="replace")
                 hits += [f"{f.relative_to(site)}: {w}" for w in FOREIGN if w in text]
         assert not hits, f"{name}: {hits[:10]}"
@@ -106,7 +125,7 @@ def test_no_empty_heading_on_any_page(built):
     for name, (_, site, _) in built.items():
         for f in site.rglob("index.html"):
             doc = f.read_text(encoding="utf-8")
-            body = doc[doc.find("<article"): doc.find("</article>")]
+            body = doc[doc.find("<article") : doc.find("</article>")]
             parts = re.split(r"(<h[1-3][^>]*>.*?</h[1-3]>)", body, flags=re.S)
             for i in range(1, len(parts) - 1, 2):
                 level = int(parts[i][2])
@@ -136,7 +155,7 @@ def test_three_provinces_compare_beside_each_other(built):
     _, site, _ = built["three-provinces"]
     for lang, names in (("vi", ("Lâm Đồng", "Gia Lai", "Đắk Lắk")), ("en", ("Lam Dong", "Gia Lai", "Dak Lak"))):
         doc = page(site, "pillars/digital-economy", lang)
-        section = doc[doc.find('id="comparison"'):]
+        section = doc[doc.find('id="comparison"') :]
         assert all(n in section[:6000] for n in names), lang
         for pid in ("lam-dong", "gia-lai", "dak-lak"):
             assert f"provinces/{pid}/" in section[:6000]

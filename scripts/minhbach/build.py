@@ -123,6 +123,9 @@ def build_site(
     if not trace_memory:
         timer.run = _untraced(timer)
     try:
+        issues = _recover_import(data_root)
+        if issues:
+            raise Failed(issues)
         issues, pkg = timer.run("validate", validate_package, data_root, max_bytes or MAX_CSV_BYTES)
         if issues:
             raise Failed(issues)
@@ -163,6 +166,14 @@ def build_site(
                 shutil.move(str(stage), str(dst))
             shutil.rmtree(tmp_root, ignore_errors=True)
     return report
+
+
+def _recover_import(data_root: Path) -> list[Issue]:
+    """Finish (or roll back) a `minhbach import` that was interrupted, so no build reads a half-replaced data/."""
+    from .workbook import recover
+
+    _, issues = recover(data_root)
+    return issues
 
 
 def _untraced(timer: Timer):

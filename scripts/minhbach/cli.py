@@ -15,9 +15,12 @@ def _err(msg: str) -> None:
 
 def cmd_validate(a) -> int:
     from .validate import validate_package
+    from .workbook import recover
 
     try:
-        issues, _ = validate_package(Path(a.data), max_bytes=a.max_bytes)
+        _, issues = recover(Path(a.data))
+        if not issues:
+            issues, _ = validate_package(Path(a.data), max_bytes=a.max_bytes)
     except Failed as f:
         issues = f.issues
     if a.json:
