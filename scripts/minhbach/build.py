@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from .errors import Failed
+from .errors import Failed, Issue
 
 LANGS = ("vi", "en")
 
