@@ -94,6 +94,7 @@ def build_site(
     from . import charts as charts_mod
     from . import pages as pages_mod
     from . import publish
+    from . import strings as strings_mod
     from .compute import compute_all
     from .validate import MAX_CSV_BYTES, validate_package
 
@@ -131,6 +132,7 @@ def build_site(
     if not trace_memory:
         timer.run = _untraced(timer)
     try:
+        strings_mod.load(site_src)  # a YAML error or a missing key is named now, not after the charts
         issues, pkg = timer.run("validate", validate_package, data_root, max_bytes or MAX_CSV_BYTES)
         if issues:
             raise Failed(issues)
