@@ -406,12 +406,19 @@ def output_issue(exc: OSError, final: Path):
 
     from .errors import Issue
 
-    code = {errno.ENOSPC: "disk-full", errno.EROFS: "output-read-only", errno.EACCES: "output-read-only"}.get(
-        exc.errno or 0, "output-error"
-    )
+    code = {
+        errno.ENOSPC: "disk-full",
+        errno.EDQUOT: "disk-full",
+        errno.EROFS: "output-read-only",
+        errno.EACCES: "output-read-only",
+        errno.EPERM: "output-read-only",
+        errno.EEXIST: "output-not-a-folder",
+        errno.ENOTDIR: "output-not-a-folder",
+    }.get(exc.errno or 0, "output-error")
     reason = {
         "disk-full": "the disk is full",
         "output-read-only": "the output folder cannot be written (read-only or no permission)",
+        "output-not-a-folder": "the output path (or a part of it) is a file, not a folder",
     }.get(code, exc.strerror or str(exc))
     return Issue(
         code,

@@ -148,7 +148,7 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
                 Issue(
                     "release-version-invalid",
                     "a version is three numbers in ASCII digits, e.g. 1.2.0 (no spaces, newlines or leading zeros)",
-                    value=repr(version),
+                    value=str(version),
                     expected="MAJOR.MINOR.PATCH",
                 )
             ]
