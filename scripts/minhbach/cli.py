@@ -207,6 +207,10 @@ def _on_sigterm(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM unwind through the stages' cleanup (temporary folders removed,
     half-done work rolled back) and end with one line; an OSError or a bug ends with one line too."""
+    if argv is None and not sys.flags.utf8_mode and sys.getfilesystemencoding().replace("-", "").lower() != "utf8":
+        # an ASCII locale with PYTHONUTF8=0: environment variables and file names could not hold Vietnamese
+        # text (the site name passed to mkdocs.yml); run again in Python's UTF-8 mode
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "minhbach", *sys.argv[1:]])
     a = parser().parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():
