@@ -37,8 +37,11 @@ def label_columns(resource: dict) -> list[str]:
 
 
 def poison_every_label(root: Path) -> dict[str, list[str]]:
-    """Prefix every non-empty label cell of every table with PAYLOAD; returns {table: columns poisoned}."""
+    """Prefix every non-empty label cell of every table, and every title and description of the descriptor
+    (package, resources, publisher, in both languages), with PAYLOAD; returns {table: columns poisoned}."""
     dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    _poison_titles(dp)
+    (root / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     done = {}
     for res in dp["resources"]:
         cols = label_columns(res)
@@ -58,3 +61,15 @@ def poison_every_label(root: Path) -> dict[str, list[str]]:
             w.writerows(rows)
         done[res["name"]] = cols
     return done
+
+
+def _poison_titles(node) -> None:
+    if isinstance(node, dict):
+        for k, v in list(node.items()):
+            if k in ("title", "description") and isinstance(v, str) and v:
+                node[k] = f"{PAYLOAD} {v}"
+            elif k != "licenses":
+                _poison_titles(v)
+    elif isinstance(node, list):
+        for v in node:
+            _poison_titles(v)
