@@ -13,6 +13,7 @@ import re
 import shutil
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from .errors import Failed, Issue
 from .publish import _version_key, archived_releases
@@ -198,10 +199,15 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
 def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summary_en: str, existing) -> dict:
     """Validate the stamped package and copy it into releases/<version>/ with one final rename."""
     issues, pkg = validate_package(root)
-    if issues:
+    if issues or pkg is None:
         raise Failed(issues)
     diff = package_diff(existing[-1].root, root) if existing else None
-    notes = {"version": version, "date": day, "summary_vi": summary_vi.strip(), "summary_en": summary_en.strip()}
+    notes: dict[str, Any] = {
+        "version": version,
+        "date": day,
+        "summary_vi": summary_vi.strip(),
+        "summary_en": summary_en.strip(),
+    }
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
         notes["changes_vi"] = [f"Bản phát hành đầu tiên: {len(dp['resources'])} bảng, {rows} dòng dữ liệu."]

@@ -253,8 +253,10 @@ def _rows(df: pd.DataFrame):
         yield i + 2, row._asdict()
 
 
-def _num_equal(a: Decimal, b) -> bool:
-    return b is not None and not pd.isna(b) and abs(a - Decimal(repr(float(b)))) <= Decimal("1e-9") * max(1, abs(a))
+def _num_equal(a: Decimal | None, b) -> bool:
+    if a is None or b is None or pd.isna(b):
+        return False
+    return abs(a - Decimal(repr(float(b)))) <= Decimal("1e-9") * max(Decimal(1), abs(a))
 
 
 def domain_issues(pkg: Package) -> list[Issue]:
@@ -599,7 +601,7 @@ def check_scores(pkg: Package) -> list[Issue]:
 
 
 def check_shares(pkg: Package) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     if "kpi" not in pkg.tables:
         return issues
     units = pkg.t("kpi").set_index("kpi_id")["unit"]
