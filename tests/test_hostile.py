@@ -405,3 +405,329 @@ def test_failed_build_leaves_the_last_good_site_byte_identical(hostile_site, pkg
     ]
     assert tree_hashes(out / "site") == before
     assert not list(out.glob(".tmp-build-*")) and not list(out.glob(".old-site-*"))
+
+
+# ------------------------------------------------------------------ issue 13: the careless and hostile corpus
+# Each case mutates a copy of the package and expects one exact refusal (code, file, row, column) from
+# `minhbach validate`: exit 1, the rendered message on stderr, and no traceback. None of them builds.
+
+
+def set_cell(root: Path, table: str, column: str, text: str, nth: int = 0) -> int:
+    """Put text into `column` of the nth row of `table`; return the row number (header = 1)."""
+    header, rows = read_table(root, table)
+    rows[nth][column] = text
+    write_table(root, table, header, rows)
+    return nth + 2
+
+
+def raw_append(root: Path, table: str, line: str) -> int:
+    """Append one raw line to a table's CSV; return its row number."""
+    path = root / "data" / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def descriptor(root: Path) -> dict:
+    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def save_descriptor(root: Path, d) -> None:
+    (root / "datapackage.json").write_text(json.dumps(d, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def drop_pattern(root: Path, table: str, column: str) -> None:
+    """Remove the descriptor's pattern constraint, so only the code's own id check stands in the way."""
+    d = descriptor(root)
+    res = next(r for r in d["resources"] if r["name"] == table)
+    for f in res["schema"]["fields"]:
+        if f["name"] == column:
+            f.get("constraints", {}).pop("pattern", None)
+    save_descriptor(root, d)
+
+
+def res_index(root: Path, name: str) -> int:
+    return next(i for i, r in enumerate(descriptor(root)["resources"]) if r["name"] == name)
+
+
+def refused(root: Path, code: str, file: str, row: int | None, column: str | None) -> list:
+    """One run of `minhbach validate`: exit 1, the issue at exactly that place, rendered, no traceback."""
+    seen: list = []
+    rc, out, err = cli_run(root, observe=seen)
+    assert rc == 1, (out, err)
+    assert "Traceback" not in err and "Traceback" not in out
+    issues = seen[0][0] if seen else []
+    hits = [i for i in issues if (i.code, i.file, i.row, i.column) == (code, file, row, column)]
+    assert hits, f"no [{code}] at {file} row {row} column {column}:\n" + err[:3000]
+    assert hits[0].render() in err
+    return hits
+
+
+def _nan(root):
+    return set_cell(root, "dti_observation", "value", "NaN"), "number-not-finite", "dti_observation", "value"
+
+
+def _inf(root):
+    return set_cell(root, "kpi_observation", "value", "inf", 3), "number-not-finite", "kpi_observation", "value"
+
+
+def _neg_infinity(root):
+    return set_cell(root, "budget_item", "amount", "-Infinity", 1), "number-not-finite", "budget_item", "amount"
+
+
+def _fullwidth_number(root):
+    return set_cell(root, "kpi_observation", "value", "１２", 2), "number-not-strict", "kpi_observation", "value"
+
+
+def _arabic_indic_number(root):
+    return set_cell(root, "dti_observation", "value", "٤١", 4), "number-not-strict", "dti_observation", "value"
+
+
+def _spaced_number(root):
+    return set_cell(root, "dti_observation", "value", " 0.4", 1), "number-not-strict", "dti_observation", "value"
+
+
+def _underscore_number(root):
+    return set_cell(root, "budget_item", "amount", "1_000", 2), "number-not-strict", "budget_item", "amount"
+
+
+def _fullwidth_year(root):
+    return set_cell(root, "dti_observation", "year", "２０２１"), "number-not-strict", "dti_observation", "year"
+
+
+def _nul_in_label(root):
+    return set_cell(root, "kpi", "name_en", "Share\x00of units"), "control-character", "kpi", "name_en"
+
+
+def _bell_in_label(root):
+    return set_cell(root, "pillar", "name_vi", "Ch\x07nh"), "control-character", "pillar", "name_vi"
+
+
+def _escape_in_title(root):
+    return set_cell(root, "source", "title_en", "Report \x1b[31m red"), "control-character", "source", "title_en"
+
+
+def _c1_control(root):
+    return set_cell(root, "organisation", "name_en", "Dept\x85x"), "control-character", "organisation", "name_en"
+
+
+def _huge_cell(root):
+    return set_cell(root, "glossary", "note_en", "x" * 200_000), "cell-too-long", "glossary", "note_en"
+
+
+def _wide_row(root):
+    return raw_append(root, "district", ",".join(["x"] * 10_000)), "too-many-cells", "district", None
+
+
+def _unbalanced_quote(root):
+    return raw_append(root, "district", 'q1,dak-nong,"Quận,Quận,district,9'), "csv-malformed", "district", None
+
+
+def _id_parent(root):
+    drop_pattern(root, "pillar", "pillar_id")
+    return set_cell(root, "pillar", "pillar_id", "../../x"), "unsafe-id", "pillar", "pillar_id"
+
+
+def _id_absolute(root):
+    drop_pattern(root, "source", "source_id")
+    return set_cell(root, "source", "source_id", "/etc/x"), "unsafe-id", "source", "source_id"
+
+
+def _id_double_dot(root):
+    drop_pattern(root, "main_index", "main_index_id")
+    return set_cell(root, "main_index", "main_index_id", "a..b"), "unsafe-id", "main_index", "main_index_id"
+
+
+def _id_unicode(root):
+    drop_pattern(root, "district", "district_id")
+    return set_cell(root, "district", "district_id", "đắk-mil"), "unsafe-id", "district", "district_id"
+
+
+def _id_upper_slash(root):
+    drop_pattern(root, "kpi", "kpi_id")
+    return set_cell(root, "kpi", "kpi_id", "A/B"), "unsafe-id", "kpi", "kpi_id"
+
+
+def _id_too_long(root):
+    drop_pattern(root, "task", "task_id")
+    return set_cell(root, "task", "task_id", "a" * 101), "unsafe-id", "task", "task_id"
+
+
+def _rank_changed(root):
+    """A rank changed from 41 to 59: "59" is in the document, not in the cited section."""
+    header, rows = read_table(root, "dti_observation")
+    n = next(i for i, r in enumerate(rows) if r["metric"] == "rank" and r["as_written"] == "41")
+    src = next(r for r in read_table(root, "source")[1] if r["source_id"] == rows[n]["source_id"])
+    assert "59" in (root / "data" / src["path"]).read_text(encoding="utf-8")  # the old check passed this
+    rows[n].update(value="59", as_written="59")
+    write_table(root, "dti_observation", header, rows)
+    return n + 2, "as-written-not-in-source", "dti_observation", "as_written"
+
+
+def _part_of_a_longer_number(root):
+    """as_written "1.07" where the section prints 1.073: a whole token is required."""
+    header, rows = read_table(root, "kpi_observation")
+    n = next(i for i, r in enumerate(rows) if r["numerator_as_written"] == "1.073")
+    rows[n]["numerator_as_written"] = "1.07"
+    rows[n]["numerator"] = "1070"
+    write_table(root, "kpi_observation", header, rows)
+    return n + 2, "as-written-not-in-source", "kpi_observation", "numerator_as_written"
+
+
+def _section_missing(root):
+    return (
+        set_cell(root, "dti_observation", "section", "PHẦN IX > Không có mục này"),
+        "section-not-found",
+        "dti_observation",
+        "section",
+    )
+
+
+CELL_CASES = {
+    f.__name__.lstrip("_"): f
+    for f in (
+        _nan,
+        _inf,
+        _neg_infinity,
+        _fullwidth_number,
+        _arabic_indic_number,
+        _spaced_number,
+        _underscore_number,
+        _fullwidth_year,
+        _nul_in_label,
+        _bell_in_label,
+        _escape_in_title,
+        _c1_control,
+        _huge_cell,
+        _wide_row,
+        _unbalanced_quote,
+        _id_parent,
+        _id_absolute,
+        _id_double_dot,
+        _id_unicode,
+        _id_upper_slash,
+        _id_too_long,
+        _rank_changed,
+        _part_of_a_longer_number,
+        _section_missing,
+    )
+}
+
+
+@pytest.mark.parametrize("case", list(CELL_CASES))
+def test_careless_cell_is_refused_with_its_place(pkg, case):
+    row, code, table, column = CELL_CASES[case](pkg)
+    refused(pkg, code, f"data/{table}.csv", row, column)
+
+
+def test_header_with_10000_columns_is_refused(pkg):
+    path = pkg / "data" / "district.csv"
+    head, body = path.read_text(encoding="utf-8").split("\n", 1)
+    path.write_text(head + "," + ",".join(f"c{i}" for i in range(10_000)) + "\n" + body, encoding="utf-8")
+    t0 = time.perf_counter()
+    hits = refused(pkg, "too-many-columns", "data/district.csv", 1, None)
+    assert "10,006 columns" in hits[0].message
+    assert time.perf_counter() - t0 < 10
+
+
+def test_source_text_with_nul_is_refused(pkg):
+    _, rows = read_table(pkg, "source")
+    path = pkg / "data" / rows[0]["path"]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[4] += "\x00"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    refused(pkg, "control-character", f"data/{rows[0]['path']}", 5, None)
+
+
+# descriptor shapes: (mutation of the parsed descriptor, code, column)
+def _array(d):
+    return [d], "descriptor-invalid", None
+
+
+def _fields_string(d):
+    d["resources"][3]["schema"]["fields"] = "pillar_id,name_vi"
+    return d, "descriptor-invalid", "resources[3].schema.fields"
+
+
+def _fields_missing(d):
+    del d["resources"][2]["schema"]["fields"]
+    return d, "descriptor-invalid", "resources[2].schema.fields"
+
+
+def _schema_string(d):
+    d["resources"][1]["schema"] = "schema.json"
+    return d, "descriptor-invalid", "resources[1].schema.fields"
+
+
+def _resource_string(d):
+    d["resources"][4] = "data/main_index.csv"
+    return d, "descriptor-invalid", "resources[4]"
+
+
+def _field_without_name(d):
+    d["resources"][0]["schema"]["fields"][1] = {"type": "string"}
+    return d, "descriptor-invalid", "resources[0].schema.fields[1]"
+
+
+def _resources_object(d):
+    d["resources"] = {"pillar": d["resources"][3]}
+    return d, "descriptor-invalid", "resources"
+
+
+def _resource_name_parent(d):
+    d["resources"][3]["name"] = "../x"
+    return d, "unsafe-id", "resources[3].name"
+
+
+def _version_newline(d):
+    d["version"] = d["version"] + "\n"
+    return d, "version-invalid", "version"
+
+
+def _version_fullwidth(d):
+    d["version"] = "１.２.０"
+    return d, "version-invalid", "version"
+
+
+def _version_arabic_indic(d):
+    d["version"] = "١.٢.٠"
+    return d, "version-invalid", "version"
+
+
+def _version_number(d):
+    d["version"] = 1.2
+    return d, "version-invalid", "version"
+
+
+DESCRIPTOR_CASES = {
+    f.__name__.lstrip("_"): f
+    for f in (
+        _array,
+        _fields_string,
+        _fields_missing,
+        _schema_string,
+        _resource_string,
+        _field_without_name,
+        _resources_object,
+        _resource_name_parent,
+        _version_newline,
+        _version_fullwidth,
+        _version_arabic_indic,
+        _version_number,
+    )
+}
+
+
+@pytest.mark.parametrize("case", list(DESCRIPTOR_CASES))
+def test_careless_descriptor_is_refused_with_its_key(pkg, case):
+    d, code, column = DESCRIPTOR_CASES[case](descriptor(pkg))
+    save_descriptor(pkg, d)
+    refused(pkg, code, "datapackage.json", None, column)
+
+
+def test_truncated_descriptor_is_refused(pkg):
+    (pkg / "datapackage.json").write_text('{"name": "x", "resources": [', encoding="utf-8")
+    rc, out, err = cli_run(pkg)
+    assert rc == 1 and "Traceback" not in err
+    assert "[descriptor-invalid] datapackage.json: datapackage.json is not valid UTF-8 JSON" in err
+    assert "line 1 column 29" in err

@@ -42,6 +42,7 @@ def test_new_year_and_changed_value_flow_from_workbook_to_site(tmp_path):
     ws.cell(row=new_r, column=col["year"], value=2022)
     ws.cell(row=new_r, column=col["value"], value=0.4228)
     ws.cell(row=new_r, column=col["as_written"], value="0,4228")
+    ws.cell(row=new_r, column=col["section"], value="PHẦN I > II. XẾP HẠNG CÁC CHỈ SỐ CHÍNH")  # where 0,4228 is
     # 2. one changed value: household broadband 50,65% → 53,65 as the 2022 results document prints it
     ws = wb["kpi_observation"]
     header, rows = _sheet_rows(ws)
@@ -52,6 +53,7 @@ def test_new_year_and_changed_value_flow_from_workbook_to_site(tmp_path):
     ws.cell(row=r, column=col["value"], value=53.65)
     ws.cell(row=r, column=col["as_written"], value="53,65")
     ws.cell(row=r, column=col["source_id"], value="dn-2022-results")
+    ws.cell(row=r, column=col["section"], value="PHẦN I > III. HẠ TẦNG SỐ > 2. Tình hình thực hiện")
     wb.save(xlsx)
 
     result = import_workbook(xlsx, pkg)

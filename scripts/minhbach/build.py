@@ -94,17 +94,23 @@ def build_site(
     from . import charts as charts_mod
     from . import pages as pages_mod
     from . import publish
+    from . import strings as strings_mod
     from .compute import compute_all
     from .validate import MAX_CSV_BYTES, validate_package
 
     data_root, out_dir, project = Path(data_root).resolve(), Path(out_dir).resolve(), Path(project).resolve()
     site_src = project / "site_src"
     config_file = project / "mkdocs.yml"
-    out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / "site"
     tmp_root = out_dir / f".tmp-build-{os.getpid()}"
-    if tmp_root.exists():
-        shutil.rmtree(tmp_root)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for line in recover(out_dir):
+            progress(line)
+        if tmp_root.exists():
+            shutil.rmtree(tmp_root)
+    except OSError as exc:
+        raise Failed([output_issue(exc, final)]) from exc
     stage = tmp_root / "stage"
     docs = stage / "docs"
     site_tmp = tmp_root / "site"
@@ -112,8 +118,11 @@ def build_site(
     stamp = out_dir / ".last-build.json"
     fingerprint = input_fingerprint(data_root, project, base_url)
     if not force and final.is_dir() and stamp.is_file():
-        last = json.loads(stamp.read_text(encoding="utf-8"))
-        if last.get("fingerprint") == fingerprint:
+        try:
+            last = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = {}  # a stamp cut short by a crash: rebuild
+        if isinstance(last, dict) and last.get("fingerprint") == fingerprint:
             progress("nothing changed since the last build; the site is up to date")
             report.up_to_date = True
             report.pages, report.charts, report.findings = last["pages"], last["charts"], last["findings"]
@@ -123,6 +132,7 @@ def build_site(
     if not trace_memory:
         timer.run = _untraced(timer)
     try:
+        strings_mod.load(site_src)  # a YAML error or a missing key is named now, not after the charts
         issues = _recover_import(data_root)
         if issues:
             raise Failed(issues)
@@ -144,7 +154,8 @@ def build_site(
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
         _swap(site_tmp, final)
-        stamp.write_text(
+        stamp_tmp = tmp_root / "last-build.json"
+        stamp_tmp.write_text(
             json.dumps(
                 {
                     "fingerprint": fingerprint,
@@ -155,15 +166,21 @@ def build_site(
             ),
             encoding="utf-8",
         )
+        os.replace(stamp_tmp, stamp)
+    except OSError as exc:
+        raise Failed([output_issue(exc, final)]) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if tmp_root.exists():
             # keep the staged sources of the last successful build for inspection
             if final.exists() and stage.exists() and (site_tmp.exists() is False):
                 dst = out_dir / "stage"
-                if dst.exists():
-                    shutil.rmtree(dst)
-                shutil.move(str(stage), str(dst))
+                try:
+                    if dst.exists():
+                        shutil.rmtree(dst)
+                    os.rename(stage, dst)
+                except OSError:
+                    pass  # only kept for inspection: never let it mask the build's own outcome
             shutil.rmtree(tmp_root, ignore_errors=True)
     return report
 
@@ -304,9 +321,77 @@ def _epoch(pkg) -> int:
 
 
 def _swap(new: Path, final: Path):
+    """Put the new site in place. The old one is renamed aside first and restored if the second rename
+    fails; a hard kill between the two renames leaves `.old-site-<pid>`, which recover() puts back."""
     old = final.parent / f".old-site-{os.getpid()}"
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
     if old.exists():
         shutil.rmtree(old)
+    if final.exists():
+        os.rename(final, old)
+    try:
+        os.rename(new, final)
+    except BaseException:
+        if old.exists() and not final.exists():
+            os.rename(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _pid_alive(path: Path) -> bool:
+    """Is the build that made `.tmp-build-<pid>` / `.old-site-<pid>` still running (not us, not dead)?"""
+    try:
+        pid = int(path.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(out_dir: Path) -> list[str]:
+    """Undo what an interrupted build left in out_dir: put the previous site back if a kill fell between
+    the two renames of _swap, then delete temporary folders of builds that are no longer running."""
+    done = []
+    final = out_dir / "site"
+    olds = sorted((p for p in out_dir.glob(".old-site-*") if not _pid_alive(p)), key=lambda p: p.stat().st_mtime)
+    if not final.exists() and olds:
+        os.rename(olds[-1], final)
+        done.append(f"restored the previous site from {olds.pop().name}")
+    for p in sorted([*olds, *(p for p in out_dir.glob(".tmp-build-*") if not _pid_alive(p))]):
+        shutil.rmtree(p, ignore_errors=True)
+        done.append(f"removed {p.name}, left by an interrupted build")
+    return done
+
+
+def output_issue(exc: OSError, final: Path):
+    """An OSError while writing the output as an Issue naming the file: disk full, read-only, no permission."""
+    import errno
+
+    from .errors import Issue
+
+    code = {
+        errno.ENOSPC: "disk-full",
+        errno.EDQUOT: "disk-full",
+        errno.EROFS: "output-read-only",
+        errno.EACCES: "output-read-only",
+        errno.EPERM: "output-read-only",
+        errno.EEXIST: "output-not-a-folder",
+        errno.ENOTDIR: "output-not-a-folder",
+    }.get(exc.errno or 0, "output-error")
+    reason = {
+        "disk-full": "the disk is full",
+        "output-read-only": "the output folder cannot be written (read-only or no permission)",
+        "output-not-a-folder": "the output path (or a part of it) is a file, not a folder",
+    }.get(code, exc.strerror or str(exc))
+    return Issue(
+        code,
+        f"{reason}; the build stopped and the previous site in {final} is unchanged",
+        file=str(exc.filename) if exc.filename else str(final.parent),
+        value=exc.strerror or None,
+    )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import Failed, render_json, render_text
@@ -229,13 +232,42 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Ctrl-C and SIGTERM unwind through the stages' cleanup (temporary folders removed,
+    half-done work rolled back) and end with one line; an OSError or a bug ends with one line too."""
+    if argv is None and not sys.flags.utf8_mode and sys.getfilesystemencoding().replace("-", "").lower() != "utf8":
+        # an ASCII locale with PYTHONUTF8=0: environment variables and file names could not hold Vietnamese
+        # text (the site name passed to mkdocs.yml); run again in Python's UTF-8 mode
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "minhbach", *sys.argv[1:]])
     a = parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return a.fn(a)
     except Failed as f:
         _err(render_text(f.issues))
         return 1
+    except KeyboardInterrupt as exc:
+        name = str(exc) or "SIGINT"
+        _err(f"minhbach {a.command}: interrupted ({name}); stopped cleanly, nothing half-written was left.")
+        return 143 if name == "SIGTERM" else 130
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"minhbach {a.command}: cannot read or write{where}: {exc.strerror or exc}")
+        return 1
+    except Exception as exc:  # a bug, not bad input: one line, and the details only on request
+        if os.environ.get("MINHBACH_DEBUG"):
+            raise
+        _err(f"minhbach {a.command}: internal error {type(exc).__name__}: {exc} (set MINHBACH_DEBUG=1 for details)")
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -86,13 +86,14 @@ def read_table(path: Path, fields: list[dict]) -> pd.DataFrame:
 
 def publisher_title(descriptor: dict, lang: str) -> str:
     """The publishing organisation (the contributor with role "publisher") in `lang`, else as written ('' if none)."""
-    pub = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})
+    pub: dict = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})
     translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else None
     return str(translated or pub.get("title") or "").strip()
 
 
 def licence(descriptor: dict) -> tuple[str, str]:
-    """(label, URL) of the package's first licence, e.g. ("CC BY 4.0", "https://…"); the URL only if it is a web address."""
+    """(label, URL) of the package's first licence, e.g. ("CC BY 4.0", "https://…");
+    the URL only if it is a web address."""
     lic = (descriptor.get("licenses") or [{}])[0]
     label = str(lic.get("name") or lic.get("title") or "").replace("-", " ")
     url = str(lic.get("path") or "")

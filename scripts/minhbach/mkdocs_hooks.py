@@ -1,4 +1,9 @@
-"""MkDocs hooks: accent-folded search, and nothing else.
+"""MkDocs hooks: accent-folded search, and titles that stay text.
+
+Page titles come from the first heading and hold our numeric character references (escape.esc).
+Material writes `<title>{{ page.title | striptags }}`, and Jinja's striptags decodes entities, so a
+label `</title><script>` from data would run there. on_env makes striptags re-escape what it decodes:
+every use of it (the <title>, aria-labels) then shows the text literally.
 
 Readers often type Vietnamese without diacritics (`chuyen doi so`). After the i18n plugin has
 written each language's search index (priority -100), append to every entry the accent-folded form
@@ -11,7 +16,18 @@ import re
 import unicodedata
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
+
+
+def _striptags_escaped(value) -> Markup:
+    """Jinja's striptags, whose result is text: escape it again so it cannot become markup."""
+    return escape(Markup(str(value)).striptags())
+
+
+def on_env(env, **kwargs):
+    env.filters["striptags"] = _striptags_escaped
+    return env
 
 
 def fold(text: str) -> str:

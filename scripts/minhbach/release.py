@@ -8,17 +8,22 @@ Every release stays published and downloadable; a version is never reused.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 from .errors import Failed, Issue
 from .publish import _version_key, archived_releases
 from .validate import validate_package
 from .workbook import Diff, _merge, _read_csv, _Sheet
 
-VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+# ASCII digits only (`\d` would take full-width and Arabic-Indic digits), no leading zeros, and fullmatch:
+# `$` would let a trailing newline through into folder names and catalogue IRIs
+VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+JOURNAL = ".release-journal.json"
 
 
 def package_diff(old_root: Path, new_root: Path) -> Diff:
@@ -99,19 +104,57 @@ def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
     return out
 
 
+def recover_release(root: Path) -> list[str]:
+    """Finish or undo a release that was interrupted. The journal (written before datapackage.json is
+    touched) holds the original descriptor: if releases/<v>/ is complete the release is kept, else the
+    descriptor is restored; temporary folders are removed either way, so the command can be re-run."""
+    root = Path(root).resolve()
+    rel_dir, done = root / "releases", []
+    journal = rel_dir / JOURNAL
+    if journal.is_file():
+        try:
+            j = json.loads(journal.read_text(encoding="utf-8"))
+        except ValueError:
+            j = None  # cut short while being written: datapackage.json was not touched yet
+        if isinstance(j, dict) and isinstance(j.get("version"), str) and isinstance(j.get("original"), str):
+            if (rel_dir / j["version"] / "release.json").is_file():
+                done.append(f"release {j['version']} had been completed; kept it")
+            else:
+                _write_atomic(root / "datapackage.json", j["original"])
+                done.append(f"release {j['version']} was interrupted; datapackage.json restored")
+        journal.unlink()
+    leftovers = [p for p in root.glob(".datapackage.json.*.part")]
+    if rel_dir.is_dir():
+        leftovers += [p for p in rel_dir.iterdir() if p.name.startswith(".") and p.name.endswith((".tmp", ".part"))]
+    for p in sorted(leftovers):
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+        done.append(f"removed {p.name}, left by an interrupted release")
+    return done
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str = "", date: str | None = None) -> dict:
     root = Path(root).resolve()
-    if not VERSION.match(version):
+    if not isinstance(version, str) or not VERSION.fullmatch(version):
         raise Failed(
             [
                 Issue(
                     "release-version-invalid",
-                    "a version is three numbers, e.g. 1.2.0",
-                    value=version,
+                    "a version is three numbers in ASCII digits, e.g. 1.2.0 (no spaces, newlines or leading zeros)",
+                    value=str(version),
                     expected="MAJOR.MINOR.PATCH",
                 )
             ]
         )
+    recover_release(root)
     existing = archived_releases(root)
     if any(r.version == version for r in existing):
         raise Failed(
@@ -140,16 +183,31 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
     original = dp_path.read_text(encoding="utf-8")
     dp = json.loads(original)
     dp["version"], dp["created"] = version, f"{day}T00:00:00Z"
-    dp_path.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (root / "releases").mkdir(exist_ok=True)
+    journal = root / "releases" / JOURNAL
+    _write_atomic(journal, json.dumps({"version": version, "original": original}, ensure_ascii=False))
     try:
-        issues, pkg = validate_package(root)
-        if issues:
-            raise Failed(issues)
-    except Failed:
-        dp_path.write_text(original, encoding="utf-8")
+        _write_atomic(dp_path, json.dumps(dp, ensure_ascii=False, indent=2) + "\n")
+        notes = _freeze(root, dp, version, day, summary_vi, summary_en, existing)
+    except BaseException:
+        recover_release(root)  # roll back: restore datapackage.json, drop the partial folder
         raise
+    journal.unlink()
+    return notes
+
+
+def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summary_en: str, existing) -> dict:
+    """Validate the stamped package and copy it into releases/<version>/ with one final rename."""
+    issues, pkg = validate_package(root)
+    if issues or pkg is None:
+        raise Failed(issues)
     diff = package_diff(existing[-1].root, root) if existing else None
-    notes = {"version": version, "date": day, "summary_vi": summary_vi.strip(), "summary_en": summary_en.strip()}
+    notes: dict[str, Any] = {
+        "version": version,
+        "date": day,
+        "summary_vi": summary_vi.strip(),
+        "summary_en": summary_en.strip(),
+    }
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
         notes["changes_vi"] = [f"Bản phát hành đầu tiên: {len(dp['resources'])} bảng, {rows} dòng dữ liệu."]
@@ -162,7 +220,7 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
     if tmp.exists():
         shutil.rmtree(tmp)
     (tmp / "data").mkdir(parents=True)
-    shutil.copy2(dp_path, tmp / "datapackage.json")
+    shutil.copy2(root / "datapackage.json", tmp / "datapackage.json")
     for r in dp["resources"]:
         (tmp / r["path"]).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / r["path"], tmp / r["path"])
@@ -172,5 +230,5 @@ def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str
     (tmp / "release.json").write_text(
         json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    tmp.rename(dst)
+    os.rename(tmp, dst)
     return notes

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import guards
 from .errors import Issue
 from .load import Package, load_package, read_descriptor, safe_join
 from .numbers import parse_vi
@@ -22,7 +23,6 @@ from .numbers import parse_vi
 MAX_CSV_BYTES = 20 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
-NUMBER_TOKEN = re.compile(r"[+-]?\d[\d.,]*%?")
 TEXT_PAIRS = ("title", "name", "issuer", "region", "reason", "text", "definition", "funding", "note", "expansion")
 
 
@@ -30,7 +30,7 @@ def validate_package(root: Path, max_bytes: int = MAX_CSV_BYTES) -> tuple[list[I
     """Every problem in the package at root; the loaded package when it is sound enough to use."""
     root = Path(root).resolve()
     descriptor = read_descriptor(root)
-    issues = check_descriptor(descriptor, root)
+    issues = guards.descriptor_shape(descriptor) or check_descriptor(descriptor, root)
     if issues:
         return issues, None
     for res in descriptor["resources"]:
@@ -154,7 +154,9 @@ def check_raw_csv(root: Path, res: dict, max_bytes: int) -> list[Issue]:
         )
     first = text.split("\n", 1)[0].rstrip("\r")
     expected = [f["name"] for f in res["schema"]["fields"]]
-    header = next(csv.reader(io.StringIO(first)))
+    header = next(csv.reader(io.StringIO(first)), [])
+    if len(header) > guards.MAX_COLUMNS:
+        return issues + guards.scan_cells(first, res, path)  # one message, not one per column
     if len(header) == 1 and ";" in first:
         return issues + [
             Issue(
@@ -190,6 +192,8 @@ def check_raw_csv(root: Path, res: dict, max_bytes: int) -> list[Issue]:
                     expected=",".join(expected),
                 )
             )
+    if not issues:
+        issues += guards.scan_cells(text, res, path)
     if not issues and header != expected:
         issues.append(
             Issue(
@@ -249,8 +253,10 @@ def _rows(df: pd.DataFrame):
         yield i + 2, row._asdict()
 
 
-def _num_equal(a: Decimal, b) -> bool:
-    return b is not None and not pd.isna(b) and abs(a - Decimal(repr(float(b)))) <= Decimal("1e-9") * max(1, abs(a))
+def _num_equal(a: Decimal | None, b) -> bool:
+    if a is None or b is None or pd.isna(b):
+        return False
+    return abs(a - Decimal(repr(float(b)))) <= Decimal("1e-9") * max(Decimal(1), abs(a))
 
 
 def domain_issues(pkg: Package) -> list[Issue]:
@@ -306,6 +312,8 @@ def check_source_files(pkg: Package) -> list[Issue]:
                     expected=f"a file data/{rel}",
                 )
             )
+        elif row["source_id"] in pkg.source_texts:
+            issues += guards.control_in_text(pkg.source_texts[row["source_id"]], f"data/{rel}")
         elif row["source_id"] not in pkg.source_texts:
             raw = p.read_bytes()
             try:
@@ -371,7 +379,7 @@ def check_translations(df: pd.DataFrame, path: str) -> list[Issue]:
 def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
     issues = []
     known = set(pkg.tables["source"]["source_id"]) if "source" in pkg.tables else set()
-    tokens = {sid: set(NUMBER_TOKEN.findall(t)) for sid, t in pkg.source_texts.items()}
+    cited: dict[tuple[str, str], str | None] = {}
     has_value = "value" in df.columns or "amount" in df.columns
     value_col = "value" if "value" in df.columns else "amount"
     for line, row in _rows(df):
@@ -392,6 +400,24 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
             )
             continue
         text = pkg.source_texts.get(src)
+        section = row.get("section")
+        if text is not None and isinstance(section, str):
+            if (src, section) not in cited:
+                cited[(src, section)] = guards.cited_text(text, section)
+            if cited[(src, section)] is None:
+                issues.append(
+                    Issue(
+                        "section-not-found",
+                        "the cited section is not a heading path of the source document",
+                        file=path,
+                        row=line,
+                        column="section",
+                        value=section[:80],
+                        expected="headings of the source text, from the outermost, joined by ' > '",
+                    )
+                )
+                continue
+            text = cited[(src, section)]
         pairs = [
             ("as_written", value_col if has_value else None),
             ("numerator_as_written", "numerator"),
@@ -402,11 +428,11 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
             if aw_col not in row or pd.isna(aw):
                 continue
             aw = str(aw)
-            if text is not None and aw not in tokens[src] and aw not in text:
+            if text is not None and not guards.token_in(aw, text):
                 issues.append(
                     Issue(
                         "as-written-not-in-source",
-                        "as_written text does not occur in the source document",
+                        "as_written does not occur as a whole token in the cited section of the source document",
                         file=path,
                         row=line,
                         column=aw_col,
@@ -575,7 +601,7 @@ def check_scores(pkg: Package) -> list[Issue]:
 
 
 def check_shares(pkg: Package) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     if "kpi" not in pkg.tables:
         return issues
     units = pkg.t("kpi").set_index("kpi_id")["unit"]

@@ -1,0 +1,263 @@
+"""Issue 13.1/13.2: data cannot execute, and the build cannot write outside its output folder.
+
+One build of a package in which every label cell of every table and every title and description of the
+descriptor start with PAYLOAD (`</title><script>`, `<img onerror>`, `{{ 7*7 }}`, a `javascript:` Markdown
+link, `**b**`). While it builds, every file opened for writing is recorded. Then the built HTML, the search
+index, the JSON-LD, the SVGs and the Vega specs are read, and Chromium opens the pages.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import html
+import http.server
+import io
+import json
+import os
+import re
+import threading
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Handler, bump_version, copy_package, free_port
+from hostile_helpers import PAYLOAD, PAYLOADS, poison_every_label
+from minhbach.build import build_site
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def record_writes(monkeypatch) -> list[str]:
+    """Every path opened for writing (builtins.open, io.open, os.open) while the patch holds."""
+    seen: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def opened(file, mode="r", *a, **kw):
+        if isinstance(file, (str, bytes, os.PathLike)) and any(m in mode for m in "wax+"):
+            seen.append(os.path.abspath(os.fsdecode(file)))
+        return real_open(file, mode, *a, **kw)
+
+    def os_opened(path, flags, *a, **kw):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            seen.append(os.path.abspath(os.fsdecode(path)) if not isinstance(path, int) else f"fd:{path}")
+        return real_os_open(path, flags, *a, **kw)
+
+    monkeypatch.setattr(builtins, "open", opened)
+    monkeypatch.setattr(io, "open", opened)
+    monkeypatch.setattr(os, "open", os_opened)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def poisoned(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("injection")
+    root = copy_package(tmp / "pkg")
+    bump_version(root)
+    tables = poison_every_label(root)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    out = tmp / "out"
+    mp = pytest.MonkeyPatch()
+    writes = record_writes(mp)
+    try:
+        build_site(root, out, ROOT, base_url=base, force=True)
+    finally:
+        mp.undo()
+    site = out / "site"
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield {"root": root, "out": out, "site": site, "base": base, "writes": writes, "tables": tables}
+    httpd.shutdown()
+
+
+def test_every_label_column_was_poisoned(poisoned):
+    """The corpus is what it claims: every table with free text, every such column."""
+    assert len(poisoned["tables"]) >= 15
+    assert {"pillar", "main_index", "source", "province", "kpi", "task", "glossary"} <= set(poisoned["tables"])
+
+
+def test_every_file_the_build_writes_is_under_the_output_folder(poisoned):
+    out = str(poisoned["out"].resolve()) + os.sep
+    writes = [w for w in poisoned["writes"] if not w.startswith("fd:")]
+    assert len(writes) > 200  # the recorder saw the build (pages, charts, open data)
+    outside = sorted({w for w in writes if not os.path.realpath(w).startswith(out)} - {os.devnull})
+    assert not outside, outside[:20]
+
+
+class Page(HTMLParser):
+    """<title>, <h1>, nav link texts, script bodies and every tag's attributes, as a browser would decode them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.title = self.h1 = ""
+        self.nav: list[str] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self.attrs: list[tuple[str, dict]] = []
+        self._nav_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.attrs.append((tag, a))
+        if tag == "nav":
+            self._nav_depth += 1
+        if tag == "script":
+            self.scripts.append((a, ""))
+        if tag == "a" and self._nav_depth:
+            self.nav.append("")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._nav_depth -= 1
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data):
+        if "title" in self.stack[-1:]:
+            self.title += data
+        if "h1" in self.stack:
+            self.h1 += data
+        if "script" in self.stack[-1:]:
+            a, body = self.scripts[-1]
+            self.scripts[-1] = (a, body + data)
+        if self._nav_depth and "a" in self.stack and self.nav:
+            self.nav[-1] += data
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def data_pages(site: Path) -> list[Path]:
+    keep = ("pillars/", "indices/", "sources/", "provinces/")
+    return [p for p in sorted(site.rglob("index.html")) if any(k in str(p.relative_to(site)) for k in keep)]
+
+
+def test_payloads_are_shown_literally_in_title_h1_and_nav(poisoned):
+    site = poisoned["site"]
+    pages = data_pages(site)
+    assert len(pages) >= 20
+    for path in pages:
+        where = str(path.relative_to(site))
+        page = parse(path)
+        if where.rstrip("/").endswith(("sources/index.html",)) and where.count("/") <= 2:
+            continue  # the list of sources, not a source
+        assert PAYLOAD in squash(page.h1), (where, page.h1[:200])
+        assert PAYLOADS[0] in page.title, (where, page.title[:200])  # source titles are cut at 80 characters
+        assert any(PAYLOADS[0] in t for t in page.nav), where
+
+
+def test_nothing_from_data_becomes_markup_anywhere(poisoned):
+    site = poisoned["site"]
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        where = str(path.relative_to(site))
+        page = parse(path)
+        for tag, attrs in page.attrs:
+            assert not any(k.startswith("on") for k in attrs), (where, tag, attrs)
+            for k in ("href", "src", "action", "formaction"):
+                v = "".join((attrs.get(k) or "").split()).lower()
+                assert not v.startswith(("javascript:", "vbscript:", "data:text/html")), (where, tag, attrs)
+            assert tag != "img" or attrs.get("src") != "x", where
+        for attrs, body in page.scripts:
+            assert "window.__x" not in body or attrs.get("type") == "application/ld+json", where
+        text = html.unescape(path.read_text(encoding="utf-8"))
+        assert PAYLOAD.replace("{{ 7*7 }}", "49") not in text, where  # no template engine ran the payload
+
+
+def test_json_ld_holds_payload_as_a_string_and_cannot_close_its_script(poisoned):
+    site = poisoned["site"]
+    found = 0
+    for path in sorted(site.rglob("*.html")):
+        raw = path.read_text(encoding="utf-8")
+        for body in re.findall(r'<script type="application/ld\+json">(.*?)</script>', raw, flags=re.S):
+            assert "<" not in body, path  # not even "</title>": the payload is \u003c-escaped or entity-free
+            data = json.loads(body)
+            found += PAYLOADS[0] in json.dumps(data, ensure_ascii=False)
+    assert found >= 1
+
+
+def test_search_index_svg_and_vega_specs_hold_payload_as_text(poisoned):
+    site = poisoned["site"]
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    hits = [d for d in index["docs"] if "window.__x" in d.get("title", "") + d.get("text", "")]
+    assert hits
+    for d in hits:  # Material puts title and text into the page as HTML: it must be escaped HTML
+        for k in ("title", "text"):
+            assert "<script" not in d.get(k, "") and "<img" not in d.get(k, ""), d["location"]
+    svgs = sorted(site.rglob("*.svg"))
+    assert svgs
+    shown = 0
+    for svg in svgs:
+        tree = ET.parse(svg)  # well-formed: no markup broke out of a <text>
+        assert not [e for e in tree.iter() if e.tag.endswith("script") or e.tag.endswith("foreignObject")], svg
+        shown += any(PAYLOADS[0] in (e.text or "") for e in tree.iter())
+    assert shown >= 1, "no chart drew a poisoned label"
+    for spec in sorted(site.rglob("*.vegalite.json")):
+        json.loads(spec.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ in the browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing; CI=true")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+def test_in_chromium_nothing_executes_and_payloads_are_literal(poisoned, browser):
+    site, base = poisoned["site"], poisoned["base"]
+    rel = [str(p.parent.relative_to(site)) + "/" for p in data_pages(site)]
+    pillar = next(r for r in rel if r.startswith("pillars/"))
+    index = next(r for r in rel if r.startswith("indices/"))
+    source = next(r for r in rel if r.startswith("sources/") and r != "sources/")
+    urls = ["", pillar, index, source, "glossary/", "kpi/", "budget/", "plan/", "en/", f"en/{pillar}", f"en/{source}"]
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for u in urls:
+        page.goto(base + u, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.__x") == "undefined", u
+        if u in (pillar, index, f"en/{pillar}"):
+            assert PAYLOADS[0] in page.title(), (u, page.title())
+            assert PAYLOAD in squash(page.inner_text("article h1")), u
+            nav = page.eval_on_selector_all("nav.md-nav a", "els => els.map(e => e.textContent)")
+            assert any(PAYLOAD in squash(t) for t in nav), u
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"], img[onerror]').length") == 0, u
+    # the search dialog renders index entries as HTML: type a payload word and look at the results
+    page.goto(base + pillar, wait_until="load")
+    page.click("label.md-search__icon, .md-search__input", timeout=5000)
+    page.keyboard.type("window", delay=20)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("typeof window.__x") == "undefined"
+    assert page.evaluate("document.querySelectorAll('.md-search-result img[src=\"x\"]').length") == 0
+    ctx.close()
+    assert not dialogs, dialogs
+    assert not errors, errors
