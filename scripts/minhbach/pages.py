@@ -101,9 +101,13 @@ class Ctx:
         self.page_titles: dict = {}
         self.downloads: dict = {}
         self.site_src: Path = Path(".")
+        self.catalogue = None
 
     # text
     def t(self, path: str, **kw) -> str:
+        """A string of the page's language; a missing key or placeholder is an Issue naming file and key."""
+        if self.catalogue is not None:
+            return self.catalogue.get(self.lang, path, **kw)
         node = self.s
         for part in path.split("."):
             node = node[part]
@@ -445,6 +449,7 @@ class Renderer:
     def render(self, page: Page, lang: str, data: dict) -> str:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
         h.q, h.page_titles, h.downloads, h.site_src = self.q, self.titles, self.downloads, self.site_src
+        h.catalogue = self.catalogue
         tpl = self.env.get_template(page.template)
         v = None
         if page.spec is not None and page.spec.view:
