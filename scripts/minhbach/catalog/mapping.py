@@ -1,20 +1,21 @@
-"""DCAT-AP 3.0.1 catalogue of the open data, for data portals (CKAN, data.europa.eu) to harvest.
+"""Mapping of the published data package to a DCAT-AP 3.0.1 graph, for data portals (CKAN, data.europa.eu).
 
 Identities are stable across releases: a dataset is `{base}open-data/<name>/#dataset`, its distributions
-`…#csv` and `…#csv-excel`; only the download URLs, sizes, checksums and version numbers change per release.
-Every blank node gets a deterministic id and `serialize` writes triples in a canonical order, so the same
-input gives byte-identical Turtle, JSON-LD and RDF/XML.
+`…#csv` and `…#xlsx`; only the download URLs, sizes, checksums and version numbers change per release.
+Titles and descriptions stand alone in a portal list (subject, province, period); every word comes from the
+string catalogue (`catalog` section). Blank nodes get deterministic ids (see canonical.py for the writing).
 """
 
 from __future__ import annotations
 
-import json
 import re
+import unicodedata
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
 
-from .load import publisher_title
+from .. import strings
+from ..load import publisher_title
 
 DCT = DCTERMS
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -31,10 +32,8 @@ AVAILABILITY_STABLE = URIRef(EU + "planned-availability/STABLE")
 LANGUAGES = {"vi": URIRef(EU + "language/VIE"), "en": URIRef(EU + "language/ENG")}
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
 IANA = "http://www.iana.org/assignments/media-types/"
-FRICTIONLESS_DP = URIRef("https://specs.frictionlessdata.io/data-package/")
+FRICTIONLESS_DP = URIRef("https://datapackage.org/standard/data-package/")
 
-# used only when datapackage.json names no contributor with the role "publisher" (any province's package)
-DEFAULT_PUBLISHER = {"vi": "Đơn vị công bố bộ dữ liệu", "en": "Publisher of this data package"}
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 # Titles CKAN's licence register knows (ckanext-dcat matches a licence by its title), and ADMS licence types.
 LICENSE_TITLES = {
@@ -55,10 +54,12 @@ LICENSE_TYPES = {
 }
 LICENSE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike", "PublicDomain": "Public domain"}
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
     "text/csv": (URIRef(IANA + "text/csv"), "CSV"),
     "application/zip": (URIRef(IANA + "application/zip"), "ZIP"),
     "application/json": (URIRef(IANA + "application/json"), "JSON"),
+    XLSX: (URIRef(IANA + XLSX), "XLSX"),
 }
 
 PREFIXES = {
@@ -76,6 +77,23 @@ PREFIXES = {
     "dcatap": DCATAP,
     "gsp": GSP,
 }
+
+_YEAR = re.compile(r"(\d{4})")
+
+
+def ascii_name(text: str) -> str:
+    """Latin letters without diacritics (D-stroke -> D, "Nong" without its circumflex): CKAN makes slugs from
+    Latin-1 only, and drops every other letter."""
+    t = str(text).replace("\u0110", "D").replace("\u0111", "d")
+    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+
+
+def temporal_coverage(rows: list[dict], fields: list[dict]) -> tuple[str, str] | None:
+    """(first year, last year) of a table's rows, from its time columns (year, period, issued, *_year), or None."""
+    cols = [f["name"] for f in fields if re.search(r"(^|_)(year|period|issued|date)$", f["name"])]
+    years = sorted({m[1] for r in rows for c in cols if (m := _YEAR.match(str(r.get(c) or "")))})
+    return (years[0], years[-1]) if years else None
+
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
@@ -102,8 +120,13 @@ def _node_id(*parts: str) -> str:
 
 
 class _Builder:
-    def __init__(self, descriptor: dict, base_url: str, version: str, releases: list[dict]):
+    def __init__(self, descriptor: dict, base_url: str, version: str, releases: list[dict], context: dict | None):
         self.d = descriptor
+        self.cat = strings.load(None)
+        ctx = context or {}
+        self.tables: dict = ctx.get("tables") or {}
+        prov = ctx.get("province") or {}
+        self.province = {"vi": prov.get("vi") or "", "en": ascii_name(prov.get("en") or prov.get("vi") or "")}
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.version = str(version)
         self.releases = list(releases or [])
@@ -113,6 +136,28 @@ class _Builder:
             self.g.bind(prefix, ns)
 
     # ------------------------------------------------------------------ helpers
+
+    def t(self, lang: str, key: str, **kw) -> str:
+        return self.cat.get(lang, f"catalog.{key}", **kw)
+
+    def pair(self, key: str, **kw) -> tuple[str, str]:
+        """(English, Vietnamese) of a catalogue string, in the order `concept` takes them."""
+        return self.t("en", key, **kw), self.t("vi", key, **kw)
+
+    def period(self, lang: str, span: tuple[str, str] | None) -> str:
+        if not span:
+            return ""
+        if span[0] == span[1]:
+            return self.t(lang, "period_one", start=span[0])
+        return self.t(lang, "period_range", start=span[0], end=span[1])
+
+    def period_node(self, start: str, end: str) -> URIRef:
+        node = self.typed(self.url(f"#period-{start or 'open'}-{end or 'open'}"), DCT.PeriodOfTime)
+        for prop, val in ((DCAT.startDate, start), (DCAT.endDate, end)):
+            if val:
+                dt = XSD.gYear if re.fullmatch(r"\d{4}", val) else (XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
+                self.g.add((node, prop, Literal(val, datatype=dt) if dt else _when(val)))
+        return node
 
     def add(self, s, p, o):
         if o is not None and not (isinstance(o, Literal) and str(o) == ""):
@@ -184,12 +229,12 @@ class _Builder:
     def shared(self):
         g, base = self.g, self.base
         # publisher
-        vi = publisher_title(self.d, "vi") or DEFAULT_PUBLISHER["vi"]
-        en = publisher_title(self.d, "en") or DEFAULT_PUBLISHER["en"]
+        vi = publisher_title(self.d, "vi") or self.t("vi", "publisher_default")
+        en = publisher_title(self.d, "en") or self.t("en", "publisher_default")
         self.publisher_names = (vi, en)
         self.publisher = self.typed(self.url("#publisher"), FOAF.Agent, FOAF.Organization)
         self.both(self.publisher, FOAF.name, vi, en)
-        g.add((self.publisher, DCT.type, self.concept(PUBLISHER_TYPE, "Regional authority", "Cơ quan địa phương")))
+        g.add((self.publisher, DCT.type, self.concept(PUBLISHER_TYPE, *self.pair("publisher_type"))))
         g.add((self.publisher, FOAF.homepage, self.document(URIRef(base))))
         # contact point
         contact = self.d.get("x-contact") or {}
@@ -226,24 +271,23 @@ class _Builder:
         self.temporal = None
         tmp = self.d.get("x-temporal") or {}
         start, end = str(tmp.get("start") or "").strip(), str(tmp.get("end") or "").strip()
+        spans = [v["span"] for v in self.tables.values() if v.get("span")]
+        if spans:  # the package covers what its rows cover
+            start, end = min(s[0] for s in spans), max(s[1] for s in spans)
+        self.package_span = (start, end) if start and end else None
         if start or end:
-            self.temporal = self.typed(self.url(f"#period-{start or 'open'}-{end or 'open'}"), DCT.PeriodOfTime)
-            for prop, val in ((DCAT.startDate, start), (DCAT.endDate, end)):
-                if val:
-                    dt = (
-                        XSD.gYear
-                        if re.fullmatch(r"\d{4}", val)
-                        else (XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
-                    )
-                    g.add((self.temporal, prop, Literal(val, datatype=dt) if dt else _when(val)))
+            self.temporal = self.period_node(start, end)
         # theme
         self.typed(THEME_SCHEME, SKOS.ConceptScheme)
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
-        self.theme = self.concept(THEME_GOVE, "Government and public sector", "Chính phủ và khu vực công", THEME_SCHEME)
-        # keywords
-        self.keywords = [(k, "vi") for k in self.d.get("keywords") or []] + [
-            (k, "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []
-        ]
+        self.theme = self.concept(THEME_GOVE, *self.pair("theme"), THEME_SCHEME)
+        # keywords, once per language
+        self.keywords = list(
+            dict.fromkeys(
+                [(str(k).strip(), "vi") for k in self.d.get("keywords") or []]
+                + [(str(k).strip(), "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []]
+            )
+        )
         # licence
         lic = next((x for x in self.d.get("licenses") or [] if x.get("path")), DEFAULT_LICENSE)
         self.license = self.typed(URIRef(lic["path"]), DCT.LicenseDocument)
@@ -259,7 +303,7 @@ class _Builder:
                 )
             )
         # availability of the immutable release files
-        self.availability = self.concept(AVAILABILITY_STABLE, "stable", "ổn định")
+        self.availability = self.concept(AVAILABILITY_STABLE, *self.pair("availability"))
         # version notes of the latest release
         notes = (self.latest or {}).get("notes") or {}
         self.version_notes = {}
@@ -279,7 +323,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ datasets
 
-    def common_dataset(self, ds: URIRef, page: str, issued, identifier: str):
+    def common_dataset(self, ds: URIRef, page: str, issued, identifier: str, temporal=None):
         g = self.g
         g.add((ds, RDF.type, DCAT.Dataset))
         g.add((ds, DCT.identifier, Literal(identifier)))
@@ -288,7 +332,7 @@ class _Builder:
         for lang in self.languages:
             g.add((ds, DCT.language, lang))
         self.add(ds, DCT.spatial, self.spatial)
-        self.add(ds, DCT.temporal, self.temporal)
+        self.add(ds, DCT.temporal, temporal)
         for word, lang in self.keywords:
             if str(word).strip():
                 g.add((ds, DCAT.keyword, Literal(str(word).strip(), lang=lang)))
@@ -344,50 +388,61 @@ class _Builder:
         self.add(dist, DCT.issued, issued)
         self.add(dist, DCT.modified, self.modified())
 
+    def texts(self, r: dict, lang: str) -> dict:
+        """Title and description of one table that make sense alone in a portal list."""
+        subject = (_en(r, "title") if lang == "en" else "") or r.get("title") or r["name"]
+        info = self.tables.get(r["name"]) or {}
+        period = self.period(lang, info.get("span")) or self.t(lang, "period_none")
+        desc = (_en(r, "description") if lang == "en" else "") or r.get("description") or ""
+        kw = {"subject": subject, "province": self.province[lang], "period": period, "version": self.version}
+        return {
+            "subject": subject,
+            "title": self.t(lang, "dataset_title", **kw),
+            "description": self.t(lang, "dataset_description", description=desc, rows=info.get("rows", ""), **kw),
+            "csv_title": self.t(lang, "csv_title", **kw),
+            "csv_description": self.t(lang, "csv_description", **kw),
+            "xlsx_title": self.t(lang, "xlsx_title", **kw),
+            "xlsx_description": self.t(lang, "xlsx_description", **kw),
+        }
+
+    def table_distributions(self, r: dict, page: str, issued, prefix: str) -> list[URIRef]:
+        """The CSV and the typed Excel workbook of one table (under `page` + `prefix` fragment ids)."""
+        from ..publish import excel_path
+
+        name = r["name"]
+        vi, en = self.texts(r, "vi"), self.texts(r, "en")
+        path = r.get("path") or f"data/{name}.csv"
+        out = []
+        for kind, rel, mediatype in (("csv", path, "text/csv"), ("xlsx", excel_path(path), XLSX)):
+            dist = self.url(page + f"#{prefix}{kind}")
+            self.distribution(
+                dist,
+                key=f"{prefix}{name}-{kind}",
+                rel_path=rel,
+                mediatype=mediatype,
+                page=f"open-data/{name}/",
+                issued=issued,
+                fallback=r if kind == "csv" else None,
+                titles=(vi[f"{kind}_title"], en[f"{kind}_title"]),
+                descriptions=(vi[f"{kind}_description"], en[f"{kind}_description"]),
+            )
+            out.append(dist)
+        return out
+
     def resource(self, r: dict) -> URIRef:
         name = r["name"]
         page = f"open-data/{name}/"
         ds = self.url(page + "#dataset")
         issued = self.first_created(name)
-        self.common_dataset(ds, page, issued, str(ds))
-        title_vi, title_en = r.get("title") or name, _en(r, "title") or r.get("title") or name
-        self.both(ds, DCT.title, title_vi, title_en)
-        self.both(ds, DCT.description, r.get("description") or title_vi, _en(r, "description") or title_en)
-        path = r.get("path") or f"data/{name}.csv"
-        v = self.version
-        csv = self.url(page + "#csv")
-        self.distribution(
-            csv,
-            key=f"{name}-csv",
-            rel_path=path,
-            mediatype="text/csv",
-            page=page,
-            issued=issued,
-            fallback=r,
-            titles=(f"{title_vi} (CSV)", f"{title_en} (CSV)"),
-            descriptions=(
-                f"Tệp CSV mã hoá UTF-8 (không có BOM), phiên bản {v}.",
-                f"Plain CSV file, UTF-8 without BOM, version {v}.",
-            ),
-        )
-        excel = self.url(page + "#csv-excel")
-        self.distribution(
-            excel,
-            key=f"{name}-csv-excel",
-            rel_path=path.replace("data/", "excel/", 1),
-            mediatype="text/csv",
-            page=page,
-            issued=issued,
-            titles=(f"{title_vi} (CSV cho Excel)", f"{title_en} (CSV for Excel)"),
-            descriptions=(
-                f"Cùng dữ liệu với tệp CSV, mã hoá UTF-8 có BOM và xuống dòng CRLF để Excel hiển thị đúng "
-                f"tiếng Việt khi mở bằng cách nhấp đúp; phiên bản {v}.",
-                f"The same data as the CSV file, encoded as UTF-8 with a BOM and CRLF line endings so that "
-                f"Excel shows Vietnamese text correctly when the file is opened by double-click; version {v}.",
-            ),
-        )
-        self.g.add((ds, DCAT.distribution, csv))
-        self.g.add((ds, DCAT.distribution, excel))
+        span = (self.tables.get(name) or {}).get("span")
+        self.common_dataset(ds, page, issued, str(ds), self.period_node(*span) if span else None)
+        vi, en = self.texts(r, "vi"), self.texts(r, "en")
+        self.both(ds, DCT.title, vi["title"], en["title"])
+        self.both(ds, DCT.description, vi["description"], en["description"])
+        for word, lang in dict.fromkeys(((vi["subject"], "vi"), (en["subject"], "en"))):
+            self.g.add((ds, DCAT.keyword, Literal(word, lang=lang)))
+        for dist in self.table_distributions(r, page, issued, ""):
+            self.g.add((ds, DCAT.distribution, dist))
         return ds
 
     def package(self, parts: list[URIRef]) -> URIRef | None:
@@ -399,18 +454,27 @@ class _Builder:
         page = "open-data/"
         ds = self.url(page + "#dataset-package")
         issued = self.first_created()
-        self.common_dataset(ds, page, issued, str(ds))
-        title_vi = self.d.get("title") or self.d.get("name") or "Data package"
+        self.common_dataset(ds, page, issued, str(ds), self.temporal)
+        title_vi = self.d.get("title") or self.d.get("name") or ""
         title_en = _en(self.d, "title") or title_vi
-        self.both(ds, DCT.title, f"{title_vi} (toàn bộ gói dữ liệu)", f"{title_en} (the whole data package)")
-        self.both(
-            ds,
-            DCT.description,
-            (self.d.get("description") or title_vi) + " Gói dữ liệu Frictionless gồm mọi bảng.",
-            (_en(self.d, "description") or title_en) + " A Frictionless data package holding every table.",
-        )
+        n = len(self.d.get("resources") or [])
+        texts = {}
+        for lang, title, desc in (
+            ("vi", title_vi, self.d.get("description") or ""),
+            ("en", title_en, _en(self.d, "description") or self.d.get("description") or ""),
+        ):
+            period = self.period(lang, self.package_span) or self.t(lang, "period_none")
+            texts[lang] = (
+                self.t(lang, "package_title", title=title, period=period),
+                self.t(lang, "package_description", description=desc, tables=n, period=period),
+            )
+        self.both(ds, DCT.title, texts["vi"][0], texts["en"][0])
+        self.both(ds, DCT.description, texts["vi"][1], texts["en"][1])
         for p in sorted(parts):
             self.g.add((ds, DCT.hasPart, p))
+        for r in self.d.get("resources") or []:  # every table's files belong to the package dataset too
+            for dist in self.table_distributions(r, page, issued, f"{r['name']}-"):
+                self.g.add((ds, DCAT.distribution, dist))
         v = self.version
         if zname:
             dist = self.url(page + "#zip")
@@ -421,13 +485,8 @@ class _Builder:
                 mediatype="application/zip",
                 page=page,
                 issued=issued,
-                titles=(f"Toàn bộ gói dữ liệu {v} (ZIP)", f"The whole data package {v} (ZIP)"),
-                descriptions=(
-                    f"Tệp ZIP của bản phát hành {v}: datapackage.json, mọi tệp CSV (data/) và bản CSV cho "
-                    "Excel (excel/).",
-                    f"ZIP archive of release {v}: datapackage.json, every CSV file (data/) and the Excel "
-                    "copies (excel/).",
-                ),
+                titles=(self.t("vi", "zip_title", version=v), self.t("en", "zip_title", version=v)),
+                descriptions=(self.t("vi", "zip_description", version=v), self.t("en", "zip_description", version=v)),
             )
             self.g.add((ds, DCAT.distribution, dist))
         if "datapackage.json" in files:
@@ -439,13 +498,8 @@ class _Builder:
                 mediatype="application/json",
                 page=page,
                 issued=issued,
-                titles=(f"Mô tả gói dữ liệu {v} (datapackage.json)", f"Data package descriptor {v} (datapackage.json)"),
-                descriptions=(
-                    "Mô tả gói dữ liệu theo chuẩn Frictionless Data Package: bảng, cột, kiểu dữ liệu, "
-                    "kích thước và mã băm SHA-256 của từng tệp.",
-                    "Frictionless Data Package descriptor: tables, columns, types, and each file's size "
-                    "and SHA-256 hash.",
-                ),
+                titles=(self.t("vi", "json_title", version=v), self.t("en", "json_title", version=v)),
+                descriptions=(self.t("vi", "json_description", version=v), self.t("en", "json_description", version=v)),
             )
             std = self.typed(FRICTIONLESS_DP, DCT.Standard)
             self.g.add((std, DCT.title, Literal("Frictionless Data Package", lang="en")))
@@ -462,14 +516,12 @@ class _Builder:
         g.add((cat, RDF.type, DCAT.Catalog))
         title_vi = self.d.get("title") or self.d.get("name") or ""
         title_en = _en(self.d, "title") or title_vi
-        self.both(cat, DCT.title, f"Dữ liệu mở: {title_vi}", f"Open data: {title_en}")
+        self.both(cat, DCT.title, self.t("vi", "title", title=title_vi), self.t("en", "title", title=title_en))
         self.both(
             cat,
             DCT.description,
-            (self.d.get("description") or title_vi)
-            + " Danh mục DCAT-AP của mọi bộ dữ liệu mở; mỗi bản phát hành có tệp tải về riêng, không thay đổi.",
-            (_en(self.d, "description") or title_en)
-            + " DCAT-AP catalogue of every open dataset; each release has its own immutable download files.",
+            self.t("vi", "description", description=self.d.get("description") or title_vi),
+            self.t("en", "description", description=_en(self.d, "description") or title_en),
         )
         g.add((cat, DCT.publisher, self.publisher))
         g.add((cat, FOAF.homepage, self.document(URIRef(self.base))))
@@ -487,69 +539,12 @@ class _Builder:
         return g
 
 
-def build_catalog(descriptor: dict, base_url: str, version: str, releases: list[dict]) -> Graph:
-    """DCAT-AP 3.0.1 catalogue: one dcat:Dataset per resource (plain and Excel CSV distributions) plus the
-    whole package (ZIP and datapackage.json), with version-free dataset and distribution IRIs."""
-    return _Builder(descriptor, base_url, version, releases).build()
+def build_catalog(
+    descriptor: dict, base_url: str, version: str, releases: list[dict], context: dict | None = None
+) -> Graph:
+    """DCAT-AP 3.0.1 catalogue: one dcat:Dataset per resource (CSV and XLSX distributions) plus the whole
+    package (ZIP, datapackage.json and every table's files), with version-free dataset and distribution IRIs.
+    `context`: {"province": {"vi", "en"}, "tables": {name: {"span": (first, last year) | None, "rows": n}}}."""
+    return _Builder(descriptor, base_url, version, releases, context).build()
 
 
-class _SortedGraph(Graph):
-    """A graph whose unpatterned subject/predicate listings come sorted (rdflib's memory store lists every
-    triple in set order, which changes with PYTHONHASHSEED); patterned look-ups follow insertion order."""
-
-    def subjects(self, predicate=None, object=None, unique=False):
-        if predicate is None and object is None:
-            yield from sorted(set(super().subjects()), key=lambda n: n.n3())
-        else:
-            yield from super().subjects(predicate, object, unique)
-
-    def predicates(self, subject=None, object=None, unique=False):
-        if subject is None and object is None:
-            yield from sorted(set(super().predicates()), key=lambda n: n.n3())
-        else:
-            yield from super().predicates(subject, object, unique)
-
-
-def _canonical(graph: Graph) -> Graph:
-    """A copy whose triples are inserted in sorted order, so serializers iterate in a fixed order."""
-    out = _SortedGraph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns, override=True, replace=True)
-    for t in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
-        out.add(t)
-    return out
-
-
-def _sort_json(x):
-    if isinstance(x, dict):
-        return {k: (v if k == "@list" else _sort_json(v)) for k, v in x.items()}
-    if isinstance(x, list):
-        items = [_sort_json(v) for v in x]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return x
-
-
-def _sort_xmlns(text: str) -> str:
-    """rdflib declares RDF/XML namespaces in set order; put the xmlns lines of the root element in sorted order."""
-    head, sep, rest = text.partition("<rdf:RDF\n")
-    if not sep:
-        return text
-    decl, close, body = rest.partition("\n>\n")
-    lines = decl.split("\n")
-    if close and all(line.strip().startswith("xmlns:") for line in lines):
-        decl = "\n".join(sorted(lines))
-    return head + sep + decl + close + body
-
-
-def serialize(graph: Graph, fmt: str) -> str:
-    """Turtle ("turtle"), JSON-LD ("json-ld") or RDF/XML ("xml"); the same graph always gives the same text."""
-    g = _canonical(graph)
-    if fmt in ("turtle", "ttl"):
-        return g.serialize(format="turtle")
-    if fmt in ("json-ld", "jsonld"):
-        context = {p: str(ns) for p, ns in sorted(PREFIXES.items())}
-        doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
-        return json.dumps(_sort_json(doc), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if fmt in ("xml", "rdf", "rdf/xml", "pretty-xml"):
-        return _sort_xmlns(g.serialize(format="pretty-xml"))
-    raise ValueError(f"unknown RDF format {fmt!r} (turtle, json-ld, xml)")
