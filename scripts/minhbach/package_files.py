@@ -43,7 +43,7 @@ def readme(descriptor: dict, cat, base_url: str, preview: bool) -> str:
         parts.append("- datapackage.json")
         parts.append(f"- {t('readme_data')}")
         parts.append(f"- {t('readme_excel')}")
-        parts.append("- README.md, LICENSE.md, CITATION.cff, release.json")
+        parts.append("- README.txt, LICENSE.txt, CITATION.cff, release.json")
         parts.append(f"\n## {t('readme_tables')}\n")
         for r in descriptor.get("resources") or []:
             parts.append(f"- `{r['path']}` – {_title(r, lang)}: {_description(r, lang)}")

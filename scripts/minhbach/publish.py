@@ -2,7 +2,7 @@
 
 Layout under the site root (dataset identities never change; only download URLs carry a version):
   releases/<version>/datapackage.json (Data Package v2), data/<name>.csv (UTF-8, no BOM), excel/<name>.xlsx
-  (typed cells), README.md, LICENSE.md, CITATION.cff, minhbach-<version>.zip (descriptor at its root),
+  (typed cells), README.txt, LICENSE.txt, CITATION.cff, minhbach-<version>.zip (descriptor at its root),
   SHA256SUMS                                — immutable, one folder per release
   latest/…                                  — the same files for the newest release
   catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
@@ -158,7 +158,7 @@ def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: st
     return d
 
 
-def write_release(rel: Release, out: Path, base_url: str) -> dict:
+def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None) -> dict:
     """Write one release folder; return its published descriptor and file list for catalogue and pages."""
     from . import package_files, strings, xlsx
 
@@ -169,6 +169,8 @@ def write_release(rel: Release, out: Path, base_url: str) -> dict:
     for r in dp["resources"]:
         files[r["path"]] = (rel.root / r["path"]).read_bytes()
     pub = published_descriptor(dp, files, base_url, rel.version)
+    if contact:  # how to reach the publisher today, not when the data was frozen
+        pub["x-contact"] = contact
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
     schemas = {r["path"]: r.get("schema") or {} for r in dp["resources"]}
@@ -176,8 +178,8 @@ def write_release(rel: Release, out: Path, base_url: str) -> dict:
         written[path] = data
         written[excel_path(path)] = xlsx.csv_to_xlsx(data, schemas[path], path.rsplit("/", 1)[-1][:-4])
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    written["README.md"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
-    written["LICENSE.md"] = package_files.licence_file(pub, cat).encode("utf-8")
+    written["README.txt"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
+    written["LICENSE.txt"] = package_files.licence_file(pub, cat).encode("utf-8")
     written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview).encode("utf-8")
     if rel.notes:
         written["release.json"] = (json.dumps(rel.notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
@@ -228,9 +230,10 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
 
     cat = strings.load(None)
     releases = all_releases(pkg, pkg.root)
-    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases]
+    contact = pkg.descriptor.get("x-contact") or None
+    published = [write_release(r, docs / "releases" / r.version, base_url, contact) for r in releases]
     latest = published[-1]
-    write_release(releases[-1], docs / "latest", base_url)
+    write_release(releases[-1], docs / "latest", base_url, contact)
     ctx = catalog_context(pkg)
     graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):

@@ -281,13 +281,11 @@ class _Builder:
         self.typed(THEME_SCHEME, SKOS.ConceptScheme)
         g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
         self.theme = self.concept(THEME_GOVE, *self.pair("theme"), THEME_SCHEME)
-        # keywords, once per language
-        self.keywords = list(
-            dict.fromkeys(
-                [(str(k).strip(), "vi") for k in self.d.get("keywords") or []]
-                + [(str(k).strip(), "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []]
-            )
-        )
+        # keywords: a word spelled the same in both languages is one tag in a portal, so it is given once
+        words = [(str(k).strip(), "vi") for k in self.d.get("keywords") or []] + [
+            (str(k).strip(), "en") for k in ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords") or []
+        ]
+        self.keywords = list({w.casefold(): (w, lang) for w, lang in reversed(words) if w}.values())[::-1]
         # licence
         lic = next((x for x in self.d.get("licenses") or [] if x.get("path")), DEFAULT_LICENSE)
         self.license = self.typed(URIRef(lic["path"]), DCT.LicenseDocument)
@@ -439,8 +437,11 @@ class _Builder:
         vi, en = self.texts(r, "vi"), self.texts(r, "en")
         self.both(ds, DCT.title, vi["title"], en["title"])
         self.both(ds, DCT.description, vi["description"], en["description"])
-        for word, lang in dict.fromkeys(((vi["subject"], "vi"), (en["subject"], "en"))):
-            self.g.add((ds, DCAT.keyword, Literal(word, lang=lang)))
+        known = {w.casefold() for w, _ in self.keywords}
+        for word, lang in ((vi["subject"], "vi"), (en["subject"], "en")):
+            if word.casefold() not in known:
+                known.add(word.casefold())
+                self.g.add((ds, DCAT.keyword, Literal(word, lang=lang)))
         for dist in self.table_distributions(r, page, issued, ""):
             self.g.add((ds, DCAT.distribution, dist))
         return ds
@@ -456,7 +457,7 @@ class _Builder:
         issued = self.first_created()
         self.common_dataset(ds, page, issued, str(ds), self.temporal)
         title_vi = self.d.get("title") or self.d.get("name") or ""
-        title_en = _en(self.d, "title") or title_vi
+        title_en = ascii_name(_en(self.d, "title") or title_vi)  # the English title makes the portal's slug
         n = len(self.d.get("resources") or [])
         texts = {}
         for lang, title, desc in (
