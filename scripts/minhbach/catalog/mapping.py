@@ -234,6 +234,9 @@ class _Builder:
         self.publisher_names = (vi, en)
         self.publisher = self.typed(self.url("#publisher"), FOAF.Agent, FOAF.Organization)
         self.both(self.publisher, FOAF.name, vi, en)
+        # one node; the untagged official name is what a portal shows when its locale has no translation,
+        # so the name no longer depends on which tagged literal a serialisation lists first
+        g.add((self.publisher, FOAF.name, Literal(vi)))
         g.add((self.publisher, DCT.type, self.concept(PUBLISHER_TYPE, *self.pair("publisher_type"))))
         g.add((self.publisher, FOAF.homepage, self.document(URIRef(base))))
         # contact point
