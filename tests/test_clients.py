@@ -135,8 +135,11 @@ def test_ckan_dcat_parser_reads_every_serialisation(public_site):
     py = _ckan_python()
     _need(py is not None, "the ckanext-dcat virtualenv (MINHBACH_CKAN_VENV or /tmp/ckan-venv)")
     site_dir, pkg = public_site
-    files = [(str(site_dir / "catalog.ttl"), "turtle"), (str(site_dir / "catalog.jsonld"), "json-ld"),
-             (str(site_dir / "catalog.rdf"), "xml")]
+    files = [
+        (str(site_dir / "catalog.ttl"), "turtle"),
+        (str(site_dir / "catalog.jsonld"), "json-ld"),
+        (str(site_dir / "catalog.rdf"), "xml"),
+    ]
     run = subprocess.run([str(py), "-c", CKAN_SCRIPT, json.dumps(files)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
@@ -166,8 +169,12 @@ def test_catalogue_conforms_to_dcat_ap_shapes_and_range(public_site):
     site_dir, _ = public_site
     shapes = Graph()
     for f in ("shapes.ttl", "range.ttl"):
-        shapes.parse(f"/work/shared/dcat-ap-3.0.1/{f}" if Path("/work/shared/dcat-ap-3.0.1").is_dir()
-                     else str(ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1" / f), format="turtle")
+        shapes.parse(
+            f"/work/shared/dcat-ap-3.0.1/{f}"
+            if Path("/work/shared/dcat-ap-3.0.1").is_dir()
+            else str(ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1" / f),
+            format="turtle",
+        )
     ont = Graph().parse(
         data="@prefix dct: <http://purl.org/dc/terms/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."
         " dct:IMT rdfs:subClassOf dct:MediaTypeOrExtent .",
@@ -190,9 +197,17 @@ def _convert(xlsx_files: list[Path], out: Path, locale: str) -> None:
     profile = out / "profile"
     env = {**os.environ, "LC_ALL": f"{locale}.UTF-8", "LANG": f"{locale}.UTF-8", "HOME": str(out)}
     # 44 = comma, 34 = quote, 76 = UTF-8, row 1, no column formats; token 9 false: values, not as shown
-    flt = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false'
-    cmd = [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", flt,
-           "--outdir", str(out), *map(str, xlsx_files)]
+    flt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false"
+    cmd = [
+        _soffice(),
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--convert-to",
+        flt,
+        "--outdir",
+        str(out),
+        *map(str, xlsx_files),
+    ]
     subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=True)
 
 
@@ -211,9 +226,14 @@ def test_libreoffice_opens_every_workbook_with_numbers_and_text_intact(public_si
     site_dir, pkg = public_site
     v = _version(site_dir)
     dp = json.loads((site_dir / "releases" / v / "datapackage.json").read_text(encoding="utf-8"))
-    books = {site_dir / "releases" / v / r["path"].replace("data/", "excel/", 1).replace(".csv", ".xlsx"): r
-             for r in dp["resources"]}
-    pages = sorted((site_dir / "downloads").glob("*.xlsx"))[:6] + sorted((site_dir / "assets" / "charts").glob("*.xlsx"))[:4]
+    books = {
+        site_dir / "releases" / v / r["path"].replace("data/", "excel/", 1).replace(".csv", ".xlsx"): r
+        for r in dp["resources"]
+    }
+    pages = (
+        sorted((site_dir / "downloads").glob("*.xlsx"))[:6]
+        + sorted((site_dir / "assets" / "charts").glob("*.xlsx"))[:4]
+    )
     _convert(list(books) + pages, tmp_path, locale)
     checked = 0
     for book, r in books.items():
@@ -223,24 +243,30 @@ def test_libreoffice_opens_every_workbook_with_numbers_and_text_intact(public_si
         assert header == [f["name"] for f in r["schema"]["fields"]], book
         kinds = {f["name"]: f["type"] for f in r["schema"]["fields"]}
         assert len(got) - xlsx.HEADER_ROWS == len(want), book
-        for row, exp in zip(got[xlsx.HEADER_ROWS:], want):
-            for name, cell in zip(header, row):
+        for row, exp in zip(got[xlsx.HEADER_ROWS :], want, strict=True):
+            row = row + [""] * (len(header) - len(row))
+            for name, cell in zip(header, row, strict=True):
                 if kinds[name] in ("number", "integer") and exp[name] != "":
                     assert _as_number(cell, locale) == pytest.approx(float(exp[name]), rel=1e-12), (book, name, cell)
                 else:
                     assert cell == exp[name], (book.name, name, cell, exp[name])
                 checked += 1
-    for book in pages:  # page and chart downloads: the text of every cell is the CSV's, numbers equal
-        got = list(csv.reader((tmp_path / (book.stem + ".csv")).read_text(encoding="utf-8").splitlines()))
-        want = list(csv.reader(book.with_suffix(".csv").read_text(encoding="utf-8").splitlines()))
+    for book in pages:  # page and chart downloads: numeric cells equal the CSV's numbers, text cells its text
+        import openpyxl
+
+        typed = list(openpyxl.load_workbook(book, read_only=True).active.iter_rows(values_only=True))
+        got = list(csv.reader(io.StringIO((tmp_path / (book.stem + ".csv")).read_text(encoding="utf-8"))))
+        want = list(csv.reader(io.StringIO(book.with_suffix(".csv").read_text(encoding="utf-8"))))
         assert got[xlsx.HEADER_ROWS - 1] == want[0], book
-        for row, exp in zip(got[xlsx.HEADER_ROWS:], want[1:]):
-            for cell, e in zip(row, exp):
-                try:
-                    ok = _as_number(cell, locale) == pytest.approx(float(e))
-                except ValueError:
-                    ok = cell == e
-                assert ok, (book.name, cell, e)
+        assert len(got) - xlsx.HEADER_ROWS == len(want) - 1, book
+        for row, exp, cells in zip(got[xlsx.HEADER_ROWS :], want[1:], typed[xlsx.HEADER_ROWS :], strict=True):
+            row = row + [""] * (len(exp) - len(row))
+            for cell, e, value in zip(row, exp, cells, strict=True):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    assert _as_number(cell, locale) == pytest.approx(float(e), rel=1e-12), (book.name, cell, e)
+                else:
+                    assert cell == e, (book.name, cell, e)
+                checked += 1
     assert checked > 5000
 
 
@@ -259,8 +285,12 @@ def test_frictionless_opens_the_release_zip_as_a_package(public_site, tmp_path):
     dp = json.loads(zipfile.ZipFile(z).read("datapackage.json"))
     assert dp["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert all(c.get("roles") for c in dp["contributors"])
-    run = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", str(z)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", str(z)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout[-3000:]
     assert "VALID" in run.stdout and "INVALID" not in run.stdout
 
@@ -306,8 +336,17 @@ def test_schema_org_dataset_meets_dataset_search_guidelines(public_site):
     for d in docs:
         assert d["@type"] == "Dataset"
         assert 50 <= len(d["description"]) <= 5000, d["name"]
-        for key in ("identifier", "spatialCoverage", "publisher", "creator", "keywords", "license",
-                    "datePublished", "dateModified", "distribution"):
+        for key in (
+            "identifier",
+            "spatialCoverage",
+            "publisher",
+            "creator",
+            "keywords",
+            "license",
+            "datePublished",
+            "dateModified",
+            "distribution",
+        ):
             assert d.get(key), (d["name"], key)
         assert d["publisher"]["email"] == EMAIL
         assert d["identifier"].startswith(PUBLIC)
@@ -328,6 +367,6 @@ def test_feeds_are_authored_by_the_publisher_and_linked_from_each_language(publi
         expected = dp["contributors"][0]["title"] if lang == "vi" else dp["contributors"][0]["x-i18n"]["en"]["title"]
         assert author == expected and root.find("a:author/a:email", ns).text == EMAIL
         html = (site_dir / page).read_text(encoding="utf-8")
-        assert f'type="application/atom+xml" title="' in html and f'href="{PUBLIC}{feed}"' in html, lang
+        assert 'type="application/atom+xml" title="' in html and f'href="{PUBLIC}{feed}"' in html, lang
         od = (site_dir / ("" if lang == "vi" else "en/") / "open-data" / "index.html").read_text(encoding="utf-8")
         assert feed in od  # a visible link too

@@ -41,8 +41,8 @@ def atom(published: list[dict], base_url: str, lang: str, descriptor: dict | Non
             f"    <id>{escape(base_url)}releases/{escape(r['version'])}/</id>\n"
             f"    <title>{escape(cat.get(lang, 'feed.entry_title', version=r['version']))}</title>\n"
             f"    <updated>{escape(r['created'])}</updated>\n"
-            f"    <link rel=\"alternate\" href={quoteattr(link)}/>\n"
-            f"    <link rel=\"enclosure\" type=\"application/zip\" href={quoteattr(zip_url)}/>\n"
+            f'    <link rel="alternate" href={quoteattr(link)}/>\n'
+            f'    <link rel="enclosure" type="application/zip" href={quoteattr(zip_url)}/>\n'
             f'    <content type="text">{escape(body)}</content>\n'
             "  </entry>\n"
         )
@@ -51,7 +51,7 @@ def atom(published: list[dict], base_url: str, lang: str, descriptor: dict | Non
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">\n'
         f"  <id>{escape(self_url)}</id>\n  <title>{escape(title)}</title>\n"
         f"  <updated>{escape(updated)}</updated>\n"
-        f"  <link rel=\"self\" href={quoteattr(self_url)}/>\n"
-        f"  <link rel=\"alternate\" href={quoteattr(base_url + prefix + 'whats-new/')}/>\n"
+        f'  <link rel="self" href={quoteattr(self_url)}/>\n'
+        f'  <link rel="alternate" href={quoteattr(base_url + prefix + "whats-new/")}/>\n'
         f"  <author>{author_xml}</author>\n" + "".join(entries) + "</feed>\n"
     )

@@ -29,7 +29,10 @@ def readme(descriptor: dict, cat, base_url: str, preview: bool) -> str:
     v = str(descriptor.get("version") or "")
     parts = []
     for lang in LANGS:
-        t = lambda key, **kw: cat.get(lang, f"release_files.{key}", **kw)  # noqa: E731
+
+        def t(key: str, lang: str = lang, **kw) -> str:
+            return cat.get(lang, f"release_files.{key}", **kw)
+
         pub = publisher_title(descriptor, lang)
         parts.append(f"# {_title(descriptor, lang)}\n")
         parts.append(f"{_description(descriptor, lang)}\n")
@@ -56,7 +59,8 @@ def readme(descriptor: dict, cat, base_url: str, preview: bool) -> str:
 def citation_text(descriptor: dict, lang: str) -> str:
     year = str(descriptor.get("created") or "")[:4]
     label, _ = licence(descriptor)
-    return f"{publisher_title(descriptor, lang)} ({year}). {_title(descriptor, lang)}. {descriptor.get('version', '')}. {label}."
+    pub, title, v = publisher_title(descriptor, lang), _title(descriptor, lang), descriptor.get("version", "")
+    return f"{pub} ({year}). {title}. {v}. {label}."
 
 
 def licence_file(descriptor: dict, cat) -> str:
@@ -94,7 +98,11 @@ def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
         lines.append(f"license: {_yaml_str(lic['name'])}")
     if not preview:
         lines.append(f"url: {_yaml_str(base_url)}")
-    kws = list(dict.fromkeys((descriptor.get("keywords") or []) + ((descriptor.get("x-i18n") or {}).get("en") or {}).get("keywords", [])))
+    kws = list(
+        dict.fromkeys(
+            (descriptor.get("keywords") or []) + ((descriptor.get("x-i18n") or {}).get("en") or {}).get("keywords", [])
+        )
+    )
     if kws:
         lines.append("keywords:")
         lines.extend(f"  - {_yaml_str(k)}" for k in kws)

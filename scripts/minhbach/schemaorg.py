@@ -44,7 +44,7 @@ class SchemaOrg:
         self.modified = latest.get("created") or self.created
 
     def _org(self, lang: str) -> dict:
-        org = {"@type": "Organization", "name": publisher_title(self.d, lang), "url": self.base}
+        org: dict = {"@type": "Organization", "name": publisher_title(self.d, lang), "url": self.base}
         email = str((self.d.get("x-contact") or {}).get("email") or "").strip()
         if email:
             org["email"] = email.removeprefix("mailto:")
@@ -69,8 +69,11 @@ class SchemaOrg:
             "dateCreated": self.created[:10],
             "datePublished": self.created[:10],
             "dateModified": self.modified[:10],
-            "includedInDataCatalog": {"@type": "DataCatalog", "name": self.cat.get(lang, "open_pages.open_data"),
-                                      "url": f"{self.base}catalog.jsonld"},
+            "includedInDataCatalog": {
+                "@type": "DataCatalog",
+                "name": self.cat.get(lang, "open_pages.open_data"),
+                "url": f"{self.base}catalog.jsonld",
+            },
         }
         if span:
             doc["temporalCoverage"] = span[0] if span[0] == span[1] else f"{span[0]}/{span[1]}"
@@ -79,8 +82,11 @@ class SchemaOrg:
     def _description(self, lead: str, lang: str, span) -> str:
         label, _ = licence(self.d)
         tail = self.cat.get(
-            lang, "schemaorg.description_suffix", province=self.province.get(lang, ""),
-            period=_span_text(self.cat, lang, span), licence=label,
+            lang,
+            "schemaorg.description_suffix",
+            province=self.province.get(lang, ""),
+            period=_span_text(self.cat, lang, span),
+            licence=label,
         )
         return (f"{lead.strip()} {tail}".strip())[:5000]
 
@@ -96,16 +102,28 @@ class SchemaOrg:
             {
                 "@id": f"{self.base}open-data/{name}/#dataset",
                 "identifier": f"{self.base}open-data/{name}/#dataset",
-                "name": self.cat.get(lang, "catalog.dataset_title", subject=subject,
-                                     province=self.province.get(lang, ""), period=_span_text(self.cat, lang, span)),
+                "name": self.cat.get(
+                    lang,
+                    "catalog.dataset_title",
+                    subject=subject,
+                    province=self.province.get(lang, ""),
+                    period=_span_text(self.cat, lang, span),
+                ),
                 "description": self._description(_pick(r, "description", lang), lang, span),
                 "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/{name}/",
                 "keywords": list(dict.fromkeys(doc["keywords"] + [subject])),
                 "distribution": [
-                    {"@type": "DataDownload", "encodingFormat": "text/csv",
-                     "contentUrl": f"{self.base}releases/{v}/{r['path']}", "contentSize": str(r["bytes"])},
-                    {"@type": "DataDownload", "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "contentUrl": f"{self.base}releases/{v}/{excel_path(r['path'])}"},
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": "text/csv",
+                        "contentUrl": f"{self.base}releases/{v}/{r['path']}",
+                        "contentSize": str(r["bytes"]),
+                    },
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "contentUrl": f"{self.base}releases/{v}/{excel_path(r['path'])}",
+                    },
                 ],
                 "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
             }
@@ -125,12 +143,20 @@ class SchemaOrg:
                 "description": self._description(_pick(self.d, "description", lang), lang, span),
                 "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/",
                 "distribution": [
-                    {"@type": "DataDownload", "encodingFormat": "application/zip",
-                     "contentUrl": f"{self.base}releases/{v}/{self.latest['zip']}"},
-                    {"@type": "DataDownload", "encodingFormat": "application/json",
-                     "contentUrl": f"{self.base}releases/{v}/datapackage.json"},
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": "application/zip",
+                        "contentUrl": f"{self.base}releases/{v}/{self.latest['zip']}",
+                    },
+                    {
+                        "@type": "DataDownload",
+                        "encodingFormat": "application/json",
+                        "contentUrl": f"{self.base}releases/{v}/datapackage.json",
+                    },
                 ],
-                "hasPart": [{"@id": f"{self.base}open-data/{r['name']}/#dataset"} for r in self.d.get("resources") or []],
+                "hasPart": [
+                    {"@id": f"{self.base}open-data/{r['name']}/#dataset"} for r in self.d.get("resources") or []
+                ],
             }
         )
         return _script(doc)

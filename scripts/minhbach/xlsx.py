@@ -105,11 +105,14 @@ def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict 
         cell.font, cell.number_format = bold, "@"
     for r, row in enumerate(rows, start=HEADER_ROWS + 1):
         values = [row.get(col.name) for col in columns] if isinstance(row, dict) else list(row)
-        for c, (col, value) in enumerate(zip(columns, values), start=1):
+        for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
             kind = getattr(col, "kind", "text")
             if kind in NUMERIC:
-                v = _number(_cell_value(value) if not isinstance(value, (int, float)) else value, kind,
-                            (fields or {}).get(col.name))
+                v = _number(
+                    _cell_value(value) if not isinstance(value, (int, float)) else value,
+                    kind,
+                    (fields or {}).get(col.name),
+                )
             else:
                 v = _cell_value(value)
             cell = ws.cell(row=r, column=c, value=v)

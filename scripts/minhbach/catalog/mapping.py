@@ -155,8 +155,12 @@ class _Builder:
         node = self.typed(self.url(f"#period-{start or 'open'}-{end or 'open'}"), DCT.PeriodOfTime)
         for prop, val in ((DCAT.startDate, start), (DCAT.endDate, end)):
             if val:
-                dt = XSD.gYear if re.fullmatch(r"\d{4}", val) else (XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
-                self.g.add((node, prop, Literal(val, datatype=dt) if dt else _when(val)))
+                dt = (
+                    XSD.gYear
+                    if re.fullmatch(r"\d{4}", val)
+                    else (XSD.gYearMonth if re.fullmatch(r"\d{4}-\d{2}", val) else None)
+                )
+                self.add(node, prop, Literal(val, datatype=dt) if dt else _when(val))
         return node
 
     def add(self, s, p, o):
@@ -550,5 +554,3 @@ def build_catalog(
     package (ZIP, datapackage.json and every table's files), with version-free dataset and distribution IRIs.
     `context`: {"province": {"vi", "en"}, "tables": {name: {"span": (first, last year) | None, "rows": n}}}."""
     return _Builder(descriptor, base_url, version, releases, context).build()
-
-
