@@ -2,6 +2,7 @@
 writes it in a fixed order (Turtle, JSON-LD, RDF/XML)."""
 
 from .canonical import serialize
-from .mapping import build_catalog, temporal_coverage
+from .mapping import build_catalog
+from .terms import temporal_coverage
 
 __all__ = ["build_catalog", "serialize", "temporal_coverage"]

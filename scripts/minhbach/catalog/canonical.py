@@ -7,7 +7,7 @@ import json
 
 from rdflib import Graph
 
-from .mapping import PREFIXES
+from .terms import PREFIXES
 
 
 class _SortedGraph(Graph):

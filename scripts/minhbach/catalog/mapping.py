@@ -9,117 +9,45 @@ string catalogue (`catalog` section). Blank nodes get deterministic ids (see can
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, FOAF, SKOS
 
 from .. import strings
 from ..load import publisher_title
-
-DCT = DCTERMS
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-GSP = Namespace("http://www.opengis.net/ont/geosparql#")
-DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3 term, missing from rdflib's closed DCAT namespace
-
-EU = "http://publications.europa.eu/resource/authority/"
-THEME_SCHEME = URIRef(EU + "data-theme")
-THEME_GOVE = URIRef(EU + "data-theme/GOVE")
-AVAILABILITY_STABLE = URIRef(EU + "planned-availability/STABLE")
-LANGUAGES = {"vi": URIRef(EU + "language/VIE"), "en": URIRef(EU + "language/ENG")}
-PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
-IANA = "http://www.iana.org/assignments/media-types/"
-FRICTIONLESS_DP = URIRef("https://datapackage.org/standard/data-package/")
-
-DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
-# Titles CKAN's licence register knows (ckanext-dcat matches a licence by its title), and ADMS licence types.
-LICENSE_TITLES = {
-    "CC-BY-4.0": "Creative Commons Attribution",
-    "CC-BY-SA-4.0": "Creative Commons Attribution Share-Alike",
-    "CC0-1.0": "Creative Commons CCZero",
-    "ODC-BY-1.0": "Open Data Commons Attribution License",
-    "ODbL-1.0": "Open Data Commons Open Database License (ODbL)",
-    "PDDL-1.0": "Open Data Commons Public Domain Dedication and License (PDDL)",
-}
-LICENSE_TYPES = {
-    "CC-BY-4.0": "Attribution",
-    "CC-BY-SA-4.0": "ShareAlike",
-    "CC0-1.0": "PublicDomain",
-    "ODC-BY-1.0": "Attribution",
-    "ODbL-1.0": "ShareAlike",
-    "PDDL-1.0": "PublicDomain",
-}
-LICENSE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike", "PublicDomain": "Public domain"}
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
-    "text/csv": (URIRef(IANA + "text/csv"), "CSV"),
-    "application/zip": (URIRef(IANA + "application/zip"), "ZIP"),
-    "application/json": (URIRef(IANA + "application/json"), "JSON"),
-    XLSX: (URIRef(IANA + XLSX), "XLSX"),
-}
-
-PREFIXES = {
-    "dcat": DCAT,
-    "dct": DCT,
-    "foaf": FOAF,
-    "vcard": VCARD,
-    "spdx": SPDX,
-    "skos": SKOS,
-    "owl": OWL,
-    "xsd": XSD,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "adms": ADMS,
-    "dcatap": DCATAP,
-    "gsp": GSP,
-}
-
-_YEAR = re.compile(r"(\d{4})")
+from .datasets import DatasetNodes
+from .terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES, ...)
+    ADMS,
+    AVAILABILITY_STABLE,
+    DCAT_VERSION,
+    DCATAP,
+    DCT,
+    DEFAULT_LICENSE,
+    EU,
+    FORMATS,
+    FRICTIONLESS_DP,
+    GSP,
+    IANA,
+    LANGUAGES,
+    LICENSE_TITLES,
+    LICENSE_TYPE_LABELS,
+    LICENSE_TYPES,
+    PREFIXES,
+    PUBLISHER_TYPE,
+    SPDX,
+    THEME_GOVE,
+    THEME_SCHEME,
+    VCARD,
+    XLSX,
+    _en,
+    _node_id,
+    _when,
+    ascii_name,
+    temporal_coverage,
+)
 
 
-def ascii_name(text: str) -> str:
-    """Latin letters without diacritics (D-stroke -> D, "Nong" without its circumflex): CKAN makes slugs from
-    Latin-1 only, and drops every other letter."""
-    t = str(text).replace("\u0110", "D").replace("\u0111", "d")
-    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
-
-
-def temporal_coverage(rows: list[dict], fields: list[dict]) -> tuple[str, str] | None:
-    """(first year, last year) of a table's rows, from its time columns (year, period, issued, *_year), or None."""
-    cols = [f["name"] for f in fields if re.search(r"(^|_)(year|period|issued|date)$", f["name"])]
-    years = sorted({m[1] for r in rows for c in cols if (m := _YEAR.match(str(r.get(c) or "")))})
-    return (years[0], years[-1]) if years else None
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
-
-
-def _when(value) -> Literal | None:
-    """xsd:date or xsd:dateTime literal of an ISO date/datetime string; None when empty or unreadable."""
-    s = str(value or "").strip()
-    if _DATE.fullmatch(s):
-        return Literal(s, datatype=XSD.date)
-    m = _DATETIME.fullmatch(s)
-    if m:
-        return Literal(f"{m[1]}T{m[2]}{m[3] or ':00'}{m[4] or ''}", datatype=XSD.dateTime)
-    return None
-
-
-def _en(obj: dict, key: str) -> str:
-    return str(((obj.get("x-i18n") or {}).get("en") or {}).get(key) or "").strip()
-
-
-def _node_id(*parts: str) -> str:
-    """A blank-node id valid in Turtle, N-Triples and as an XML NCName (rdf:nodeID)."""
-    return "b-" + "-".join(re.sub(r"[^A-Za-z0-9_.-]", "_", p) for p in parts)
-
-
-class _Builder:
+class _Builder(DatasetNodes):
     def __init__(self, descriptor: dict, base_url: str, version: str, releases: list[dict], context: dict | None):
         self.d = descriptor
         self.cat = strings.load(None)
@@ -325,195 +253,6 @@ class _Builder:
         if lang and lang in LANGUAGES:
             self.g.add((iri, DCT.language, self.typed(LANGUAGES[lang], DCT.LinguisticSystem)))
         return iri
-
-    # ------------------------------------------------------------------ datasets
-
-    def common_dataset(self, ds: URIRef, page: str, issued, identifier: str, temporal=None):
-        g = self.g
-        g.add((ds, RDF.type, DCAT.Dataset))
-        g.add((ds, DCT.identifier, Literal(identifier)))
-        g.add((ds, DCT.publisher, self.publisher))
-        g.add((ds, DCAT.contactPoint, self.contact))
-        for lang in self.languages:
-            g.add((ds, DCT.language, lang))
-        self.add(ds, DCT.spatial, self.spatial)
-        self.add(ds, DCT.temporal, temporal)
-        for word, lang in self.keywords:
-            if str(word).strip():
-                g.add((ds, DCAT.keyword, Literal(str(word).strip(), lang=lang)))
-        g.add((ds, DCAT.theme, self.theme))
-        g.add((ds, DCAT.landingPage, self.document(self.url(page), "vi")))
-        g.add((ds, FOAF.page, self.document(self.url("en/" + page), "en")))
-        g.add((ds, DCAT_VERSION, Literal(self.version)))
-        g.add((ds, OWL.versionInfo, Literal(self.version)))
-        for lang, text in self.version_notes.items():
-            g.add((ds, ADMS.versionNotes, Literal(text, lang=lang)))
-        self.add(ds, DCT.issued, issued)
-        self.add(ds, DCT.modified, self.modified())
-
-    def distribution(
-        self,
-        dist: URIRef,
-        *,
-        key: str,
-        rel_path: str,
-        mediatype: str,
-        page: str,
-        issued,
-        titles: tuple[str, str],
-        descriptions: tuple[str, str],
-        fallback: dict | None = None,
-    ):
-        g = self.g
-        g.add((dist, RDF.type, DCAT.Distribution))
-        self.both(dist, DCT.title, *titles)
-        self.both(dist, DCT.description, *descriptions)
-        g.add((dist, DCAT.accessURL, self.url(page)))
-        g.add((dist, DCAT.downloadURL, self.url(f"releases/{self.version}/{rel_path}")))
-        iana, label = FORMATS[mediatype]
-        g.add((dist, DCAT.mediaType, self.typed(iana, DCT.MediaType)))
-        fmt = BNode(_node_id(key, "format"))
-        # only dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's (first) type is dct:IMT;
-        # DCMI declares dct:IMT rdfs:subClassOf dct:MediaTypeOrExtent, the range DCAT-AP asks for.
-        self.g.add((fmt, RDF.type, DCT.IMT))
-        g.add((fmt, RDF.value, Literal(mediatype)))
-        g.add((fmt, RDFS.label, Literal(label)))
-        g.add((dist, DCT.format, fmt))
-        g.add((dist, DCT.license, self.license))
-        g.add((dist, DCATAP.availability, self.availability))
-        size, digest = self.file_info(rel_path, fallback)
-        if size is not None:
-            g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
-        if digest:
-            ck = BNode(_node_id(key, "checksum"))
-            g.add((ck, RDF.type, SPDX.Checksum))
-            g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((ck, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary, normalize=False)))
-            g.add((dist, SPDX.checksum, ck))
-        self.add(dist, DCT.issued, issued)
-        self.add(dist, DCT.modified, self.modified())
-
-    def texts(self, r: dict, lang: str) -> dict:
-        """Title and description of one table that make sense alone in a portal list."""
-        subject = (_en(r, "title") if lang == "en" else "") or r.get("title") or r["name"]
-        info = self.tables.get(r["name"]) or {}
-        period = self.period(lang, info.get("span")) or self.t(lang, "period_none")
-        desc = (_en(r, "description") if lang == "en" else "") or r.get("description") or ""
-        kw = {"subject": subject, "province": self.province[lang], "period": period, "version": self.version}
-        return {
-            "subject": subject,
-            "title": self.t(lang, "dataset_title", **kw),
-            "description": self.t(lang, "dataset_description", description=desc, rows=info.get("rows", ""), **kw),
-            "csv_title": self.t(lang, "csv_title", **kw),
-            "csv_description": self.t(lang, "csv_description", **kw),
-            "xlsx_title": self.t(lang, "xlsx_title", **kw),
-            "xlsx_description": self.t(lang, "xlsx_description", **kw),
-        }
-
-    def table_distributions(self, r: dict, page: str, issued, prefix: str) -> list[URIRef]:
-        """The CSV and the typed Excel workbook of one table (under `page` + `prefix` fragment ids)."""
-        from ..publish import excel_path
-
-        name = r["name"]
-        vi, en = self.texts(r, "vi"), self.texts(r, "en")
-        path = r.get("path") or f"data/{name}.csv"
-        out = []
-        for kind, rel, mediatype in (("csv", path, "text/csv"), ("xlsx", excel_path(path), XLSX)):
-            dist = self.url(page + f"#{prefix}{kind}")
-            self.distribution(
-                dist,
-                key=f"{prefix}{name}-{kind}",
-                rel_path=rel,
-                mediatype=mediatype,
-                page=f"open-data/{name}/",
-                issued=issued,
-                fallback=r if kind == "csv" else None,
-                titles=(vi[f"{kind}_title"], en[f"{kind}_title"]),
-                descriptions=(vi[f"{kind}_description"], en[f"{kind}_description"]),
-            )
-            out.append(dist)
-        return out
-
-    def resource(self, r: dict) -> URIRef:
-        name = r["name"]
-        page = f"open-data/{name}/"
-        ds = self.url(page + "#dataset")
-        issued = self.first_created(name)
-        span = (self.tables.get(name) or {}).get("span")
-        self.common_dataset(ds, page, issued, str(ds), self.period_node(*span) if span else None)
-        vi, en = self.texts(r, "vi"), self.texts(r, "en")
-        self.both(ds, DCT.title, vi["title"], en["title"])
-        self.both(ds, DCT.description, vi["description"], en["description"])
-        known = {w.casefold() for w, _ in self.keywords}
-        for word, lang in ((vi["subject"], "vi"), (en["subject"], "en")):
-            if word.casefold() not in known:
-                known.add(word.casefold())
-                self.g.add((ds, DCAT.keyword, Literal(word, lang=lang)))
-        for dist in self.table_distributions(r, page, issued, ""):
-            self.g.add((ds, DCAT.distribution, dist))
-        return ds
-
-    def package(self, parts: list[URIRef]) -> URIRef | None:
-        """The whole data package (zip of every file, and its datapackage.json) as one dataset."""
-        zname = (self.latest or {}).get("zip")
-        files = (self.latest or {}).get("files") or {}
-        if not zname and "datapackage.json" not in files:
-            return None
-        page = "open-data/"
-        ds = self.url(page + "#dataset-package")
-        issued = self.first_created()
-        self.common_dataset(ds, page, issued, str(ds), self.temporal)
-        title_vi = self.d.get("title") or self.d.get("name") or ""
-        title_en = ascii_name(_en(self.d, "title") or title_vi)  # the English title makes the portal's slug
-        n = len(self.d.get("resources") or [])
-        texts = {}
-        for lang, title, desc in (
-            ("vi", title_vi, self.d.get("description") or ""),
-            ("en", title_en, _en(self.d, "description") or self.d.get("description") or ""),
-        ):
-            period = self.period(lang, self.package_span) or self.t(lang, "period_none")
-            texts[lang] = (
-                self.t(lang, "package_title", title=title, period=period),
-                self.t(lang, "package_description", description=desc, tables=n, period=period),
-            )
-        self.both(ds, DCT.title, texts["vi"][0], texts["en"][0])
-        self.both(ds, DCT.description, texts["vi"][1], texts["en"][1])
-        for p in sorted(parts):
-            self.g.add((ds, DCT.hasPart, p))
-        for r in self.d.get("resources") or []:  # every table's files belong to the package dataset too
-            for dist in self.table_distributions(r, page, issued, f"{r['name']}-"):
-                self.g.add((ds, DCAT.distribution, dist))
-        v = self.version
-        if zname:
-            dist = self.url(page + "#zip")
-            self.distribution(
-                dist,
-                key="package-zip",
-                rel_path=zname,
-                mediatype="application/zip",
-                page=page,
-                issued=issued,
-                titles=(self.t("vi", "zip_title", version=v), self.t("en", "zip_title", version=v)),
-                descriptions=(self.t("vi", "zip_description", version=v), self.t("en", "zip_description", version=v)),
-            )
-            self.g.add((ds, DCAT.distribution, dist))
-        if "datapackage.json" in files:
-            dist = self.url(page + "#datapackage")
-            self.distribution(
-                dist,
-                key="package-json",
-                rel_path="datapackage.json",
-                mediatype="application/json",
-                page=page,
-                issued=issued,
-                titles=(self.t("vi", "json_title", version=v), self.t("en", "json_title", version=v)),
-                descriptions=(self.t("vi", "json_description", version=v), self.t("en", "json_description", version=v)),
-            )
-            std = self.typed(FRICTIONLESS_DP, DCT.Standard)
-            self.g.add((std, DCT.title, Literal("Frictionless Data Package", lang="en")))
-            self.g.add((dist, DCT.conformsTo, std))
-            self.g.add((ds, DCAT.distribution, dist))
-        return ds
 
     # ------------------------------------------------------------------ catalogue
 
