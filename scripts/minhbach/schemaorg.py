@@ -83,7 +83,7 @@ class SchemaOrg:
         label, _ = licence(self.d)
         tail = self.cat.get(
             lang,
-            "schemaorg.description_suffix",
+            "schemaorg.description_suffix" + ("" if span else "_timeless"),
             province=self.province.get(lang, ""),
             period=_span_text(self.cat, lang, span),
             licence=label,
@@ -104,7 +104,7 @@ class SchemaOrg:
                 "identifier": f"{self.base}open-data/{name}/#dataset",
                 "name": self.cat.get(
                     lang,
-                    "catalog.dataset_title",
+                    "catalog.dataset_title" + ("" if span else "_timeless"),
                     subject=subject,
                     province=self.province.get(lang, ""),
                     period=_span_text(self.cat, lang, span),

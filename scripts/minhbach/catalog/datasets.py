@@ -82,13 +82,20 @@ class DatasetNodes:
         """Title and description of one table that make sense alone in a portal list."""
         subject = (_en(r, "title") if lang == "en" else "") or r.get("title") or r["name"]
         info = self.tables.get(r["name"]) or {}
-        period = self.period(lang, info.get("span")) or self.t(lang, "period_none")
+        period = self.period(lang, info.get("span"))
+        timeless = "" if period else "_timeless"  # a reference table (glossary, organisations) has no period
         desc = (_en(r, "description") if lang == "en" else "") or r.get("description") or ""
-        kw = {"subject": subject, "province": self.province[lang], "period": period, "version": self.version}
+        kw = {"subject": subject, "province": self.province_title[lang], "period": period, "version": self.version}
         return {
             "subject": subject,
-            "title": self.t(lang, "dataset_title", **kw),
-            "description": self.t(lang, "dataset_description", description=desc, rows=info.get("rows", ""), **kw),
+            "title": self.t(lang, "dataset_title" + timeless, **kw),
+            "description": self.t(
+                lang,
+                "dataset_description" + timeless,
+                description=desc,
+                rows=info.get("rows", ""),
+                **(kw | {"province": self.province[lang]}),
+            ),
             "csv_title": self.t(lang, "csv_title", **kw),
             "csv_description": self.t(lang, "csv_description", **kw),
             "xlsx_title": self.t(lang, "xlsx_title", **kw),
