@@ -202,7 +202,7 @@ class DatasetNodes:
                 descriptions=(self.t("vi", "json_description", version=v), self.t("en", "json_description", version=v)),
             )
             std = self.typed(FRICTIONLESS_DP, DCT.Standard)
-            self.g.add((std, DCT.title, Literal("Frictionless Data Package", lang="en")))
+            self.both(std, DCT.title, self.t("vi", "standard_dp"), self.t("en", "standard_dp"))
             self.g.add((dist, DCT.conformsTo, std))
             self.g.add((ds, DCAT.distribution, dist))
         return ds

@@ -30,7 +30,6 @@ from .terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES
     IANA,
     LANGUAGES,
     LICENSE_TITLES,
-    LICENSE_TYPE_LABELS,
     LICENSE_TYPES,
     PREFIXES,
     PUBLISHER_TYPE,
@@ -216,7 +215,7 @@ class _Builder(DatasetNodes):
             self.temporal = self.period_node(start, end)
         # theme
         self.typed(THEME_SCHEME, SKOS.ConceptScheme)
-        g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
+        self.both(THEME_SCHEME, DCT.title, self.t("vi", "theme_scheme"), self.t("en", "theme_scheme"))
         self.theme = self.concept(THEME_GOVE, *self.pair("theme"), THEME_SCHEME)
         # keywords: a word spelled the same in both languages is one tag in a portal, so it is given once
         words = [(str(k).strip(), "vi") for k in self.d.get("keywords") or []] + [
@@ -234,7 +233,7 @@ class _Builder(DatasetNodes):
                 (
                     self.license,
                     DCT.type,
-                    self.concept(URIRef("http://purl.org/adms/licencetype/" + t), LICENSE_TYPE_LABELS[t]),
+                    self.concept(URIRef("http://purl.org/adms/licencetype/" + t), *self.pair(f"licence_type_{t}")),
                 )
             )
         # availability of the immutable release files

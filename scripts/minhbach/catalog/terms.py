@@ -44,7 +44,6 @@ LICENSE_TYPES = {
     "ODbL-1.0": "ShareAlike",
     "PDDL-1.0": "PublicDomain",
 }
-LICENSE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike", "PublicDomain": "Public domain"}
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
