@@ -283,7 +283,8 @@ def _write_feeds(published: list[dict], docs: Path, base_url: str, descriptor: d
 
 
 def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
-    """CSV extracts of exactly what each page shows, plus the source texts; keyed by page."""
+    """CSV (for machines) and typed .xlsx (for people) extracts of exactly what each page shows, plus the
+    source texts; keyed by page."""
     out_dir = docs / "downloads"
     (out_dir / "sources").mkdir(parents=True, exist_ok=True)
     for s in pkg.t("source").to_dict("records"):
