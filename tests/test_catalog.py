@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, SH, SKOS
 
-from minhbach import catalog, publish
+from minhbach import catalog, publish, xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
@@ -41,13 +41,30 @@ def _snapshot() -> tuple[dict, dict[str, bytes]]:
     return dp, files
 
 
+def _context() -> dict:
+    """What publish.catalog_context computes for the shipped package, read from the CSVs directly."""
+    import csv
+
+    dp = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    tables = {}
+    for r in dp["resources"]:
+        with (ROOT / r["path"]).open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        tables[r["name"]] = {"rows": len(rows), "span": catalog.temporal_coverage(rows, r["schema"]["fields"])}
+    return {"province": {"vi": "Đắk Nông", "en": "Đắk Nông"}, "tables": tables}
+
+
+CTX = _context()
+
+
 def _release(dp: dict, files: dict[str, bytes], version: str, created: str, notes: dict | None = None) -> dict:
     """What publish.write_release returns, computed in memory (sizes and SHA-256 of the published files)."""
     pub = publish.published_descriptor(dp, files, BASE, version)
     written = {}
+    schemas = {r["path"]: r["schema"] for r in dp["resources"]}
     for path, data in files.items():
         written[path] = data
-        written[path.replace("data/", "excel/", 1)] = publish.excel_copy(data)
+        written[publish.excel_path(path)] = xlsx.csv_to_xlsx(data, schemas[path])
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     zname = f"minhbach-{version}.zip"
     written[zname] = b"PK-placeholder-" + version.encode()
@@ -83,7 +100,7 @@ def inputs():
 @pytest.fixture(scope="module")
 def graph(inputs):
     _, _, rels = inputs
-    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels)
+    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX)
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +164,7 @@ def test_serializations_parse_to_the_same_graph(graph, parsed):
 
 def test_serializations_are_deterministic(inputs, texts):
     _, _, rels = inputs
-    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels)
+    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX)
     for fmt in FORMATS:
         assert catalog.serialize(again, fmt) == texts[fmt], fmt
         assert catalog.serialize(again, fmt) == catalog.serialize(again, fmt), fmt
@@ -157,6 +174,7 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
     """Another interpreter (other PYTHONHASHSEED, so other set orders) writes the same bytes."""
     _, _, rels = inputs
     (tmp_path / "rels.json").write_text(json.dumps(rels, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "ctx.json").write_text(json.dumps(CTX, ensure_ascii=False), encoding="utf-8")
     script = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(ROOT / "scripts")!r})
@@ -165,7 +183,10 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
         rels = json.loads(Path({str(tmp_path / "rels.json")!r}).read_text(encoding="utf-8"))
         for r in rels:
             r["files"] = {{k: tuple(v) for k, v in r["files"].items()}}
-        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels)
+        ctx = json.loads(Path({str(tmp_path / "ctx.json")!r}).read_text(encoding="utf-8"))
+        for t in ctx["tables"].values():
+            t["span"] = tuple(t["span"]) if t["span"] else None
+        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx)
         for fmt in ("turtle", "json-ld", "xml"):
             Path({str(tmp_path)!r}, fmt).write_text(catalog.serialize(g, fmt), encoding="utf-8")
     """)
@@ -206,6 +227,8 @@ def test_recommended_shapes_only_miss_geometry(parsed):
         for r in report.subjects(RDF.type, SH.ValidationResult)
     }
     allowed = {(f"{BASE}#area-dak-nong", str(DCAT.bbox)), (f"{BASE}#area-dak-nong", str(DCAT.centroid))}
+    # a table without a time dimension (glossary, organisations) has no period: DCAT-AP only recommends one
+    allowed |= {(f"{BASE}open-data/{n}/#dataset", str(DCT.temporal)) for n, t in CTX["tables"].items() if not t["span"]}
     assert missing <= allowed, text
 
 
@@ -239,7 +262,8 @@ def test_catalogue(graph, inputs):
     assert (pub, RDF.type, FOAF.Agent) in graph
     names = {o.language: str(o) for o in graph.objects(pub, FOAF.name)}
     contributor = next(c for c in dp["contributors"] if c["role"] == "publisher")
-    assert names == {"vi": contributor["title"], "en": contributor["x-i18n"]["en"]["title"]}
+    # one node: both languages, and the untagged official name CKAN shows whatever the serialisation order
+    assert names == {"vi": contributor["title"], "en": contributor["x-i18n"]["en"]["title"], None: contributor["title"]}
     assert graph.value(cat, FOAF.homepage) == URIRef(BASE)
     assert set(graph.objects(cat, DCT.language)) == {
         URIRef("http://publications.europa.eu/resource/authority/language/VIE"),
@@ -259,7 +283,12 @@ def test_datasets(graph, inputs):
     for r in dp["resources"]:
         ds = URIRef(f"{BASE}open-data/{r['name']}/#dataset")
         titles = {o.language: str(o) for o in graph.objects(ds, DCT.title)}
-        assert titles == {"vi": r["title"], "en": r["x-i18n"]["en"]["title"]}
+        # alone in a portal list: subject, province (ASCII in English, for slugs) and period
+        assert r["title"] in titles["vi"] and "Đắk Nông" in titles["vi"], titles
+        assert titles["en"].startswith(r["x-i18n"]["en"]["title"] + " – Dak Nong"), titles
+        span = CTX["tables"][r["name"]]["span"]
+        if span:
+            assert span[0] in titles["en"] and span[1] in titles["en"]
         assert {o.language for o in graph.objects(ds, DCT.description)} == {"vi", "en"}
         assert graph.value(ds, DCT.identifier) == Literal(str(ds))
         assert graph.value(ds, DCAT.landingPage) == URIRef(f"{BASE}open-data/{r['name']}/")
@@ -270,15 +299,19 @@ def test_datasets(graph, inputs):
         assert graph.value(ds, DCT.issued) == Literal("2026-01-15T00:00:00Z", datatype=XSD.dateTime)
         assert graph.value(ds, DCT.modified) == Literal("2026-11-22T08:30:00Z", datatype=XSD.dateTime)
         assert graph.value(ds, DCAT.theme) == theme
-        kw = set(graph.objects(ds, DCAT.keyword))
-        assert {Literal(k, lang="vi") for k in dp["keywords"]} <= kw
-        assert {Literal(k, lang="en") for k in dp["x-i18n"]["en"]["keywords"]} <= kw
+        kw = list(graph.objects(ds, DCAT.keyword))
+        words = {str(k).casefold() for k in kw}
+        assert len(words) == len(kw)  # no tag twice, in whichever language
+        assert {k.casefold() for k in dp["keywords"] + dp["x-i18n"]["en"]["keywords"]} <= words
         cp = graph.value(ds, DCAT.contactPoint)
         assert (cp, RDF.type, VCARD.Organization) in graph and graph.value(cp, VCARD.fn) is not None
         assert graph.value(cp, VCARD.hasEmail) or graph.value(cp, VCARD.hasURL)
         period = graph.value(ds, DCT.temporal)
-        assert graph.value(period, DCAT.startDate) == Literal(dp["x-temporal"]["start"], datatype=XSD.gYear)
-        assert graph.value(period, DCAT.endDate) == Literal(dp["x-temporal"]["end"], datatype=XSD.gYear)
+        if span:  # the years its own rows cover, not the package's
+            assert graph.value(period, DCAT.startDate) == Literal(span[0], datatype=XSD.gYear)
+            assert graph.value(period, DCAT.endDate) == Literal(span[1], datatype=XSD.gYear)
+        else:
+            assert period is None
         area = graph.value(ds, DCT.spatial)
         assert area == URIRef(f"{BASE}#area-{dp['x-province']}")
         assert {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)} == dp["x-spatial"]
@@ -290,7 +323,7 @@ def test_datasets(graph, inputs):
 
 def test_dataset_iris_are_stable_across_versions(graph, inputs):
     dp, files, rels = inputs
-    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1])
+    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
     assert _datasets(old) == _datasets(graph)
     assert sorted(old.subjects(RDF.type, DCAT.Distribution)) == sorted(graph.subjects(RDF.type, DCAT.Distribution))
     for g in (old, graph):
@@ -304,19 +337,19 @@ def test_distributions_point_at_the_versioned_files(graph, inputs):
     for r in dp["resources"]:
         name, data = r["name"], files[r["path"]]
         ds = URIRef(f"{BASE}open-data/{name}/#dataset")
-        csv, excel = URIRef(f"{BASE}open-data/{name}/#csv"), URIRef(f"{BASE}open-data/{name}/#csv-excel")
+        csv, excel = URIRef(f"{BASE}open-data/{name}/#csv"), URIRef(f"{BASE}open-data/{name}/#xlsx")
         assert set(graph.objects(ds, DCAT.distribution)) == {csv, excel}
-        for dist, folder, payload in ((csv, "data", data), (excel, "excel", publish.excel_copy(data))):
+        book = xlsx.csv_to_xlsx(data, r["schema"])
+        for dist, rel, payload, media, label in (
+            (csv, f"data/{name}.csv", data, "text/csv", "CSV"),
+            (excel, f"excel/{name}.xlsx", book, catalog.mapping.XLSX, "XLSX"),
+        ):
             _check_distribution(
-                graph,
-                dist,
-                f"{BASE}releases/{V2}/{folder}/{name}.csv",
-                payload,
-                f"{BASE}open-data/{name}/",
-                "text/csv",
-                "CSV",
+                graph, dist, f"{BASE}releases/{V2}/{rel}", payload, f"{BASE}open-data/{name}/", media, label
             )
         assert any("Excel" in str(d) for d in graph.objects(excel, DCT.description))
+        pkg_dists = set(graph.objects(URIRef(f"{BASE}open-data/#dataset-package"), DCAT.distribution))
+        assert {URIRef(f"{BASE}open-data/#{name}-csv"), URIRef(f"{BASE}open-data/#{name}-xlsx")} <= pkg_dists
     pkg = URIRef(f"{BASE}open-data/#dataset-package")
     zip_dist = URIRef(f"{BASE}open-data/#zip")
     assert zip_dist in set(graph.objects(pkg, DCAT.distribution))
@@ -376,8 +409,11 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     }
     g = catalog.build_catalog(d, BASE, "1.0.0", [])
     ds = URIRef(f"{BASE}open-data/t/#dataset")
+    from minhbach import strings
+
+    cat = strings.load(None)
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(
-        catalog.DEFAULT_PUBLISHER.values()
+        cat.both("catalog.publisher_default").values()
     )
     assert g.value(ds, DCT.temporal) is None and g.value(ds, DCT.spatial) is None
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasURL) == URIRef(BASE)

@@ -81,8 +81,8 @@ def test_published_datapackage_agrees_with_its_files(site):
         header = data.split(b"\n", 1)[0].decode()
         assert re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", header), header
         assert r["x-i18n"]["en"]["title"] and r["title"]
-        _, _, excel = fetch(f"{base}releases/{dp['version']}/{r['path'].replace('data/', 'excel/', 1)}")
-        assert excel.startswith(b"\xef\xbb\xbf")
+        _, _, excel = fetch(f"{base}releases/{dp['version']}/{r['path'].replace('data/', 'excel/', 1)[:-4]}.xlsx")
+        assert excel.startswith(b"PK")  # a real workbook, not a BOM CSV
 
 
 def test_frictionless_validates_the_published_package_over_http(site):
@@ -129,3 +129,63 @@ def test_dataset_landing_pages_carry_schema_org_json_ld(site):
     doc = json.loads(m.group(1))
     assert doc["@type"] == "Dataset" and doc["license"].startswith("https://creativecommons.org/licenses/by/4.0")
     assert doc["distribution"][0]["contentUrl"].startswith(base + "releases/")
+
+
+# ------------------------------------------------------------------ workbooks and preview (issue 14)
+
+
+def test_workbook_is_typed_and_deterministic():
+    """Ids that look like numbers stay text, numbers are numbers, and the bytes do not depend on the clock."""
+    import io
+    import time
+    import zipfile
+
+    import openpyxl
+
+    from minhbach import xlsx
+
+    schema = {
+        "fields": [
+            {"name": "sub_indicator_id", "type": "string", "title": "Mã", "x-i18n": {"en": {"title": "Id"}}},
+            {"name": "period", "type": "string", "title": "Kỳ"},
+            {"name": "value", "type": "number", "title": "Giá trị", "x-unit": "points"},
+            {"name": "year", "type": "integer", "title": "Năm"},
+            {"name": "as_written", "type": "string", "title": "Nguyên văn"},
+        ]
+    }
+    data = b"sub_indicator_id,period,value,year,as_written\n4.10,2022-08,0.262,2021,04/5\n6.10,2021,3128,2022,3.128\n"
+    one = xlsx.csv_to_xlsx(data, schema)
+    time.sleep(1.1)
+    assert xlsx.csv_to_xlsx(data, schema) == one
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(one)).infolist()} == {xlsx.ZIP_DATE}
+    ws = openpyxl.load_workbook(io.BytesIO(one)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Mã", "Kỳ", "Giá trị (points)") and rows[1][0] == "Id"
+    assert rows[2] == ("sub_indicator_id", "period", "value", "year", "as_written")
+    assert rows[3] == ("4.10", "2022-08", 0.262, 2021, "04/5")
+    assert rows[4] == ("6.10", "2021", 3128, 2022, "3.128")
+    assert ws.cell(row=4, column=1).number_format == "@" and ws.cell(row=4, column=5).number_format == "@"
+
+
+def test_every_page_download_has_a_workbook_beside_its_csv(site):
+    site_dir, _ = site
+    csvs = sorted((site_dir / "downloads").glob("*.csv")) + sorted((site_dir / "assets" / "charts").glob("*.csv"))
+    assert csvs
+    for f in csvs:
+        assert f.with_suffix(".xlsx").is_file(), f
+        assert not f.read_bytes().startswith(b"\xef\xbb\xbf"), f  # CSVs stay plain UTF-8 for machines
+    html = (site_dir / "budget" / "index.html").read_text(encoding="utf-8")
+    assert 'downloads/budget-items.xlsx" download' in html
+
+
+def test_build_cli_says_a_loopback_build_is_a_preview(capsys):
+    import argparse
+
+    from conftest import ROOT
+    from minhbach.cli import _preview_notice
+
+    _preview_notice(argparse.Namespace(data=str(ROOT), project=str(ROOT), base_url="http://127.0.0.1:8000/"))
+    assert "PREVIEW" in capsys.readouterr().err
+    _preview_notice(argparse.Namespace(data=str(ROOT), project=str(ROOT), base_url="https://example.gov.vn/"))
+    err = capsys.readouterr().err
+    assert "PREVIEW" not in err and "x-contact.email" in err  # the shipped package names no contact email yet

@@ -143,7 +143,7 @@ def build_site(
         bundle = pool.submit(_vega_bundle, out_dir / "cache")
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
-        base_url = (base_url or _config_site_url(config_file) or "http://127.0.0.1:8000/").rstrip("/") + "/"
+        base_url = (base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/").rstrip("/") + "/"  # noqa: E501
         chart_map = timer.run(
             "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, out_dir / "cache" / "charts"
         )
@@ -219,6 +219,9 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
     chart_map = {}
     all_charts = charts_mod.all_charts(pkg, res)
     written = charts_mod.write_charts(all_charts, out, cache)
+    from .xlsx import write_xlsx  # typed workbook beside each chart's CSV (same columns, same rows)
+
+    [write_xlsx(out / f["csv"].replace(".csv", ".xlsx"), c.columns, c.table(lang)) for c in all_charts for lang, f in written[c.chart_id].items()]  # noqa: E501
     for c in all_charts:
         files = written[c.chart_id]
         sizes = {}

@@ -64,6 +64,7 @@ def cmd_build(a) -> int:
         f"Built {rep.pages} pages and {rep.charts} charts into {rep.site_dir} "
         f"({rep.findings} data-quality findings published)."
     )
+    _preview_notice(a)
     return 0
 
 
@@ -92,6 +93,22 @@ def site_handler(site: Path):
             pass
 
     return Handler
+
+
+def _preview_notice(a) -> None:
+    """Say so when the build is only a preview (no public address, or no contact email for portals)."""
+    import json
+
+    from . import strings
+    from .build import _config_site_url
+    from .publish import is_preview, preview_issues
+
+    dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
+    base = a.base_url or dp.get("homepage") or _config_site_url(Path(a.project) / "mkdocs.yml")
+    cat = strings.load(None)
+    for issue in preview_issues(dp, base):
+        key = "preview.notice" if issue.code == "preview-base-url" else "preview.no_email"
+        _err(f"{'PREVIEW: ' if is_preview(base) else ''}{cat.get('en', key)}")
 
 
 def cmd_serve(a) -> int:
@@ -149,7 +166,14 @@ def cmd_release(a) -> int:
     from .release import make_release
 
     try:
-        rel = make_release(Path(a.data), a.version, summary_vi=a.summary_vi, summary_en=a.summary_en, date=a.date)
+        rel = make_release(
+            Path(a.data),
+            a.version,
+            summary_vi=a.summary_vi,
+            summary_en=a.summary_en,
+            date=a.date,
+            require_public=True,
+        )
     except Failed as f:
         _err(render_text(f.issues))
         return 1

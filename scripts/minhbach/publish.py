@@ -1,8 +1,9 @@
 """Stage 6: open-data files a portal can harvest and a journalist can open in Excel.
 
 Layout under the site root (dataset identities never change; only download URLs carry a version):
-  releases/<version>/datapackage.json, data/<name>.csv, excel/<name>.csv (UTF-8 with BOM),
-  minhbach-<version>.zip, SHA256SUMS        — immutable, one folder per release
+  releases/<version>/datapackage.json (Data Package v2), data/<name>.csv (UTF-8, no BOM), excel/<name>.xlsx
+  (typed cells), README.txt, LICENSE.txt, CITATION.cff, minhbach-<version>.zip (descriptor at its root),
+  SHA256SUMS                                — immutable, one folder per release
   latest/…                                  — the same files for the newest release
   catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
 """
@@ -13,6 +14,7 @@ import copy
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,52 @@ from .load import Package
 from .pages import Page
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
+_LOOPBACK = re.compile(r"^https?://(localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])([:/]|$)", re.I)
+
+
+def is_preview(base_url: str | None) -> bool:
+    """A build without a public address: missing, not http(s), or loopback. Such a build is never published."""
+    u = str(base_url or "").strip()
+    return not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK.match(u))
+
+
+def package_base_url(descriptor: dict) -> str | None:
+    """The public address of the site, from the package (`homepage`); None when missing."""
+    u = str(descriptor.get("homepage") or "").strip()
+    return (u.rstrip("/") + "/") if u else None
+
+
+def contact_email(descriptor: dict) -> str:
+    """The publisher's contact email (`x-contact.email`, filled in by the publisher; never guessed)."""
+    return str((descriptor.get("x-contact") or {}).get("email") or "").strip()
+
+
+def preview_issues(descriptor: dict, base_url: str | None) -> list[Issue]:
+    """Why this package/build is only a preview: no public base URL, no contact email. Empty = publishable."""
+    out = []
+    if is_preview(base_url):
+        out.append(
+            Issue(
+                "preview-base-url",
+                "no public address: set homepage in datapackage.json (or build with --base-url https://...)",
+                file="datapackage.json",
+                column="homepage",
+                value=str(base_url or ""),
+                expected="https://...",
+            )
+        )
+    if not contact_email(descriptor):
+        out.append(
+            Issue(
+                "preview-contact-email",
+                "no contact email for data portals: fill in x-contact.email in datapackage.json",
+                file="datapackage.json",
+                column="x-contact.email",
+                expected="an address the publisher answers",
+            )
+        )
+    return out
 
 
 @dataclass
@@ -88,16 +136,21 @@ def _fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def excel_copy(csv_bytes: bytes) -> bytes:
-    """UTF-8 with BOM and CRLF: Excel then opens Vietnamese text correctly on double-click."""
-    return b"\xef\xbb\xbf" + csv_bytes.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+def excel_path(csv_path: str) -> str:
+    """data/x.csv -> excel/x.xlsx: where the typed workbook of a table lives in a release."""
+    p = csv_path.replace("data/", "excel/", 1)
+    return p[:-4] + ".xlsx" if p.endswith(".csv") else p + ".xlsx"
 
 
 def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: str, version: str) -> dict:
-    d = copy.deepcopy(descriptor)
+    """Data Package v2: `$schema`, contributors with `roles` (and the v1 `role` kept for older readers)."""
+    d = {"$schema": DP_V2, **{k: v for k, v in copy.deepcopy(descriptor).items() if k != "$schema"}}
     d["version"] = version
     d["homepage"] = base_url
     d["id"] = f"{base_url}open-data/"
+    for c in d.get("contributors") or []:
+        if "roles" not in c and c.get("role"):
+            c["roles"] = [c["role"]]
     for r in d["resources"]:
         data = files[r["path"]]
         r["bytes"] = len(data)
@@ -105,26 +158,36 @@ def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: st
     return d
 
 
-def write_release(rel: Release, out: Path, base_url: str) -> dict:
+def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None) -> dict:
     """Write one release folder; return its published descriptor and file list for catalogue and pages."""
+    from . import package_files, strings, xlsx
+
+    cat = strings.load(None)
+    preview = is_preview(base_url)
     dp = json.loads((rel.root / "datapackage.json").read_text(encoding="utf-8"))
     files: dict[str, bytes] = {}
     for r in dp["resources"]:
         files[r["path"]] = (rel.root / r["path"]).read_bytes()
     pub = published_descriptor(dp, files, base_url, rel.version)
+    if contact:  # how to reach the publisher today, not when the data was frozen
+        pub["x-contact"] = contact
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
+    schemas = {r["path"]: r.get("schema") or {} for r in dp["resources"]}
     for path, data in files.items():
         written[path] = data
-        written[path.replace("data/", "excel/", 1)] = excel_copy(data)
+        written[excel_path(path)] = xlsx.csv_to_xlsx(data, schemas[path], path.rsplit("/", 1)[-1][:-4])
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    written["README.txt"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
+    written["LICENSE.txt"] = package_files.licence_file(pub, cat).encode("utf-8")
+    written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview).encode("utf-8")
     if rel.notes:
         written["release.json"] = (json.dumps(rel.notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
     zname = f"minhbach-{rel.version}.zip"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(written):
-            info = zipfile.ZipInfo(f"minhbach-{rel.version}/{name}", date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)  # descriptor at the root: frictionless opens the zip
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, written[name])
@@ -145,31 +208,65 @@ def write_release(rel: Release, out: Path, base_url: str) -> dict:
     }
 
 
-def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
-    """Release folders, latest/, the DCAT catalogue, and the open-data pages that describe them."""
-    from . import catalog
+def catalog_context(pkg: Package) -> dict:
+    """What the catalogue and schema.org need beyond the descriptor: the province's names and, per table,
+    its row count and the years its rows cover."""
+    from .catalog import temporal_coverage
+    from .compute import publisher_province
 
+    prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
+    tables = {}
+    for r in pkg.descriptor["resources"]:
+        df = pkg.tables[r["name"]]
+        rows = df.astype(object).where(df.notna(), None).to_dict("records")
+        tables[r["name"]] = {"rows": len(df), "span": temporal_coverage(rows, r["schema"]["fields"])}
+    return {"province": {"vi": str(prov["name_vi"]), "en": str(prov["name_en"])}, "tables": tables}
+
+
+def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
+    """Release folders, latest/, the DCAT catalogue, feeds, and the open-data pages that describe them."""
+    from . import catalog, strings
+    from .schemaorg import SchemaOrg
+
+    cat = strings.load(None)
     releases = all_releases(pkg, pkg.root)
-    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases]
+    contact = pkg.descriptor.get("x-contact") or None
+    published = [write_release(r, docs / "releases" / r.version, base_url, contact) for r in releases]
     latest = published[-1]
-    write_release(releases[-1], docs / "latest", base_url)
-    graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published)
+    write_release(releases[-1], docs / "latest", base_url, contact)
+    ctx = catalog_context(pkg)
+    graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
         (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
-    pages = [Page("open-data", "open_data.md.j2", {"vi": "Dữ liệu mở", "en": "Open data"}, {}, "open-data")]
+    so = SchemaOrg(latest["descriptor"], latest, published, base_url, ctx)
+    langs = ("vi", "en")
+    pages = [
+        Page(
+            "open-data",
+            "open_data.md.j2",
+            cat.both("open_pages.open_data"),
+            {"jsonld": {lang: so.package(lang) for lang in langs}},
+            "open-data",
+        )
+    ]
     for r in latest["descriptor"]["resources"]:
         pages.append(
             Page(
                 f"open-data/{r['name']}",
                 "dataset.md.j2",
                 {"vi": r["title"], "en": r.get("x-i18n", {}).get("en", {}).get("title", r["name"])},
-                {"resource": r, "preview": _preview(pkg, r["name"])},
+                {
+                    "resource": r,
+                    "preview": _preview(pkg, r["name"]),
+                    "jsonld": {lang: so.dataset(r, lang) for lang in langs},
+                    "xlsx_path": excel_path(r["path"]),
+                },
                 "open-data",
             )
         )
-    pages.append(Page("whats-new", "whats_new.md.j2", {"vi": "Có gì mới", "en": "What's new"}))
-    _write_feeds(published, docs, base_url)
-    context = {"releases": published, "latest": latest, "base_url": base_url}
+    pages.append(Page("whats-new", "whats_new.md.j2", cat.both("open_pages.whats_new")))
+    _write_feeds(published, docs, base_url, latest["descriptor"])
+    context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
     return pages, {}, context
 
 
@@ -178,16 +275,16 @@ def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:
     return [{k: ("" if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
-def _write_feeds(published: list[dict], docs: Path, base_url: str):
+def _write_feeds(published: list[dict], docs: Path, base_url: str, descriptor: dict):
     from . import feed
 
     for lang in ("vi", "en"):
-        name = "feed.xml" if lang == "vi" else "feed-en.xml"
-        (docs / name).write_text(feed.atom(published, base_url, lang), encoding="utf-8")
+        (docs / feed.feed_name(lang)).write_text(feed.atom(published, base_url, lang, descriptor), encoding="utf-8")
 
 
 def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
-    """CSV extracts of exactly what each page shows, plus the source texts; keyed by page."""
+    """CSV (for machines) and typed .xlsx (for people) extracts of exactly what each page shows, plus the
+    source texts; keyed by page."""
     out_dir = docs / "downloads"
     (out_dir / "sources").mkdir(parents=True, exist_ok=True)
     for s in pkg.t("source").to_dict("records"):
@@ -196,10 +293,16 @@ def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
             (out_dir / "sources" / f"{s['source_id']}.txt").write_text(text, encoding="utf-8")
     files: dict[str, list[str]] = {}
 
+    from .xlsx import columns_for_frame, write_xlsx
+
+    fields = {f["name"]: f for r in pkg.descriptor["resources"] for f in r["schema"]["fields"]}
+
     def put(key: str, name: str, df: pd.DataFrame):
-        fname = f"{key.replace('/', '-') or 'home'}-{name}.csv"
-        df.to_csv(out_dir / fname, index=False, lineterminator="\n")
-        files.setdefault(key, []).append(fname)
+        """The rows as CSV (UTF-8, no BOM, for machines) and as a typed workbook (for people)."""
+        stem = f"{key.replace('/', '-') or 'home'}-{name}"
+        df.to_csv(out_dir / f"{stem}.csv", index=False, lineterminator="\n")
+        write_xlsx(out_dir / f"{stem}.xlsx", columns_for_frame(df, fields), df, sheet=name)
+        files.setdefault(key, []).extend([f"{stem}.csv", f"{stem}.xlsx"])
 
     from .compute import publisher_province
 

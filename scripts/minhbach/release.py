@@ -141,8 +141,24 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def make_release(root: Path, version: str, summary_vi: str = "", summary_en: str = "", date: str | None = None) -> dict:
+def make_release(
+    root: Path,
+    version: str,
+    summary_vi: str = "",
+    summary_en: str = "",
+    date: str | None = None,
+    require_public: bool = False,
+) -> dict:
+    """Freeze the data as release `version`. `require_public` (the CLI's default) refuses a preview package:
+    one without a public address (homepage) or a contact email, whose files would carry unusable identifiers."""
     root = Path(root).resolve()
+    if require_public:
+        from .publish import package_base_url, preview_issues
+
+        dp0 = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        problems = preview_issues(dp0, package_base_url(dp0))
+        if problems:
+            raise Failed(problems)
     if not isinstance(version, str) or not VERSION.fullmatch(version):
         raise Failed(
             [
