@@ -17,6 +17,7 @@ import pandas as pd
 
 from .errors import Issue
 from .load import Package, load_package, read_descriptor, safe_join
+from . import rules
 from .numbers import parse_vi
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -266,6 +267,7 @@ def domain_issues(pkg: Package) -> list[Issue]:
     issues += check_source_files(pkg)
     issues += check_scores(pkg)
     issues += check_shares(pkg)
+    issues = rules.apply(pkg, issues)
     return issues
 
 
