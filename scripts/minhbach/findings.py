@@ -106,7 +106,7 @@ def fact(role: str, table: str, row: dict, id_col: str, value_col: str = "value"
         as_written=None if _na(row.get("as_written")) else str(row["as_written"]),
         source_id=None if _na(row.get("source_id")) else str(row["source_id"]),
         section=None if _na(row.get("section")) else str(row["section"]),
-        period=None if not period_col or _na(row.get(period_col)) else str(row[period_col]),
+        period=None if _na(row.get(period_col or "period")) else str(row[period_col or "period"]),
     )
 
 
@@ -151,7 +151,7 @@ def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame)
         if seen[fid] > 1:
             fid = f"{fid}-{seen[fid]}"
         a = f.facts[0]
-        b = f.facts[1] if len(f.facts) > 1 else None
+        b = f.facts[1] if len(f.facts) > 1 and f.expected is None else None
         rows.append(
             {
                 "finding_id": fid,
