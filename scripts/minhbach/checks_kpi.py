@@ -147,8 +147,8 @@ def ratio(pkg: Package, obs: pd.DataFrame) -> list[Finding]:
                 variant="scale" if slip else "",
                 displayed="reported",
                 params={
-                    "numerator": rows[0]["numerator_as_written"] or num,
-                    "denominator": rows[0]["denominator_as_written"] or den,
+                    "numerator": num,
+                    "denominator": den,
                     "factor": float(slip) if slip else None,
                 },
             )

@@ -444,17 +444,15 @@ class Ctx:
         return out
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
-        f = self.res.findings
-        order = [
-            "recomputation",
-            "rank_change",
-            "cross_source",
-            "sub_indicator_count",
-            "budget_total",
-            "district_total",
-            "ratio",
-        ]
-        return [(k, f[f["kind"] == k].to_dict("records")) for k in order if (f["kind"] == k).any()]
+        from . import findings_view
+
+        return findings_view.by_kind(self)
+
+    def finding_mark(self, table: str, *row_ids) -> Markup:
+        """A link from an affected number to its finding on the data-quality page (nothing if none)."""
+        from . import findings_view
+
+        return findings_view.marks(self, table, row_ids)
 
     def finding_value(self, f: dict, side: str) -> str:
         v, aw = f[f"value_{side}"], f[f"as_written_{side}"]
