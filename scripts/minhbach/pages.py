@@ -263,7 +263,7 @@ class Ctx:
             obs_cell = (
                 Markup("<br>").join(
                     Markup(f"{esc(self.period(o['period']))}: {esc(self.obs_text(o, k['unit']))} ")
-                    + self.src(o["source_id"])
+                    + self.obs_sources(o)
                     for o in obs
                 )
                 if obs
@@ -286,9 +286,22 @@ class Ctx:
                 f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}"
             )
         interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
-        return (
-            body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.src(t["target_source_id"])
-        )
+        return body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.target_sources(t, False)
+
+    def obs_sources(self, o: dict) -> Markup:
+        """Every source of one value (a value printed in several passages is shown once), then its finding marks."""
+        srcs = o.get("sources") or [(o["source_id"], None, o.get("observation_id"))]
+        out = Markup(", ").join(self.src(s) for s in dict.fromkeys(x[0] for x in srcs))
+        return out + self.finding_mark("kpi_observation", *(x[2] for x in srcs))
+
+    def target_sources(self, t: dict, sections: bool = True) -> Markup:
+        """The sources of one distinct target (stated in one or more documents), then its finding marks."""
+        ids = [(t["target_source_id"], t["target_section"])]
+        if not fmt.missing(t.get("other_source_ids")):
+            ids += list(zip(str(t["other_source_ids"]).split(), str(t["other_sections"]).split(" | ")))
+        out = Markup("<br>" if sections else ", ").join(self.src(s, sec if sections else None) for s, sec in ids)
+        others = [] if fmt.missing(t.get("other_target_ids")) else str(t["other_target_ids"]).split()
+        return out + self.finding_mark("target", t["target_id"], *others)
 
     def timeline(self, t: dict) -> str:
         """The timeline as the plan prints it; in English built from the years, since it may be words."""
@@ -860,11 +873,19 @@ class Q:
         return next(p["activity_main_index_id"] for p in self.pillars if p["pillar_id"] == pillar_id)
 
     def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
+        """Values as facts: the same value for a KPI, place and period is one row with all its sources."""
         if not hasattr(self, "_obs"):
             o = self.pkg.t("kpi_observation")
             o = o[o["province_id"] == self.province["province_id"]].sort_values(["period", "source_id"], kind="stable")
             self._obs, self._obs_d = {}, {}
+            merged: dict[tuple, dict] = {}
             for r in o.to_dict("records"):
+                same = (r["kpi_id"], r["district_id"], r["period"], r["value"] if not fmt.missing(r["value"]) else r["as_written"])
+                if same in merged:
+                    merged[same]["sources"].append((r["source_id"], r["section"], r["observation_id"]))
+                    continue
+                r["sources"] = [(r["source_id"], r["section"], r["observation_id"])]
+                merged[same] = r
                 self._obs_d.setdefault(r["kpi_id"], []).append(r)
                 if fmt.missing(r["district_id"]):
                     self._obs.setdefault(r["kpi_id"], []).append(r)
