@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTS = [
     "kpi_observation",
     "kpi_change",
+    "context_figure",
     "target",
     "budget_item",
     "budget_table",

@@ -255,3 +255,43 @@ def test_validation_accepts_a_misread_number_only_with_a_bilingual_note():
     unneeded.loc[items["budget_item_id"] == "qd-231-2022-it-2021-item-01", ["reading_note_vi", "reading_note_en"]] = "x"
     pkg.tables["budget_item"] = unneeded
     assert _domain(pkg) == ["reading-note-unneeded"]
+
+
+def _context(rows):
+    base_row = {"source_id": "dn-dti2021-report", "section": "S", "qualifier": "exact", "unit": "count"}
+    return [{**base_row, **r} for r in rows]
+
+
+def test_context_totals_counts_and_national_growth():
+    # 31/36 and 06/63 provinces in one paragraph: the same quantity out of two totals
+    prov = [
+        {"figure_id": "a", "figure": "provinces_above_national_mean", "year": 2021, "value": 31, "out_of": 36,
+         "out_of_what": "provinces", "as_written": "31/36"},
+        {"figure_id": "b", "figure": "provinces_dti_at_least_half", "year": 2021, "value": 6, "out_of": 63,
+         "out_of_what": "provinces", "as_written": "06/63"},
+    ]
+    f = findings_of(mini(context_figure=_context(prov)))
+    assert list(f["kind"]) == ["denominator"] and f.iloc[0]["subject_type"] == "out_of_what"
+    prov[0].update(out_of=63, as_written="31/63")
+    assert findings_of(mini(context_figure=_context(prov))).empty
+    # a stated count of task groups against the groups listed for the plan (proposal-2023 lists 8)
+    groups = {"figure_id": "g", "figure": "plan_task_groups", "plan_id": "proposal-2023", "year": 2023}
+    assert findings_of(mini(context_figure=_context([{**groups, "value": 8, "as_written": "08"}]))).empty
+    f = findings_of(mini(context_figure=_context([{**groups, "value": 9, "as_written": "09"}])), "count_listed")
+    assert len(f) == 1 and f.iloc[0]["value_b"] == 8.0
+
+
+def test_printed_growth_of_the_national_mean_against_the_two_means():
+    def pkg(growth_aw):
+        means = [
+            {"observation_id": f"m{y}", "statistic": "national_mean", "year": y, "metric": "score", "value": float(v),
+             "scale": "unit_interval", "source_id": "dn-dti2021-report", "section": "S", "as_written": aw}
+            for y, v, aw in ((2020, 0.3026, "0,3026"), (2021, 0.4014, "0,4014"))
+        ]
+        g = {"figure_id": "gr", "figure": "national_mean_growth", "year": 2021, "unit": "percent",
+             "value": float(parse(growth_aw)), "as_written": growth_aw}
+        return mini(dti_observation=means, context_figure=_context([g]))
+
+    assert findings_of(pkg("32,7%"), "change").empty, "0,4014 / 0,3026 - 1 = 32,65 %"
+    f = findings_of(pkg("37,2%"), "change")
+    assert len(f) == 1 and f.iloc[0]["variant"] == "growth_printed"

@@ -102,7 +102,7 @@ def test_findings_per_kind_and_severity(res):
         "change": 2,
         "combined_range": 1,
         "cross_source": 8,
-        "denominator": 1,
+        "denominator": 2,
         "misprint": 1,
         "period_shift": 2,
         "ratio": 9,
@@ -110,7 +110,7 @@ def test_findings_per_kind_and_severity(res):
         "sub_indicator_count": 1,
         "target_conflict": 1,
     }
-    assert f.groupby("severity").size().to_dict() == {"major": 24, "minor": 5}
+    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 5}
     assert f["finding_id"].is_unique
 
 
@@ -166,3 +166,10 @@ def test_no_finding_from_the_projects_own_reading(res):
     assert not any(i.startswith("f-budget-total-qd-231-2022-it-2021-qd-231-2022-it-2021-total") for i in ids)
     fx = res.extra["finding_facts"]
     assert not pd.isna(fx["source_id"]).any()
+
+
+def test_context_figures(res, pkg):
+    cf = pkg.t("context_figure").set_index("figure_id")
+    assert cf.loc["nq-09-2025-dx-tasks", "value"] == 96 and cf.loc["proposal-2023-task-groups", "value"] == 8
+    assert _one(res, "f-denominator-provinces-2021")["as_written_a"] == "31/36"
+    assert not (res.findings["kind"] == "count_listed").any(), "the 08 proposed task groups are the 8 listed"

@@ -26,6 +26,7 @@ def run_all(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFram
     out += sub_indicator_count(pkg)
     out += dti_cross_source(pkg)
     out += checks_kpi.run(pkg)
+    out += context(pkg)
     return out
 
 
@@ -261,3 +262,89 @@ def dti_cross_source(pkg: Package) -> list[Finding]:
 
 def within(a, b, tol: Decimal) -> bool:
     return abs(d(a) - d(b)) <= tol
+
+
+def context(pkg: Package) -> list[Finding]:
+    """Context figures: a printed growth of the national mean, counts against the rows listed, and totals
+    of the same quantity (e.g. 31/36 and 06/63 provinces in one paragraph)."""
+    if "context_figure" not in pkg.tables:
+        return []
+    out: list[Finding] = []
+    cf = pkg.t("context_figure")
+    dti = pkg.t("dti_observation")
+    means = dti[
+        (dti["statistic"] == "national_mean") & (dti["metric"] == "score") & dti["pillar_id"].isna()
+        & dti["main_index_id"].isna() & (dti["scale"] == "unit_interval")
+    ]
+    for r in cf[cf["figure"] == "national_mean_growth"].to_dict("records"):
+        a, b = means[means["year"] == r["year"] - 1], means[means["year"] == r["year"]]
+        if a.empty or b.empty:
+            continue
+        a, b = a.iloc[0].to_dict(), b.iloc[0].to_dict()
+        va, vb = d(a["value"]), d(b["value"])
+        growth = (vb / va - 1) * 100
+        ha, hb = tol_of(a["as_written"]), tol_of(b["as_written"])
+        tol = tol_of(r["as_written"]) + 100 * (hb / va + vb * ha / (va * va))
+        if abs(d(r["value"]) - growth) <= tol:
+            continue
+        out.append(
+            Finding(
+                "change",
+                "context_figure",
+                r["figure_id"],
+                str(r["year"]),
+                [
+                    fact("printed_change", "context_figure", r, "figure_id"),
+                    fact("from", "dti_observation", {**a, "period": str(a["year"])}, "observation_id"),
+                    fact("to", "dti_observation", {**b, "period": str(b["year"])}, "observation_id"),
+                ],
+                expected=float(round(growth, 4)),
+                difference=float(round(d(r["value"]) - growth, 4)),
+                tolerance=float(tol),
+                variant="growth_printed",
+                displayed="values",
+                params={"from_period": str(a["year"])},
+            )
+        )
+    listed = {
+        "plan_task_groups": lambda plan: int(
+            ((pkg.t("task_group")["plan_id"] == plan) & pkg.t("task_group")["parent_id"].isna()).sum()
+        ),
+        "plan_tasks": lambda plan: int((pkg.t("task")["plan_id"] == plan).sum()),
+    }
+    for r in cf[cf["figure"].isin(list(listed)) & cf["plan_id"].notna()].to_dict("records"):
+        n = listed[r["figure"]](r["plan_id"])
+        if n == 0 or n == int(r["value"]):
+            continue  # nothing listed to compare with, or it agrees
+        out.append(
+            Finding(
+                "count_listed",
+                "context_figure",
+                r["figure_id"],
+                None if pd.isna(r["year"]) else str(r["year"]),
+                [fact("stated", "context_figure", r, "figure_id")],
+                expected=float(n),
+                difference=float(r["value"]) - n,
+                tolerance=0.0,
+                displayed="both",
+                params={"plan_id": r["plan_id"]},
+            )
+        )
+    totals = cf[cf["out_of"].notna() & cf["out_of_what"].notna()]
+    for (what, year, src), g in totals.groupby(["out_of_what", "year", "source_id"], dropna=False):
+        dens = sorted({float(x) for x in g["out_of"]})
+        if len(dens) < 2:
+            continue
+        out.append(
+            Finding(
+                "denominator",
+                "out_of_what",
+                str(what),
+                None if pd.isna(year) else str(int(year)),
+                [fact("stated", "context_figure", r, "figure_id") for r in g.to_dict("records")],
+                difference=dens[-1] - dens[0],
+                displayed="reported",
+                params={"denominators": dens},
+            )
+        )
+    return out

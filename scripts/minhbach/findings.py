@@ -29,6 +29,7 @@ KINDS = [
     "period_shift",
     "cross_source",
     "target_conflict",
+    "count_listed",
     "rank_change",
     "budget_total",
     "district_total",

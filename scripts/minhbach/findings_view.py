@@ -84,12 +84,26 @@ def subject(h, f: dict, facts: list[dict]) -> str:
         return str(h.pkg.t("budget_table").set_index("budget_table_id").loc[sid, f"name_{lang}"])
     if st == "count_type":
         return h.t(f"quality.count_type.{sid}")
+    if st == "context_figure":
+        cf = h.pkg.t("context_figure").set_index("figure_id")
+        return _enum_label(h, "context_figure", "figure", str(cf.loc[sid, "figure"])) if sid in cf.index else sid
+    if st == "out_of_what":
+        return _enum_label(h, "context_figure", "out_of_what", sid)
     table = h.pkg.tables.get(st)
     if table is not None and f"name_{lang}" in table.columns:
         row = table[table.iloc[:, 0] == sid]
         if not row.empty:
             return str(row.iloc[0][f"name_{lang}"])
     return sid
+
+
+def _enum_label(h, table: str, field: str, value: str) -> str:
+    """An enum value's label in the reader's language, from the schema (`x-enum-labels`)."""
+    f = next((x for x in h.pkg.fields(table) if x["name"] == field), {})
+    return str(f.get("x-enum-labels", {}).get(value, {}).get(h.lang, value))
+
+
+VARIANTS = ("national_mean", "growth", "growth_printed", "scale", "listed")
 
 
 def sentence(h, f: dict, facts: list[dict]) -> Markup:
@@ -144,7 +158,7 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
             if t not in seen:
                 seen.append(t)
         v["values"] = " / ".join(seen)
-    key = f"quality.sentence.{f['kind']}" + (f"_{f['variant']}" if f["variant"] in ("national_mean", "growth", "scale", "listed") else "")
+    key = f"quality.sentence.{f['kind']}" + (f"_{f['variant']}" if f["variant"] in VARIANTS else "")
     template = h.t(key)
     return Markup(template.format(**{k: esc(x) for k, x in v.items()}))
 
