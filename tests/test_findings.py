@@ -295,3 +295,38 @@ def test_printed_growth_of_the_national_mean_against_the_two_means():
     assert findings_of(pkg("32,7%"), "change").empty, "0,4014 / 0,3026 - 1 = 32,65 %"
     f = findings_of(pkg("37,2%"), "change")
     assert len(f) == 1 and f.iloc[0]["variant"] == "growth_printed"
+
+
+def _html(site_dir, key, lang):
+    import html as _h
+    import re
+
+    p = site_dir / ("en" if lang == "en" else "") / key / "index.html"
+    src = p.read_text(encoding="utf-8")
+    return src, _h.unescape(re.sub(r"<[^>]+>", " ", src))
+
+
+def test_built_site_marks_affected_numbers_with_links_that_resolve(site):
+    """Every finding is a card with a stable anchor; every mark on any page points at one of them."""
+    import html as _h
+    import re
+
+    site_dir, _ = site
+    res = compute_all(base())
+    for lang in ("vi", "en"):
+        src, _text = _html(site_dir, "data-quality", lang)
+        anchors = {_h.unescape(a) for a in re.findall(r'<article class="mb-finding[^"]*" id="([^"]+)"', src)}
+        assert anchors == set(res.findings["finding_id"])
+        marked: set[str] = set()
+        root = site_dir / "en" if lang == "en" else site_dir
+        for f in root.rglob("index.html"):
+            if lang == "vi" and f.relative_to(site_dir).parts[0] == "en":
+                continue
+            for href in re.findall(r'class="mb-finding-mark" href="([^"]+)"', f.read_text(encoding="utf-8")):
+                page_part, _, anchor = _h.unescape(href).partition("#")
+                assert page_part.rstrip("/").endswith("data-quality") and anchor in anchors, (f, href)
+                marked.add(anchor)
+        assert len(marked) >= len(anchors) - 3, sorted(anchors - marked)
+        # one sentence per finding, no placeholder left unfilled, no raw template syntax
+        cards = _h.unescape(re.sub(r"<[^>]+>", " ", " ".join(re.findall(r"<article.*?</article>", src, re.S))))
+        assert len(cards) > 2000 and "{" not in cards and "None" not in cards and "nan" not in cards.split()

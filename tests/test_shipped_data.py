@@ -173,3 +173,18 @@ def test_context_figures(res, pkg):
     assert cf.loc["nq-09-2025-dx-tasks", "value"] == 96 and cf.loc["proposal-2023-task-groups", "value"] == 8
     assert _one(res, "f-denominator-provinces-2021")["as_written_a"] == "31/36"
     assert not (res.findings["kind"] == "count_listed").any(), "the 08 proposed task groups are the 8 listed"
+
+
+def test_home_headline_counts_distinct_targets_and_budget_page_reads_item_10(site):
+    import html
+    import re
+
+    site_dir, _ = site
+    home = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "index.html").read_text(encoding="utf-8")))
+    assert "15 of the 28 targets for 2022" in re.sub(r"\s+", " ", home)
+    budget = (site_dir / "budget" / "index.html").read_text(encoding="utf-8")
+    assert "2.500.000.000,000" not in budget and "2.500.000.000" in budget and "2.500.000,000" in budget
+    assert "f-misprint-qd-231-2022-it-2021-item-10" in budget
+    dq = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "data-quality" / "index.html").read_text("utf-8")))
+    assert "30 findings: 25 major, 5 minor." in re.sub(r"\s+", " ", dq)
+    assert "20,140,500,000" not in dq, "the 2.5-billion gap came from misreading item 10"

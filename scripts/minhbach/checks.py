@@ -84,7 +84,7 @@ def recomputation(rec: pd.DataFrame) -> list[Finding]:
         f = Fact(
             "reported",
             "dti_observation",
-            None,
+            r.get("observation_id"),
             r["reported"],
             r["reported_as_written"],
             r["source_id"],

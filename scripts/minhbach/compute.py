@@ -213,6 +213,7 @@ def recompute(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
                     "reported_as_written": rep["as_written"],
                     "source_id": rep["source_id"],
                     "section": rep["section"],
+                    "observation_id": rep["observation_id"],
                     "recomputed": float(round(recomputed, 6)),
                     "difference": float(round(reported - recomputed, 6)),
                     "tolerance": float(round(tol, 6)),

@@ -7,12 +7,16 @@ string catalogues, the values from the finding's facts and parameters, every dat
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import Markup
 
 from . import fmt
 from .escape import esc
 from .findings import KINDS, index
+
+
+SAFE_ID = re.compile(r"f-[a-z0-9-]+")
 
 
 def finding_index(res) -> dict[tuple[str, str], list[str]]:
@@ -195,7 +199,7 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
             ]
             items.append(
                 {
-                    "id": r["finding_id"],
+                    "id": Markup(r["finding_id"]) if SAFE_ID.fullmatch(r["finding_id"]) else esc(r["finding_id"]),
                     "severity": r["severity"],
                     "severity_label": h.t(f"quality.severity.{r['severity']}"),
                     "title": subject(h, r, fx),
