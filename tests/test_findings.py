@@ -57,7 +57,9 @@ def test_printed_share_against_numerator_and_denominator_with_scale_slips():
     trunc = findings_of(mini(kpi_observation=[obs("k-pct", "2022", "89,4%", num="17", den="19")]), "ratio")
     assert trunc.iloc[0]["severity"] == "minor", "17/19 = 89,47 printed 89,4 is truncation, not a contradiction"
     # the same printed share in three documents is one finding listing three rows
-    same = [obs("k-pct", "2022", "91,53%", src=s, num="28.514", den="31.181") for s in ("dn-2022-results", "dn-press-2022")]
+    same = [
+        obs("k-pct", "2022", "91,53%", src=s, num="28.514", den="31.181") for s in ("dn-2022-results", "dn-press-2022")
+    ]
     same.append(obs("k-pct", "2022-08", "91,53%", src="dn-dti2021-report", num="28.514", den="31.181"))
     f = findings_of(mini(kpi_observation=same), "ratio")
     assert len(f) == 1 and f.iloc[0]["facts"] == 3
@@ -134,14 +136,50 @@ def test_stated_rank_change_against_the_two_ranks():
     def dti(change_aw):
         rows = []
         for year, score, rank in ((2020, "0,30", "60"), (2021, "0,35", "46")):
-            common = {"province_id": "dak-nong", "year": year, "statistic": "province", "source_id": "dn-dti2021-report"}
-            rows.append({**common, "observation_id": f"s{year}", "metric": "score", "value": float(parse(score)),
-                         "scale": "unit_interval", "section": "S", "as_written": score})
-            rows.append({**common, "observation_id": f"r{year}", "metric": "rank", "value": float(rank), "scale": "rank",
-                         "out_of": 63, "rank_scope": "national", "section": "S", "as_written": rank})
-        rows.append({"observation_id": "rc", "province_id": "dak-nong", "year": 2021, "statistic": "province",
-                     "metric": "rank_change", "value": float(parse(change_aw)), "scale": "rank_steps",
-                     "source_id": "dn-dti2021-report", "section": "S", "as_written": change_aw})
+            common = {
+                "province_id": "dak-nong",
+                "year": year,
+                "statistic": "province",
+                "source_id": "dn-dti2021-report",
+            }
+            rows.append(
+                {
+                    **common,
+                    "observation_id": f"s{year}",
+                    "metric": "score",
+                    "value": float(parse(score)),
+                    "scale": "unit_interval",
+                    "section": "S",
+                    "as_written": score,
+                }
+            )
+            rows.append(
+                {
+                    **common,
+                    "observation_id": f"r{year}",
+                    "metric": "rank",
+                    "value": float(rank),
+                    "scale": "rank",
+                    "out_of": 63,
+                    "rank_scope": "national",
+                    "section": "S",
+                    "as_written": rank,
+                }
+            )
+        rows.append(
+            {
+                "observation_id": "rc",
+                "province_id": "dak-nong",
+                "year": 2021,
+                "statistic": "province",
+                "metric": "rank_change",
+                "value": float(parse(change_aw)),
+                "scale": "rank_steps",
+                "source_id": "dn-dti2021-report",
+                "section": "S",
+                "as_written": change_aw,
+            }
+        )
         return mini(dti_observation=rows)
 
     assert findings_of(dti("+14"), "rank_change").empty
@@ -156,15 +194,50 @@ def parse(aw):
 
 
 def _budget(total_aw, second="2.000"):
-    table = {"budget_table_id": "bt", "name_vi": "Bảng", "name_en": "Table", "unit": "vnd", "source_id": "dn-plan-2022",
-             "section": "S"}
+    table = {
+        "budget_table_id": "bt",
+        "name_vi": "Bảng",
+        "name_en": "Table",
+        "unit": "vnd",
+        "source_id": "dn-plan-2022",
+        "section": "S",
+    }
     items = [
-        {"budget_item_id": "i1", "budget_table_id": "bt", "line_no": 1, "row_type": "item", "name_vi": "a",
-         "name_en": "a", "amount": 1000.0, "source_id": "dn-plan-2022", "section": "S", "as_written": "1.000"},
-        {"budget_item_id": "i2", "budget_table_id": "bt", "line_no": 2, "row_type": "item", "name_vi": "b",
-         "name_en": "b", "amount": float(parse(second)), "source_id": "dn-plan-2022", "section": "S", "as_written": second},
-        {"budget_item_id": "tot", "budget_table_id": "bt", "row_type": "stated_total", "name_vi": "t", "name_en": "t",
-         "amount": float(parse(total_aw)), "source_id": "dn-plan-2022", "section": "S", "as_written": total_aw},
+        {
+            "budget_item_id": "i1",
+            "budget_table_id": "bt",
+            "line_no": 1,
+            "row_type": "item",
+            "name_vi": "a",
+            "name_en": "a",
+            "amount": 1000.0,
+            "source_id": "dn-plan-2022",
+            "section": "S",
+            "as_written": "1.000",
+        },
+        {
+            "budget_item_id": "i2",
+            "budget_table_id": "bt",
+            "line_no": 2,
+            "row_type": "item",
+            "name_vi": "b",
+            "name_en": "b",
+            "amount": float(parse(second)),
+            "source_id": "dn-plan-2022",
+            "section": "S",
+            "as_written": second,
+        },
+        {
+            "budget_item_id": "tot",
+            "budget_table_id": "bt",
+            "row_type": "stated_total",
+            "name_vi": "t",
+            "name_en": "t",
+            "amount": float(parse(total_aw)),
+            "source_id": "dn-plan-2022",
+            "section": "S",
+            "as_written": total_aw,
+        },
     ]
     return mini(budget_table=[table], budget_item=items)
 
@@ -197,13 +270,20 @@ def test_district_sum_against_the_stated_province_total():
 
 def test_stated_sub_indicator_total_against_the_per_index_counts():
     def counts(total):
-        base_row = {"province_id": "dak-nong", "year": 2021, "count_type": "total", "source_id": "dn-dti2021-report",
-                    "section": "S"}
-        return mini(sub_indicator_count=[
-            {**base_row, "count_id": "a", "main_index_id": "awareness", "value": 10, "as_written": "10"},
-            {**base_row, "count_id": "b", "main_index_id": "institutions", "value": 11, "as_written": "11"},
-            {**base_row, "count_id": "t", "value": total, "as_written": str(total)},
-        ])
+        base_row = {
+            "province_id": "dak-nong",
+            "year": 2021,
+            "count_type": "total",
+            "source_id": "dn-dti2021-report",
+            "section": "S",
+        }
+        return mini(
+            sub_indicator_count=[
+                {**base_row, "count_id": "a", "main_index_id": "awareness", "value": 10, "as_written": "10"},
+                {**base_row, "count_id": "b", "main_index_id": "institutions", "value": 11, "as_written": "11"},
+                {**base_row, "count_id": "t", "value": total, "as_written": str(total)},
+            ]
+        )
 
     assert findings_of(counts(21), "sub_indicator_count").empty
     assert len(findings_of(counts(24), "sub_indicator_count")) == 1
@@ -228,7 +308,9 @@ def test_every_kind_has_a_title_and_a_sentence_in_both_languages():
     for lang in ("vi", "en"):
         for kind in KINDS:
             assert cat.raw(lang, f"quality.kinds.{kind}")
-            assert "{subject}" in cat.raw(lang, f"quality.sentence.{kind}") or "{a}" in cat.raw(lang, f"quality.sentence.{kind}")
+            assert "{subject}" in cat.raw(lang, f"quality.sentence.{kind}") or "{a}" in cat.raw(
+                lang, f"quality.sentence.{kind}"
+            )
 
 
 def _domain(pkg):
@@ -265,10 +347,24 @@ def _context(rows):
 def test_context_totals_counts_and_national_growth():
     # 31/36 and 06/63 provinces in one paragraph: the same quantity out of two totals
     prov = [
-        {"figure_id": "a", "figure": "provinces_above_national_mean", "year": 2021, "value": 31, "out_of": 36,
-         "out_of_what": "provinces", "as_written": "31/36"},
-        {"figure_id": "b", "figure": "provinces_dti_at_least_half", "year": 2021, "value": 6, "out_of": 63,
-         "out_of_what": "provinces", "as_written": "06/63"},
+        {
+            "figure_id": "a",
+            "figure": "provinces_above_national_mean",
+            "year": 2021,
+            "value": 31,
+            "out_of": 36,
+            "out_of_what": "provinces",
+            "as_written": "31/36",
+        },
+        {
+            "figure_id": "b",
+            "figure": "provinces_dti_at_least_half",
+            "year": 2021,
+            "value": 6,
+            "out_of": 63,
+            "out_of_what": "provinces",
+            "as_written": "06/63",
+        },
     ]
     f = findings_of(mini(context_figure=_context(prov)))
     assert list(f["kind"]) == ["denominator"] and f.iloc[0]["subject_type"] == "out_of_what"
@@ -284,12 +380,27 @@ def test_context_totals_counts_and_national_growth():
 def test_printed_growth_of_the_national_mean_against_the_two_means():
     def pkg(growth_aw):
         means = [
-            {"observation_id": f"m{y}", "statistic": "national_mean", "year": y, "metric": "score", "value": float(v),
-             "scale": "unit_interval", "source_id": "dn-dti2021-report", "section": "S", "as_written": aw}
+            {
+                "observation_id": f"m{y}",
+                "statistic": "national_mean",
+                "year": y,
+                "metric": "score",
+                "value": float(v),
+                "scale": "unit_interval",
+                "source_id": "dn-dti2021-report",
+                "section": "S",
+                "as_written": aw,
+            }
             for y, v, aw in ((2020, 0.3026, "0,3026"), (2021, 0.4014, "0,4014"))
         ]
-        g = {"figure_id": "gr", "figure": "national_mean_growth", "year": 2021, "unit": "percent",
-             "value": float(parse(growth_aw)), "as_written": growth_aw}
+        g = {
+            "figure_id": "gr",
+            "figure": "national_mean_growth",
+            "year": 2021,
+            "unit": "percent",
+            "value": float(parse(growth_aw)),
+            "as_written": growth_aw,
+        }
         return mini(dti_observation=means, context_figure=_context([g]))
 
     assert findings_of(pkg("32,7%"), "change").empty, "0,4014 / 0,3026 - 1 = 32,65 %"

@@ -77,8 +77,6 @@ def test_rank_changes_are_computed_and_match_the_reports(res):
     assert not (res.findings["kind"] == "rank_change").any()
 
 
-
-
 def test_same_figure_in_two_documents_is_a_cross_source_finding(res):
     fx = _facts(res, "f-cross-source-households-fibre-broadband-2021")
     assert set(fx["as_written"]) == {"50,65 %", "50,65%", "20%"} and set(fx["role"]) == {"shown", "other"}
@@ -92,7 +90,6 @@ def test_percentages_that_do_not_equal_their_ratio_are_findings(res):
 def test_stated_total_98_against_per_index_totals(res):
     f = res.findings[res.findings["kind"] == "sub_indicator_count"]
     assert ((f["value_a"] == 98) & (f["value_b"] == 95)).any()
-
 
 
 def test_findings_per_kind_and_severity(res):

@@ -177,7 +177,7 @@ def sub_indicator_count(pkg: Package) -> list[Finding]:
     listed = pkg.t("sub_indicator_assessment").merge(
         pkg.t("sub_indicator")[["sub_indicator_id", "main_index_id"]], on="sub_indicator_id"
     )
-    for (prov, year, src), g in counts.groupby(["province_id", "year", "source_id"]):
+    for (_prov, year, _src), g in counts.groupby(["province_id", "year", "source_id"]):
         per_index = g[g["main_index_id"].notna()]
         overall = g[g["main_index_id"].isna()]
         for ctype in ("total", "no_score", "below_average"):
@@ -273,8 +273,11 @@ def context(pkg: Package) -> list[Finding]:
     cf = pkg.t("context_figure")
     dti = pkg.t("dti_observation")
     means = dti[
-        (dti["statistic"] == "national_mean") & (dti["metric"] == "score") & dti["pillar_id"].isna()
-        & dti["main_index_id"].isna() & (dti["scale"] == "unit_interval")
+        (dti["statistic"] == "national_mean")
+        & (dti["metric"] == "score")
+        & dti["pillar_id"].isna()
+        & dti["main_index_id"].isna()
+        & (dti["scale"] == "unit_interval")
     ]
     for r in cf[cf["figure"] == "national_mean_growth"].to_dict("records"):
         a, b = means[means["year"] == r["year"] - 1], means[means["year"] == r["year"]]
@@ -331,7 +334,7 @@ def context(pkg: Package) -> list[Finding]:
             )
         )
     totals = cf[cf["out_of"].notna() & cf["out_of_what"].notna()]
-    for (what, year, src), g in totals.groupby(["out_of_what", "year", "source_id"], dropna=False):
+    for (what, year, _src), g in totals.groupby(["out_of_what", "year", "source_id"], dropna=False):
         dens = sorted({float(x) for x in g["out_of"]})
         if len(dens) < 2:
             continue

@@ -15,7 +15,6 @@ from . import fmt
 from .escape import esc
 from .findings import KINDS, index
 
-
 SAFE_ID = re.compile(r"f-[a-z0-9-]+")
 
 
@@ -103,7 +102,7 @@ def subject(h, f: dict, facts: list[dict]) -> str:
 
 def _enum_label(h, table: str, field: str, value: str) -> str:
     """An enum value's label in the reader's language, from the schema (`x-enum-labels`)."""
-    f = next((x for x in h.pkg.fields(table) if x["name"] == field), {})
+    f: dict = next((x for x in h.pkg.fields(table) if x["name"] == field), {})
     return str(f.get("x-enum-labels", {}).get(value, {}).get(h.lang, value))
 
 
