@@ -116,7 +116,7 @@ def period_shift(obs: pd.DataFrame) -> list[Finding]:
 
 
 def ratio(pkg: Package, obs: pd.DataFrame) -> list[Finding]:
-    """A printed share against the numerator and denominator printed with it (also ×10 / ×100 slips)."""
+    """A printed share against the numerator and denominator printed with it (also slips by a factor of 10 or 100)."""
     units = pkg.t("kpi").set_index("kpi_id")["unit"]
     percent = set(units[units == "percent"].index)
     cand = obs[obs["kpi_id"].isin(percent) & obs["numerator"].notna() & obs["denominator"].notna()]

@@ -286,7 +286,8 @@ class Ctx:
                 f"{self.unit(t['target_value'], unit, as_written=t['target_as_written'])}"
             )
         interim = f" ({self.t('status.interim')})" if t.get("interim") else ""
-        return body + Markup(" ") + self.status(t["status"]) + esc(interim) + Markup(" ") + self.target_sources(t, False)
+        tail = Markup(" ") + self.target_sources(t, False)
+        return body + Markup(" ") + self.status(t["status"]) + esc(interim) + tail
 
     def obs_sources(self, o: dict) -> Markup:
         """Every source of one value (a value printed in several passages is shown once), then its finding marks."""
@@ -298,7 +299,7 @@ class Ctx:
         """The sources of one distinct target (stated in one or more documents), then its finding marks."""
         ids = [(t["target_source_id"], t["target_section"])]
         if not fmt.missing(t.get("other_source_ids")):
-            ids += list(zip(str(t["other_source_ids"]).split(), str(t["other_sections"]).split(" | ")))
+            ids += list(zip(str(t["other_source_ids"]).split(), str(t["other_sections"]).split(" | "), strict=False))
         out = Markup("<br>" if sections else ", ").join(self.src(s, sec if sections else None) for s, sec in ids)
         others = [] if fmt.missing(t.get("other_target_ids")) else str(t["other_target_ids"]).split()
         return out + self.finding_mark("target", t["target_id"], *others)
@@ -880,7 +881,8 @@ class Q:
             self._obs, self._obs_d = {}, {}
             merged: dict[tuple, dict] = {}
             for r in o.to_dict("records"):
-                same = (r["kpi_id"], r["district_id"], r["period"], r["value"] if not fmt.missing(r["value"]) else r["as_written"])
+                v = r["value"] if not fmt.missing(r["value"]) else r["as_written"]
+                same = (r["kpi_id"], r["district_id"], r["period"], v)
                 if same in merged:
                     merged[same]["sources"].append((r["source_id"], r["section"], r["observation_id"]))
                     continue

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import rules
 from .errors import Issue
 from .load import Package, load_package, read_descriptor, safe_join
-from . import rules
 from .numbers import parse_vi
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
