@@ -104,7 +104,7 @@ class Ctx:
         self.catalogue = None
 
     # text
-    def t(self, path: str, **kw) -> str:
+    def t(self, path: str, /, **kw) -> str:
         """A string of the page's language; a missing key or placeholder is an Issue naming file and key."""
         if self.catalogue is not None:
             return self.catalogue.get(self.lang, path, **kw)
@@ -219,6 +219,21 @@ class Ctx:
         return table(headers, rows, caption, numeric)
 
     # composite pieces
+    def obs_sources(self, o: dict) -> Markup:
+        """Every source of one value (a value printed in several passages is shown once), then its finding marks."""
+        srcs = o.get("sources") or [(o["source_id"], None, o.get("observation_id"))]
+        out = Markup(", ").join(self.src(s) for s in dict.fromkeys(x[0] for x in srcs))
+        return out + self.finding_mark("kpi_observation", *(x[2] for x in srcs))
+
+    def target_sources(self, t: dict, sections: bool = True) -> Markup:
+        """The sources of one distinct target (stated in one or more documents), then its finding marks."""
+        ids = [(t["target_source_id"], t["target_section"])]
+        if not fmt.missing(t.get("other_source_ids")):
+            ids += list(zip(str(t["other_source_ids"]).split(), str(t["other_sections"]).split(" | "), strict=False))
+        out = Markup("<br>" if sections else ", ").join(self.src(s, sec if sections else None) for s, sec in ids)
+        others = [] if fmt.missing(t.get("other_target_ids")) else str(t["other_target_ids"]).split()
+        return out + self.finding_mark("target", t["target_id"], *others)
+
     def attainment_headline(self) -> list[tuple]:
         a = self.res.attainment
         out = []
@@ -265,17 +280,15 @@ class Ctx:
         return tables
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
-        f = self.res.findings
-        order = [
-            "recomputation",
-            "rank_change",
-            "cross_source",
-            "sub_indicator_count",
-            "budget_total",
-            "district_total",
-            "ratio",
-        ]
-        return [(k, f[f["kind"] == k].to_dict("records")) for k in order if (f["kind"] == k).any()]
+        from . import findings_view
+
+        return findings_view.by_kind(self)
+
+    def finding_mark(self, table: str, *row_ids) -> Markup:
+        """A link from an affected number to its finding on the data-quality page (nothing if none)."""
+        from . import findings_view
+
+        return findings_view.marks(self, table, row_ids)
 
     def finding_value(self, f: dict, side: str) -> str:
         v, aw = f[f"value_{side}"], f[f"as_written_{side}"]
@@ -637,11 +650,20 @@ class Q:
         return next(p["activity_main_index_id"] for p in self.pillars if p["pillar_id"] == pillar_id)
 
     def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
+        """Values as facts: the same value for a KPI, place and period is one row with all its sources."""
         if not hasattr(self, "_obs"):
             o = self.pkg.t("kpi_observation")
             o = o[o["province_id"] == self.province["province_id"]].sort_values(["period", "source_id"], kind="stable")
             self._obs, self._obs_d = {}, {}
+            merged: dict[tuple, dict] = {}
             for r in o.to_dict("records"):
+                v = r["value"] if not fmt.missing(r["value"]) else r["as_written"]
+                same = (r["kpi_id"], r["district_id"], r["period"], v)
+                if same in merged:
+                    merged[same]["sources"].append((r["source_id"], r["section"], r["observation_id"]))
+                    continue
+                r["sources"] = [(r["source_id"], r["section"], r["observation_id"])]
+                merged[same] = r
                 self._obs_d.setdefault(r["kpi_id"], []).append(r)
                 if fmt.missing(r["district_id"]):
                     self._obs.setdefault(r["kpi_id"], []).append(r)

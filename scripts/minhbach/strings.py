@@ -88,13 +88,13 @@ class Catalogue:
             node = node[part]
         return node
 
-    def get(self, lang: str, path: str, **kw: Any) -> str:
+    def get(self, lang: str, path: str, /, **kw: Any) -> str:
         text = self.raw(lang, path)
         if not isinstance(text, str):
             raise Failed([_issue(self._file(lang, path), f"'{path}' is a section, not a string", path)])
         return fill(text, kw, self._file(lang, path), path)
 
-    def both(self, path: str, **kw: Any) -> dict[str, str]:
+    def both(self, path: str, /, **kw: Any) -> dict[str, str]:
         return {lang: self.get(lang, path, **kw) for lang in self.by_lang}
 
     def _file(self, lang: str, path: str) -> str:

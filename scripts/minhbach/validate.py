@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import guards
+from . import guards, rules
 from .errors import Issue
 from .load import Package, load_package, read_descriptor, safe_join
 from .numbers import parse_vi
@@ -272,6 +272,7 @@ def domain_issues(pkg: Package) -> list[Issue]:
     issues += check_source_files(pkg)
     issues += check_scores(pkg)
     issues += check_shares(pkg)
+    issues = rules.apply(pkg, issues)
     return issues
 
 

@@ -72,6 +72,7 @@ class ScoreRow:
     from_year: int | None
     ref: Ref | None
     rank_ref: Ref | None
+    observation_id: str | None = None
 
     @property
     def unit_as_written(self) -> str | None:
@@ -99,6 +100,7 @@ def _score_row(r: dict, change: dict | None) -> ScoreRow:
         from_year=change.get("from_year"),
         ref=ref(r.get("source_id"), r.get("section")),
         rank_ref=ref(r.get("rank_source_id"), r.get("rank_section")),
+        observation_id=r.get("observation_id"),
     )
 
 

@@ -17,6 +17,8 @@ class Observation:
     denominator: float | None
     qualifier: str | None
     ref: Ref | None
+    refs: tuple[Ref, ...] = ()        # every passage that prints this value (shown once)
+    ids: tuple[str, ...] = ()         # their observation ids, for finding marks
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Target:
     status: str | None
     interim: bool
     ref: Ref | None
+    refs: tuple[Ref, ...] = ()        # every document stating this one target
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,21 @@ class TaskRow:
     ref: Ref | None
 
 
+def _distinct(refs) -> tuple[Ref, ...]:
+    """One reference per document (the first section cited in it)."""
+    seen: dict[str, Ref] = {}
+    for r in refs:
+        if r is not None and r.source_id not in seen:
+            seen[r.source_id] = r
+    return tuple(seen.values())
+
+
 def observation(o: dict, unit: str) -> Observation:
-    o = record(o)
+    """One value; printed in several passages, it is one observation with every source (its ids for marks)."""
+    sources = o.get("sources") or [(o.get("source_id"), o.get("section"), o.get("observation_id"))]
+    o = record({k: v for k, v in o.items() if k != "sources"})
+    refs = _distinct(ref(s, sec) for s, sec, _ in sources)
+    ids = tuple(str(i) for _, _, i in sources if clean(i))
     return Observation(
         str(o["period"]),
         o.get("value"),
@@ -67,11 +84,19 @@ def observation(o: dict, unit: str) -> Observation:
         o.get("denominator"),
         o.get("qualifier"),
         ref(o.get("source_id"), o.get("section")),
+        refs,
+        ids,
     )
 
 
 def target(t: dict, unit: str, lang: str) -> Target:
+    """One distinct target, with every document that states it."""
     t = record(t)
+    pairs = [(t.get("target_source_id"), t.get("target_section"))]
+    if t.get("other_source_ids"):
+        others = zip(str(t["other_source_ids"]).split(), str(t.get("other_sections") or "").split(" | "), strict=False)
+        pairs += list(others)
+    ids = [str(t["target_id"])] + (str(t["other_target_ids"]).split() if t.get("other_target_ids") else [])
     return Target(
         t.get("target_year"),
         t.get("comparator"),
@@ -82,6 +107,8 @@ def target(t: dict, unit: str, lang: str) -> Target:
         t.get("status"),
         bool(t.get("interim")),
         ref(t.get("target_source_id"), t.get("target_section")),
+        _distinct(ref(a, b) for a, b in pairs),
+        tuple(ids),
     )
 
 
@@ -187,6 +214,7 @@ def plan(ctx) -> list[PlanView]:
 
 @dataclass(frozen=True)
 class BudgetLine:
+    budget_item_id: str
     line_no: int | None
     name: str
     organisation: str | None
@@ -194,6 +222,7 @@ class BudgetLine:
     amount: float | None
     as_written: str | None
     ref: Ref | None
+    misprinted: bool = False          # the value is the document's meaning, with a reading note (not its digits)
 
 
 @dataclass(frozen=True)
@@ -219,6 +248,7 @@ def budget(ctx) -> list[BudgetTable]:
             i = record(i)
             org = i.get("organisation_id")
             return BudgetLine(
+                str(i["budget_item_id"]),
                 i.get("line_no"),
                 text(i, "name", lang) or "",
                 q.org_names([org], lang) if org else None,
@@ -226,6 +256,7 @@ def budget(ctx) -> list[BudgetTable]:
                 i.get("amount"),
                 i.get("as_written"),
                 ref(i.get("source_id"), i.get("section")),
+                bool(i.get("reading_note_vi") or i.get("reading_note_en")),
             )
 
         lines = [line(i) for i in g[g["row_type"] == "item"].sort_values("line_no").to_dict("records")]

@@ -1,0 +1,187 @@
+"""The one file of assertions about the shipped Đắk Nông figures (behaviour tests use synthetic packages)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from minhbach.compute import compute_all, max_points
+from minhbach.load import load_package
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def pkg():
+    return load_package(ROOT)
+
+
+@pytest.fixture(scope="module")
+def res(pkg):
+    return compute_all(pkg)
+
+
+def _one(res, finding_id):
+    f = res.findings.set_index("finding_id")
+    assert finding_id in f.index, sorted(f.index)
+    return f.loc[finding_id]
+
+
+def _facts(res, finding_id):
+    fx = res.extra["finding_facts"]
+    return fx[fx["finding_id"] == finding_id]
+
+
+def test_maximum_points_follow_the_framework(pkg):
+    m = max_points(pkg)
+    assert m[("total", "dti")] == 1000
+    assert m[("pillar", "digital-government")] == 700
+    assert m[("pillar", "digital-economy")] == 650 and m[("pillar", "digital-society")] == 650
+
+
+def test_points_and_unit_scale_convert_both_ways(res):
+    sc = res.scores.set_index(["statistic", "level", "subject_id", "year"])
+    econ = sc.loc[("province", "main_index", "economy-activity", 2021)]
+    assert math.isclose(econ["value_points"], 0.349 * 150)
+    assert math.isclose(econ["value_points"] / econ["max_points"], econ["value_unit"])
+
+
+def test_total_recomputation_agrees_within_printed_rounding(res):
+    rec = res.recomputed.set_index(["level", "subject_id", "year"])
+    total = rec.loc[("total", "dti", 2021)]
+    # Σ points = 28.33+60+42.28+5.38+46.23+64.78+52.35+51.525 = 350.875 → 0.350875
+    assert math.isclose(total["recomputed"], 0.350875, abs_tol=1e-6)
+    assert bool(total["agrees"])
+
+
+def test_digital_economy_pillar_disagrees_and_is_a_finding(res):
+    rec = res.recomputed.set_index(["level", "subject_id", "year"])
+    econ = rec.loc[("pillar", "digital-economy", 2021)]
+    # (182.22 + 52.35) / 650 = 0.360877 against the reported 0.3461
+    assert math.isclose(econ["recomputed"], 0.360877, abs_tol=1e-6)
+    assert not bool(econ["agrees"]) and econ["difference"] < -0.01
+    f = res.findings
+    assert ((f["kind"] == "recomputation") & (f["as_written_a"] == "0,3461")).any()
+
+
+def test_rank_changes_are_computed_and_match_the_reports(res):
+    ch = res.changes
+    pillars = ch[ch["level"] == "pillar"].set_index("subject_id")["rank_change"]
+    assert int(pillars["digital-government"]) == 14
+    assert int(pillars["digital-economy"]) == 5
+    assert int(pillars["digital-society"]) == -7
+    assert not (res.findings["kind"] == "rank_change").any()
+
+
+def test_same_figure_in_two_documents_is_a_cross_source_finding(res):
+    fx = _facts(res, "f-cross-source-households-fibre-broadband-2021")
+    assert set(fx["as_written"]) == {"50,65 %", "50,65%", "20%"} and set(fx["role"]) == {"shown", "other"}
+
+
+def test_percentages_that_do_not_equal_their_ratio_are_findings(res):
+    f = res.findings[res.findings["kind"] == "ratio"]
+    assert (f["as_written_a"] == "80,3%").any(), "58/71 printed as 80,3% is 81,7%"
+
+
+def test_stated_total_98_against_per_index_totals(res):
+    f = res.findings[res.findings["kind"] == "sub_indicator_count"]
+    assert ((f["value_a"] == 98) & (f["value_b"] == 95)).any()
+
+
+def test_findings_per_kind_and_severity(res):
+    f = res.findings
+    assert f.groupby("kind").size().to_dict() == {
+        "budget_total": 2,
+        "change": 2,
+        "combined_range": 1,
+        "cross_source": 8,
+        "denominator": 2,
+        "misprint": 1,
+        "period_shift": 2,
+        "ratio": 9,
+        "recomputation": 1,
+        "sub_indicator_count": 1,
+        "target_conflict": 1,
+    }
+    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 5}
+    assert f["finding_id"].is_unique
+
+
+def test_distinct_targets_and_attainment(res, pkg):
+    a = res.attainment
+    assert len(pkg.t("target")) == 83 and len(a) == 61, "83 target rows state 61 distinct targets"
+    judged = a[(a["plan_id"] == "qd-231-2022") & a["status"].isin(["achieved", "not_achieved"])]
+    assert len(judged) == 28 and int((judged["status"] == "achieved").sum()) == 15
+    assert int(a["stated_in"].max()) == 2
+
+
+def test_budget_item_10_is_read_as_the_document_means(res, pkg):
+    items = pkg.t("budget_item").set_index("budget_item_id")
+    it10 = items.loc["qd-231-2022-it-2021-item-10"]
+    assert it10["as_written"] == "2.500.000,000" and it10["amount"] == 2_500_000_000
+    assert "2.500.000.000" in it10["reading_note_vi"] and "2.500.000.000" in it10["reading_note_en"]
+    b = res.budget.set_index("budget_item_id")
+    assert b.loc["qd-231-2022-it-2021-total", "sum_of_items"] == 22_638_000_000
+    assert bool(b.loc["qd-231-2022-it-2021-total", "agrees"])
+    # the prose total differs by 1.373.567 from the table; the 2.5-billion gap is gone
+    assert b.loc["qd-231-2022-it-2021-prose-total", "difference"] == 1_373_567
+    assert _one(res, "f-misprint-qd-231-2022-it-2021-item-10")["severity"] == "minor"
+
+
+def test_printed_changes_that_do_not_match_their_values(res, pkg):
+    assert len(pkg.t("kpi_change")) == 39
+    ehr = _one(res, "f-change-ehr-accounts-2022")
+    assert ehr["as_written_a"] == "49,7%" and ehr["value_b"] == pytest.approx(0.2)
+    fbb = _one(res, "f-change-fixed-broadband-subscriptions-per-100-2022")
+    assert fbb["as_written_a"] == "0,95%" and fbb["value_b"] == pytest.approx(0.75)
+
+
+def test_combined_rate_period_shift_and_denominator(res):
+    comb = _one(res, "f-combined-range-applications-processed-online-2022-dn-2022-results")
+    assert comb["as_written_a"] == "24,2%" and comb["value_b"] == 34.0
+    shift = _one(res, "f-period-shift-internet-users-share-2022-dn-press-2022")
+    assert shift["as_written_a"] == "73,08%" and json.loads(shift["params"])["other_period"] == "2021"
+    den = _one(res, "f-denominator-enterprises-using-e-invoices-2022")
+    assert json.loads(den["params"])["denominators"] == [2773.0, 3541.0]
+
+
+def test_a_value_repeated_in_several_passages_is_one_finding(res):
+    youth = _facts(res, "f-ratio-youth-union-members-digitised-2022")
+    assert len(youth) == 3 and set(youth["as_written"]) == {"91,53%"}
+    assert _one(res, "f-ratio-youth-union-members-digitised-2022")["severity"] == "minor"
+    assert _one(res, "f-target-conflict-sme-using-digital-platforms-2022-qd-231-2022")["as_written_a"] == "10%"
+
+
+def test_no_finding_from_the_projects_own_reading(res):
+    """Regressions of readings that once made findings: the misread budget item, the 03 classes of one course."""
+    ids = set(res.findings["finding_id"])
+    assert not any("dx-training-classes" in i for i in ids)
+    assert not any(i.startswith("f-budget-total-qd-231-2022-it-2021-qd-231-2022-it-2021-total") for i in ids)
+    fx = res.extra["finding_facts"]
+    assert not pd.isna(fx["source_id"]).any()
+
+
+def test_context_figures(res, pkg):
+    cf = pkg.t("context_figure").set_index("figure_id")
+    assert cf.loc["nq-09-2025-dx-tasks", "value"] == 96 and cf.loc["proposal-2023-task-groups", "value"] == 8
+    assert _one(res, "f-denominator-provinces-2021")["as_written_a"] == "31/36"
+    assert not (res.findings["kind"] == "count_listed").any(), "the 08 proposed task groups are the 8 listed"
+
+
+def test_home_headline_counts_distinct_targets_and_budget_page_reads_item_10(site):
+    import html
+    import re
+
+    site_dir, _ = site
+    home = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "index.html").read_text(encoding="utf-8")))
+    assert "15 of the 28 targets for 2022" in re.sub(r"\s+", " ", home)
+    budget = (site_dir / "budget" / "index.html").read_text(encoding="utf-8")
+    assert "2.500.000.000,000" not in budget and "2.500.000.000" in budget and "2.500.000,000" in budget
+    assert "f-misprint-qd-231-2022-it-2021-item-10" in budget
+    dq = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "data-quality" / "index.html").read_text("utf-8")))
+    assert "30 findings: 25 major, 5 minor." in re.sub(r"\s+", " ", dq)
+    assert "20,140,500,000" not in dq, "the 2.5-billion gap came from misreading item 10"
