@@ -45,7 +45,7 @@
           view.replaceChildren(target);
           fig.setAttribute("data-drawn", "true");
           status.remove();
-          button.hidden = true;
+          button.classList.remove("mb-js-ready");
           return r;
         });
       })
@@ -56,7 +56,7 @@
       var button = fig.querySelector(".mb-chart__interactive");
       if (!button || button.dataset.bound) return;
       button.dataset.bound = "1";
-      button.hidden = false;
+      button.classList.add("mb-js-ready");
       button.addEventListener("click", function () { draw(fig, button); });
     });
     labelSearch();
