@@ -42,6 +42,9 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
     if d.empty:
         return None
     order = {s: i for i, s in enumerate(pkg.t("main_index").sort_values("sort_order")["main_index_id"])}
+    d = d[d["subject_id"].isin(order)].copy()
+    if d.empty:
+        return None
     d["order"] = d["subject_id"].map(order)
     for lang in LANGS:
         d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang) for s in d["subject_id"]]
@@ -308,8 +311,10 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
     sc = res.status_counts
     if sc.empty:
         return []
-    d = sc.copy()
     mi = pkg.t("main_index").set_index("main_index_id")
+    d = sc[sc["main_index_id"].isin(mi.index)].copy()
+    if d.empty:
+        return []
     for lang in LANGS:
         d[f"main_index_{lang}"] = [mi.loc[m, f"name_{lang}"] for m in d["main_index_id"]]
         d[f"status_{lang}"] = [w.get(lang, f"sub_status.{s}") for s in d["status"]]

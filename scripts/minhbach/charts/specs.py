@@ -86,7 +86,7 @@ def trend(df: pd.DataFrame, lang: str, w: Words, width: int):
         y="score:Q",
         text=alt.Text("score:Q", format=".4f"),
     )
-    return (bars + text).properties(width=alt.Step(max(50, min(160, (width - 110) // max(1, len(years))))))
+    return (bars + text).properties(width=min(width - 100, 150 * len(years)))
 
 
 def rank(df: pd.DataFrame, lang: str, w: Words, width: int, n: int, title: str):
