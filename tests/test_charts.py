@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from minhbach import fmt
 from minhbach.charts import all_charts, spec, write_charts
 from minhbach.charts.render import NARROW, WIDE
@@ -54,7 +54,12 @@ def _texts(node) -> list[str]:
 
 
 def test_no_vietnamese_letter_in_chart_code():
-    bad = [f"{p.name}:{i}" for p in OWNED for i, line in enumerate(p.read_text("utf-8").splitlines(), 1) if VIETNAMESE.search(line)]
+    bad = [
+        f"{p.name}:{i}"
+        for p in OWNED
+        for i, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+        if VIETNAMESE.search(line)
+    ]
     assert not bad, bad
 
 
@@ -214,7 +219,15 @@ def test_target_progress_uses_the_earliest_and_latest_observation(shipped):
 
     prog = target_progress(res.attainment, canonical_observations(pkg))
     assert len(prog) == len(res.attainment)
-    assert set(prog["status"]) <= {"achieved", "on_track", "moderate", "limited", "deterioration", "not_met", "insufficient"}
+    assert set(prog["status"]) <= {
+        "achieved",
+        "on_track",
+        "moderate",
+        "limited",
+        "deterioration",
+        "not_met",
+        "insufficient",
+    }
     met = prog[prog["status"] == "achieved"]
     assert (met["gap"] == 0).all()
     json.dumps(prog.head(3).to_dict("records"), default=str)

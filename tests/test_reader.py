@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from conftest import Handler, free_port
 
 pytestmark = pytest.mark.browser
@@ -191,12 +192,21 @@ def _report(problems: list[str], what: str):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_horizontal_page_scroll(seen, width):
-    _report([f"/{p}: page scrolls sideways by {m['scroll']} px" for p, m in seen.by_width[width].items() if m["scroll"] > 1], "pages scroll")
+    _report(
+        [
+            f"/{p}: page scrolls sideways by {m['scroll']} px"
+            for p, m in seen.by_width[width].items()
+            if m["scroll"] > 1
+        ],
+        "pages scroll",
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_content_fits_the_viewport(seen, width):
-    _report([f"/{p}: {w}" for p, m in seen.by_width[width].items() for w in m["wide"]], "elements wider than the screen")
+    _report(
+        [f"/{p}: {w}" for p, m in seen.by_width[width].items() for w in m["wide"]], "elements wider than the screen"
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -210,7 +220,9 @@ def test_every_chart_fits_its_column_with_readable_text(seen, width):
             if svg and c["natural"]:
                 shown = svg["minFont"] * c["shown"] / c["natural"]
                 if shown < MIN_TEXT_PX - 0.01:
-                    problems.append(f"/{p}#{c['id']}: smallest text {shown:.1f} px as shown ({c['src'].rsplit('/', 1)[-1]})")
+                    problems.append(
+                        f"/{p}#{c['id']}: smallest text {shown:.1f} px as shown ({c['src'].rsplit('/', 1)[-1]})"
+                    )
     _report(problems, "charts do not fit or are unreadable")
 
 
@@ -233,23 +245,31 @@ def test_no_chart_with_an_empty_axis(seen):
 
 
 def test_no_year_printed_with_a_separator(seen):
-    problems = [f"{u.rsplit('/', 1)[-1]}: {t!r}" for u, s in seen.svgs.items() for t in s["texts"] if GROUPED_YEAR.match(t)]
+    problems = [
+        f"{u.rsplit('/', 1)[-1]}: {t!r}" for u, s in seen.svgs.items() for t in s["texts"] if GROUPED_YEAR.match(t)
+    ]
     for width in WIDTHS[:1]:
         for p, m in seen.by_width[width].items():
-            problems += [f"/{p}: year cell {y!r}" for y in m["years"] if GROUPED_YEAR.match(y) or re.search(r"\d[.,]\d{3}", y)]
+            problems += [
+                f"/{p}: year cell {y!r}" for y in m["years"] if GROUPED_YEAR.match(y) or re.search(r"\d[.,]\d{3}", y)
+            ]
     _report(sorted(set(problems)), "years printed with a separator")
 
 
 def test_interactive_button_hidden_without_javascript(reader_site, reader_browser):
     site_dir, base = reader_site
-    with_charts = [p for p in reader_pages(site_dir) if 'class="mb-chart"' in (site_dir / p / "index.html").read_text("utf-8")]
+    with_charts = [
+        p for p in reader_pages(site_dir) if 'class="mb-chart"' in (site_dir / p / "index.html").read_text("utf-8")
+    ]
     assert with_charts
     ctx = reader_browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
     page = ctx.new_page()
     problems = []
     for p in with_charts[:2] + [x for x in with_charts if x.startswith("en/")][:1]:
         page.goto(base + p, wait_until="load")
-        shown = page.locator("button.mb-chart__interactive").evaluate_all("bs => bs.filter(b => b.offsetParent !== null).length")
+        shown = page.locator("button.mb-chart__interactive").evaluate_all(
+            "bs => bs.filter(b => b.offsetParent !== null).length"
+        )
         if shown:
             problems.append(f"/{p}: {shown} interactive button(s) shown with JavaScript off")
     ctx.close()
@@ -283,8 +303,10 @@ def test_print_to_a4_loses_nothing(reader_site, reader_browser, tmp_path):
                     if (r.width > 0 && (r.right > W + 1 || el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'svg'))
                       out.push(el.tagName + (el.id ? '#' + el.id : '') + ' ' + Math.round(r.right) + '/' + W); });
                   document.querySelectorAll('.mb-table, .md-typeset__scrollwrap').forEach(el => {
-                    if (el.scrollWidth > el.clientWidth + 1) out.push('scrolling table ' + el.scrollWidth + '/' + el.clientWidth); });
-                  if (document.documentElement.scrollWidth > W + 1) out.push('page ' + document.documentElement.scrollWidth + '/' + W);
+                    if (el.scrollWidth > el.clientWidth + 1)
+                      out.push('scrolling table ' + el.scrollWidth + '/' + el.clientWidth); });
+                  const sw = document.documentElement.scrollWidth;
+                  if (sw > W + 1) out.push('page ' + sw + '/' + W);
                   return out; }"""
             )
             problems += [f"/{lang}{p}: {w}" for w in wide]

@@ -36,7 +36,7 @@ def number(v, lang: str, decimals: int | None = None, as_written: str | None = N
     neg = q < 0
     whole, _, frac = f"{abs(q):f}".partition(".")
     dec, thou = SEPARATORS[lang]
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -92,8 +92,6 @@ def unit_label(unit: str, lang: str) -> str:
     """The label of a unit in a language; an unknown unit shows its code."""
     units = _words().raw(lang, "fmt.units")
     return units.get(unit, unit) if isinstance(units, dict) else unit
-
-
 
 
 def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:

@@ -18,7 +18,7 @@ Pure functions over plain values and data frames; words live in the `progress` s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -66,24 +66,28 @@ def assess(
         return Progress(None, None, None, "insufficient", baseline, baseline_period, current, current_period)
     down = comparator in ("at_most", "max", "lte")
     gap = max(0.0, (current - target) if down else (target - current))
-    has_base = baseline is not None and baseline_period is not None and not _nan(baseline)
-    base_ok = has_base and when(baseline_period) < when(current_period) and baseline != target
-    share = (current - baseline) / (target - baseline) * 100 if base_ok else None
-    keep = dict(baseline=baseline, baseline_period=baseline_period, current=current, current_period=current_period)
+    b = float(baseline) if baseline is not None and not _nan(baseline) else None
+    t0 = when(baseline_period) if b is not None and baseline_period is not None else None
+    t = when(current_period)
+    base_ok = b is not None and t0 is not None and t0 < t and b != target
+    share = (current - b) / (target - b) * 100 if base_ok and b is not None else None
+    out = Progress(gap, share, None, "", baseline, baseline_period, current, current_period)
     if _meets(current, target, comparator):
-        return Progress(0.0, share if share is None else max(share, 100.0), None, "achieved", **keep)
-    due, t = float(target_year + 1), when(current_period)
+        return replace(out, gap=0.0, share=None if share is None else max(share, 100.0), status="achieved")
+    due = float(target_year + 1)
     if t >= due:
-        return Progress(gap, share, None, "not_met", **keep)
-    if not base_ok:
-        return Progress(gap, share, None, "insufficient", **keep)
-    t0 = when(baseline_period)
-    expected = baseline + (target - baseline) * (t - t0) / (due - t0)
-    ratio = (current - baseline) / (expected - baseline) if expected != baseline else 0.0
-    status = (
-        "on_track" if ratio >= ON_TRACK else "moderate" if ratio >= MODERATE else "limited" if ratio >= 0 else "deterioration"
-    )
-    return Progress(gap, share, expected, status, **keep)
+        return replace(out, status="not_met")
+    if b is None or t0 is None or not base_ok:
+        return replace(out, status="insufficient")
+    expected = b + (target - b) * (t - t0) / (due - t0)
+    ratio = (current - b) / (expected - b) if expected != b else 0.0
+    if ratio >= ON_TRACK:
+        status = "on_track"
+    elif ratio >= MODERATE:
+        status = "moderate"
+    else:
+        status = "limited" if ratio >= 0 else "deterioration"
+    return replace(out, expected=expected, status=status)
 
 
 def _nan(v) -> bool:
@@ -115,6 +119,17 @@ def target_progress(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.
                     float(first["value"]),
                     str(first["period"]),
                 )
-        rows.append({"target_id": t["target_id"], **p.__dict__})
-    cols = ["target_id", "gap", "share", "expected", "status", "baseline", "baseline_period", "current", "current_period"]
+        rec = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in p.__dict__.items()}
+        rows.append({"target_id": t["target_id"], **rec})
+    cols = [
+        "target_id",
+        "gap",
+        "share",
+        "expected",
+        "status",
+        "baseline",
+        "baseline_period",
+        "current",
+        "current_period",
+    ]
     return pd.DataFrame(rows, columns=cols)

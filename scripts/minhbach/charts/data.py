@@ -69,7 +69,12 @@ def chart_main_indices(pkg: Package, res: Results, w: Words) -> list[Chart]:
     mids = list(pkg.t("main_index").sort_values("sort_order")["main_index_id"])
     out = [
         _scores_chart(
-            pkg, res, w, "dti-main-index-scores", mids, w.both("main_indices.title", n=len(mids)),
+            pkg,
+            res,
+            w,
+            "dti-main-index-scores",
+            mids,
+            w.both("main_indices.title", n=len(mids)),
             w.both("main_indices.desc"),
         )
     ]
@@ -80,7 +85,12 @@ def chart_main_indices(pkg: Package, res: Results, w: Words) -> list[Chart]:
         name = {"vi": p["name_vi"], "en": p["name_en"].lower()}
         out.append(
             _scores_chart(
-                pkg, res, w, f"pillar-{p['pillar_id']}", members_sorted, w.both("pillar.title", pillar=name),
+                pkg,
+                res,
+                w,
+                f"pillar-{p['pillar_id']}",
+                members_sorted,
+                w.both("pillar.title", pillar=name),
                 w.both("pillar.desc", pillar=name, n=len(members_sorted)),
             )
         )
@@ -102,7 +112,7 @@ def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
     for lang in LANGS:
         d[f"who_{lang}"] = [
             prov.loc[p, f"name_{lang}"] if s == "province" else avg[lang]
-            for p, s in zip(d["province_id"], d["statistic"])
+            for p, s in zip(d["province_id"], d["statistic"], strict=True)
         ]
     d["year_label"] = d["year"].astype(int).astype(str)
     keep = ["who_vi", "who_en", "statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
@@ -115,15 +125,13 @@ def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
         _rank_col(w, data["rank_out_of"]),
         w.col("source_id", "source", "text"),
     ]
-    return [
-        Chart("dti-total-trend", w.both("trend.title"), w.both("trend.desc"), data, cols, specs.trend, fit=False)
-    ]
+    return [Chart("dti-total-trend", w.both("trend.title"), w.both("trend.desc"), data, cols, specs.trend, fit=False)]
 
 
 def _out_of_by_year(res: Results, province: str) -> dict[int, int]:
     sc = res.scores
     sc = sc[(sc["province_id"] == province) & sc["rank_out_of"].notna()]
-    return {int(y): int(n) for y, n in zip(sc["year"], sc["rank_out_of"])}
+    return {int(y): int(n) for y, n in zip(sc["year"], sc["rank_out_of"], strict=True)}
 
 
 def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
@@ -131,12 +139,16 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     if ch.empty:
         return []
     prov = publisher_province(pkg)
-    d = ch[(ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna() & (ch["province_id"] == prov)]
+    d = ch[
+        (ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna() & (ch["province_id"] == prov)
+    ]
     if d.empty:
         return []
     d = d.copy()
     for lang in LANGS:
-        d[f"subject_{lang}"] = [subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"])]
+        d[f"subject_{lang}"] = [
+            subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"], strict=True)
+        ]
     level_order = {"total": 0, "pillar": 1, "main_index": 2}
     d["_lv"] = d["level"].map(level_order).fillna(3)
     d = d.sort_values(["_lv", "subject_id"])
@@ -251,8 +263,11 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
         def build(df, lang, words, width, name=name):
             return specs.hbars(df, lang, words, width, "value", name[lang], BLUE, True)
 
-        cols = [w.col("district", "district", "text"), Column("value", name["vi"], name["en"], "number"),
-                w.col("source_id", "source", "text")]
+        cols = [
+            w.col("district", "district", "text"),
+            Column("value", name["vi"], name["en"], "number"),
+            w.col("source_id", "source", "text"),
+        ]
         out.append(
             Chart(
                 f"district-{kpi_id}-{period}",
@@ -320,7 +335,17 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
         d[f"status_{lang}"] = [w.get(lang, f"sub_status.{s}") for s in d["status"]]
     d["order"] = [mi.loc[m, "sort_order"] for m in d["main_index_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
-    keep = ["main_index_vi", "main_index_en", "year", "year_label", "status", "status_vi", "status_en", "count", "order"]
+    keep = [
+        "main_index_vi",
+        "main_index_en",
+        "year",
+        "year_label",
+        "status",
+        "status_vi",
+        "status_en",
+        "count",
+        "order",
+    ]
     data = d.sort_values(["order", "year", "status"])[keep]
     years = ", ".join(sorted(data["year_label"].unique()))
     cols = [

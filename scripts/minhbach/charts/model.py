@@ -68,8 +68,10 @@ class Words:
         return self.cat.get(lang, f"charts.{key}", **kw)
 
     def both(self, key: str, **kw) -> dict:
-        return {lang: self.get(lang, key, **{k: (v[lang] if isinstance(v, dict) else v) for k, v in kw.items()})
-                for lang in LANGS}
+        return {
+            lang: self.get(lang, key, **{k: (v[lang] if isinstance(v, dict) else v) for k, v in kw.items()})
+            for lang in LANGS
+        }
 
     def col(self, name: str, key: str, kind: str = "number", decimals: int | None = None, **kw) -> Column:
         b = self.both(f"col.{key}", **kw)

@@ -140,7 +140,7 @@ def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, 
     Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "json", "csv"}}}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     words = Words()
-    jobs = []
+    jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
     files: dict[str, dict] = {}
     for c in charts:
         files[c.chart_id] = {}
@@ -161,7 +161,7 @@ def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, 
             jobs.append((spec(c, lang, NARROW, words), lang, out_dir / f"{stem}-narrow.svg", (c.chart_id, lang)))
     with ThreadPoolExecutor(max_workers=workers) as ex:
         svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache), jobs))
-    for (_, _, path, narrow), svg in zip(jobs, svgs):
+    for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True):
         path.write_text(svg, encoding="utf-8")
         if narrow:
             files[narrow[0]][narrow[1]]["narrow_size"] = svg_size(svg)

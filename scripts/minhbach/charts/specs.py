@@ -6,13 +6,14 @@ Axis ranges come from the data and the scale (never a fixed 0–0,6); years are 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from .model import BLUE, GREEN, GREY, ORANGE, PURPLE, STATUS_COLORS, Words
 
-WRAP_AXIS = {"labelExpr": "split(datum.label, '|')", "labelLimit": 0}
+WRAP_AXIS: dict[str, Any] = {"labelExpr": "split(datum.label, '|')", "labelLimit": 0}
 
 
 def _year_colors(years: list[str]) -> list[str] | None:
@@ -111,7 +112,9 @@ def rank(df: pd.DataFrame, lang: str, w: Words, width: int, n: int, title: str):
         shape=alt.Shape(
             "year_label:N",
             title=w.get(lang, "legend.year"),
-            scale=alt.Scale(domain=years, range=["circle", "diamond"][-len(years) :] if len(years) <= 2 else alt.Undefined),
+            scale=alt.Scale(
+                domain=years, range=["circle", "diamond"][-len(years) :] if len(years) <= 2 else alt.Undefined
+            ),
         ),
         tooltip=[
             alt.Tooltip(f"{lab}:N", title=""),
@@ -161,8 +164,12 @@ def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: 
     y = alt.Y(f"{lab}:N", sort=list(df[lab]), title=None, axis=alt.Axis(**WRAP_AXIS))
     base = alt.Chart(df)
     top = max([0.0] + [float(v) for v in df[field] if not pd.isna(v)])
-    x = alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=[0, top * (1.18 if labels else 1.0) or 1]),
-              axis=alt.Axis(tickCount=max(2, width // 110), format="~s" if top >= 10_000 and width < 420 else ","))
+    x = alt.X(
+        f"{field}:Q",
+        title=title,
+        scale=alt.Scale(domain=[0, top * (1.18 if labels else 1.0) or 1]),
+        axis=alt.Axis(tickCount=max(2, width // 110), format="~s" if top >= 10_000 and width < 420 else ","),
+    )
     bars = base.mark_bar(color=color).encode(
         y=y, x=x, tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip(f"{field}:Q", title=title, format=",")]
     )
@@ -183,7 +190,10 @@ def status(df: pd.DataFrame, lang: str, w: Words, width: int):
         .mark_bar()
         .encode(
             y=alt.Y(
-                f"{lab}:N", sort=list(df.sort_values("order")[lab].drop_duplicates()), title=None, axis=alt.Axis(**WRAP_AXIS)
+                f"{lab}:N",
+                sort=list(df.sort_values("order")[lab].drop_duplicates()),
+                title=None,
+                axis=alt.Axis(**WRAP_AXIS),
             ),
             x=alt.X("sum(count):Q", title=w.get(lang, "axis.sub_indicators"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
