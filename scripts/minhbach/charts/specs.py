@@ -168,7 +168,7 @@ def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: 
         f"{field}:Q",
         title=title,
         scale=alt.Scale(domain=[0, top * (1.18 if labels else 1.0) or 1]),
-        axis=alt.Axis(tickCount=max(2, width // 110), format="~s" if top >= 10_000 and width < 420 else ","),
+        axis=alt.Axis(tickCount=max(2, width // 140), format=","),
     )
     bars = base.mark_bar(color=color).encode(
         y=y, x=x, tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip(f"{field}:Q", title=title, format=",")]
