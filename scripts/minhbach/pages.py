@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from . import fmt
-from .charts import STATUS_LABELS, Chart
+from .charts import Chart
 from .compute import Results, subject_label
 from .escape import esc
 from .load import Package, licence, publisher_title
@@ -209,7 +209,8 @@ class Ctx:
             )
         return Markup(
             f'<figure class="mb-chart" id="chart-{chart.chart_id}" '
-            f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}">'
+            f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}" '
+            f'data-loading="{esc(self.t("chart.loading"))}" data-failed="{esc(self.t("chart.failed"))}">'
             f'<figcaption><strong class="mb-sr-only">{esc(chart.title[lang])}</strong>'
             f'<span class="mb-chart__desc">{esc(chart.description[lang])}</span></figcaption>'
             f'<div class="mb-chart__view"><picture>{narrow}<img src="{svg}" alt="{esc(chart.description[lang])}" '

@@ -24,6 +24,14 @@ def _table(pkg: Package, name: str) -> pd.DataFrame:
     return t if t is not None else pd.DataFrame()
 
 
+def _status_label(w: Words, lang: str, status: str) -> str:
+    """A target's status: the short KPI words for achieved / not achieved, else the general status label."""
+    if status in ("achieved", "not_achieved"):
+        return w.get(lang, f"kpi_status.{status}")
+    known = w.cat.raw(lang, "charts.sub_status")
+    return w.get(lang, f"sub_status.{status}") if status in known else str(status)
+
+
 def _rank_col(w: Words, ns) -> Column:
     n = out_of(ns)
     return w.col("rank", "rank_of", "integer", n=n) if n else w.col("rank", "rank", "integer")
@@ -208,8 +216,7 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
         d = d.drop_duplicates("kpi_id").copy()
         for lang in LANGS:
             d[f"kpi_{lang}"] = [kpi.loc[k, f"name_{lang}"] for k in d["kpi_id"]]
-            labels = {s: w.get(lang, f"kpi_status.{s}") for s in ("achieved", "not_achieved")}
-            d[f"status_{lang}"] = d["status"].map(labels)
+            d[f"status_{lang}"] = [_status_label(w, lang, s) for s in d["status"]]
         d["expected"] = [prog.loc[t, "expected"] if t in prog.index else None for t in d["target_id"]]
         keep = ["kpi_vi", "kpi_en", "kpi_id", "observed_value", "period", "target_value", "expected", "status"]
         keep += ["status_vi", "status_en", "observed_source_id", "target_source_id"]
