@@ -11,7 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .model import BLUE, GREEN, GREY, ORANGE, PURPLE, STATUS_COLORS, Words
+from .model import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, STATUS_COLORS, Words
 
 WRAP_AXIS: dict[str, Any] = {"labelExpr": "split(datum.label, '|')", "labelLimit": 0}
 
@@ -130,7 +130,10 @@ def targets(df: pd.DataFrame, lang: str, w: Words, width: int):
     lab, st = f"kpi_{lang}", f"status_{lang}"
     order = list(df[lab])
     base = alt.Chart(df)
-    sdom = [w.get(lang, "kpi_status.achieved"), w.get(lang, "kpi_status.not_achieved")]
+    # statuses present, in a fixed order, each with its colour (achieved green, short of the target orange)
+    present = list(dict.fromkeys(df.sort_values("status", key=lambda c: c.map(_STATUS_ORDER).fillna(99))["status"]))
+    sdom = [df.loc[df["status"] == s, st].iloc[0] for s in present]
+    srange = [TARGET_COLORS.get(s, GREY) for s in present]
     y = alt.Y(f"{lab}:N", sort=order, title=None, axis=alt.Axis(**WRAP_AXIS))
     top = max([100.0] + [float(v) for v in list(df["observed"]) + list(df["target"]) if not pd.isna(v)])
     x_scale = alt.Scale(domain=[0, top])
@@ -138,7 +141,7 @@ def targets(df: pd.DataFrame, lang: str, w: Words, width: int):
         y=y,
         x=alt.X("observed:Q", scale=x_scale, title=w.get(lang, "axis.result_pct")),
         color=alt.Color(
-            f"{st}:N", title=w.get(lang, "legend.against_target"), scale=alt.Scale(domain=sdom, range=[GREEN, ORANGE])
+            f"{st}:N", title=w.get(lang, "legend.against_target"), scale=alt.Scale(domain=sdom, range=srange)
         ),
         tooltip=[
             alt.Tooltip(f"{lab}:N", title=""),
@@ -152,10 +155,23 @@ def targets(df: pd.DataFrame, lang: str, w: Words, width: int):
         # where a straight line from the baseline to a later target stands today (progress.py)
         layers.append(
             base.transform_filter("isValid(datum.expected)")
-            .mark_tick(thickness=2, size=26, strokeDash=[3, 2], color=PURPLE)
+            .mark_tick(thickness=3, size=26, strokeDash=[4, 2], color=PURPLE)
             .encode(y=y, x=alt.X("expected:Q", scale=x_scale))
         )
     return alt.layer(*layers)
+
+
+TARGET_COLORS = {
+    "achieved": GREEN,
+    "on_track": BLUE,
+    "moderate": PURPLE,
+    "not_achieved": ORANGE,
+    "not_met": ORANGE,
+    "limited": RED,
+    "deterioration": RED,
+    "insufficient": GREY,
+}
+_STATUS_ORDER = {s: i for i, s in enumerate(TARGET_COLORS)}
 
 
 def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: str, color: str, labels: bool):
