@@ -1,7 +1,11 @@
-"""Numbers, dates and labels per language: vi `0,3509` `50,65%` `1.177.370`; en `0.3509` `50.65%` `1,177,370`."""
+"""Numbers, dates and labels per language: vi `0,3509` `50,65%` `1.177.370`; en `0.3509` `50.65%` `1,177,370`.
+
+Format by what a field means: a year is a label (`year`), a score on 0–1 has four decimals, a printed value
+keeps the digits it was printed with. Words (months, units) come from the `fmt` strings."""
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,20 +18,6 @@ D3_LOCALE = {
     "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]},
 }
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def missing(v) -> bool:
@@ -46,7 +36,7 @@ def number(v, lang: str, decimals: int | None = None, as_written: str | None = N
     neg = q < 0
     whole, _, frac = f"{abs(q):f}".partition(".")
     dec, thou = SEPARATORS[lang]
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -69,40 +59,39 @@ def percent(v, lang: str, decimals: int | None = None, as_written: str | None = 
     return "–" if missing(v) else number(v, lang, decimals, as_written) + "%"
 
 
+@functools.cache
+def _words():
+    """The `fmt` section of the string catalogues (month names, unit labels), read once."""
+    from . import strings
+
+    return strings.load(None)
+
+
 def period(p: str, lang: str) -> str:
-    """`2022-08` → `tháng 8/2022` / `August 2022`; `2021-12-15` → `15/12/2021` / `15 December 2021`."""
+    """`2022-08` → 'August 2022' (words from the `fmt` strings); `2021-12-15` → a day, month and year."""
     parts = str(p).split("-")
     if len(parts) == 1:
         return parts[0]
+    cat = _words()
     y, m = parts[0], int(parts[1])
+    month = cat.raw(lang, "fmt.months")[m - 1]
     if len(parts) == 2:
-        return f"tháng {m}/{y}" if lang == "vi" else f"{MONTHS_EN[m - 1]} {y}"
+        return cat.get(lang, "fmt.month_year", month=month, year=y)
     d = int(parts[2])
-    return f"{d:02d}/{m:02d}/{y}" if lang == "vi" else f"{d} {MONTHS_EN[m - 1]} {y}"
+    return cat.get(lang, "fmt.day_month_year", day=d, dd=f"{d:02d}", mm=f"{m:02d}", month=month, year=y)
 
 
-UNIT_LABELS = {
-    "percent": ("%", "%"),
-    "count": ("", ""),
-    "per_100_people": ("/100 dân", "per 100 people"),
-    "vnd": ("đồng", "VND"),
-    "million_vnd": ("triệu đồng", "million VND"),
-    "billion_vnd": ("tỷ đồng", "billion VND"),
-    "members": ("thành viên", "members"),
-    "followers": ("người theo dõi", "followers"),
-    "people": ("người", "people"),
-    "units": ("đơn vị", "units"),
-    "households": ("hộ", "households"),
-    "subscriptions": ("thuê bao", "subscriptions"),
-    "points": ("điểm", "points"),
-    "ratio": ("", ""),
-    "minutes": ("phút", "minutes"),
-    "per_month": ("/tháng", "per month"),
-    "per_week": ("/tuần", "per week"),
-    "mbps": ("Mbps", "Mbps"),
-    "times": ("lần", "times"),
-    "percentage_points": ("điểm phần trăm", "percentage points"),
-}
+def year(v) -> str:
+    """A year is a label, never a grouped number: 2021 → '2021' in every language."""
+    if missing(v):
+        return "–"
+    return str(int(float(v))) if not isinstance(v, str) else v
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """The label of a unit in a language; an unknown unit shows its code."""
+    units = _words().raw(lang, "fmt.units")
+    return units.get(unit, unit) if isinstance(units, dict) else unit
 
 
 def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:
@@ -110,5 +99,13 @@ def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:
         return "–"
     if unit == "percent":
         return percent(v, lang, as_written=as_written)
-    label = UNIT_LABELS.get(unit, ("", ""))[0 if lang == "vi" else 1]
+    label = unit_label(unit, lang) if unit in _words().raw(lang, "fmt.units") else ""
     return f"{number(v, lang, as_written=as_written)} {label}".strip()
+
+
+def __getattr__(name: str):
+    """`UNIT_LABELS` ({unit: (vi, en)}) for callers not yet on `unit_label`; built from the strings."""
+    if name == "UNIT_LABELS":
+        vi, en = _words().raw("vi", "fmt.units"), _words().raw("en", "fmt.units")
+        return {u: (vi[u], en.get(u, vi[u])) for u in vi}
+    raise AttributeError(name)

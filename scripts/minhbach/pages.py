@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import fmt
-from .charts import STATUS_LABELS, Chart
+from .charts import Chart
 from .compute import Results, subject_label
 from .escape import esc
 from .load import Package, licence, publisher_title
@@ -49,9 +49,14 @@ def load_strings(site_src: Path) -> dict:
 
 
 def table(headers: list, rows: list[list], caption=None, numeric: set | None = None, cls: str = "") -> Markup:
+    """A data table; every cell carries its column header (`data-label`) so that on a phone the CSS can show
+    each row as a card of label: value pairs instead of a table wider than the screen."""
     numeric = numeric or set()
+    if len(headers) >= 7:
+        cls = f"{cls} mb-table--wide".strip()
     num = ' class="mb-num"'
     h = "".join(f'<th scope="col"{num if i in numeric else ""}>{esc(x)}</th>' for i, x in enumerate(headers))
+    labels = [esc(re.sub(r"<[^>]+>", "", str(x))) for x in headers]
     # a row header of years or codes needs no room for words to wrap in
     short = bool(rows) and all(len(str(r[0])) <= 8 for r in rows)
     body = []
@@ -65,7 +70,8 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
                 + (["mb-text"] if i and i not in numeric and len(re.sub(r"<[^>]+>", "", str(x))) > 30 else [])
             )
             klass = f' class="{" ".join(classes)}"' if classes else ""
-            cells.append(f"<{tag}{klass}>{esc(x)}</{tag.split()[0]}>")
+            label = f' data-label="{labels[i]}"' if i < len(labels) else ""
+            cells.append(f"<{tag}{klass}{label}>{esc(x)}</{tag.split()[0]}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return Markup(
@@ -165,6 +171,8 @@ class Ctx:
 
     # charts
     def chart(self, chart_id: str) -> Markup:
+        """A chart as a figure: the wide SVG, a narrow SVG for phones (`<picture>`), downloads and the data
+        table, every cell formatted by its column's kind (a year is never grouped)."""
         c: Chart = self.charts.get(chart_id)
         if c is None:
             return Markup("")
@@ -181,32 +189,36 @@ class Ctx:
             row = []
             for col in chart.columns:
                 v = rec[col.name]
-                if col.kind in ("number", "integer", "percent") and not fmt.missing(v):
-                    row.append(
-                        self.n(
-                            v,
-                            decimals=col.decimals
-                            if col.decimals is not None
-                            else (0 if col.kind == "integer" else None),
-                        )
-                    )
-                elif col.name == "status" and not fmt.missing(v) and v in STATUS_LABELS:
-                    row.append(self.t(f"status.{v}"))
+                if fmt.missing(v):
+                    row.append("")
+                elif col.kind == "year":
+                    row.append(fmt.year(v))
+                elif col.kind in ("number", "integer", "percent"):
+                    dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
+                    row.append(self.n(v, decimals=dec))
                 else:
-                    row.append("" if fmt.missing(v) else v)
+                    row.append(v)
             rows.append(row)
-        numeric = {i for i, col in enumerate(chart.columns) if col.kind != "text"}
+        numeric = {i for i, col in enumerate(chart.columns) if col.kind not in ("text", "year")}
         t = table(heads, rows, caption=chart.title[lang], numeric=numeric)
         w, hgt = size[lang]
         lazy = ' loading="lazy"'
+        narrow = ""
+        if f.get("svg_narrow") and f.get("narrow_size"):
+            nw, nh = f["narrow_size"]
+            narrow = (
+                f'<source media="(max-width: 719px)" srcset="{self.asset("assets/charts/" + f["svg_narrow"])}" '
+                f'width="{nw}" height="{nh}">'
+            )
         return Markup(
             f'<figure class="mb-chart" id="chart-{chart.chart_id}" '
-            f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}">'
+            f'data-spec="{self.asset("assets/charts/" + f["json"])}" data-lang="{lang}" '
+            f'data-loading="{esc(self.t("chart.loading"))}" data-failed="{esc(self.t("chart.failed"))}">'
             f'<figcaption><strong class="mb-sr-only">{esc(chart.title[lang])}</strong>'
             f'<span class="mb-chart__desc">{esc(chart.description[lang])}</span></figcaption>'
-            f'<div class="mb-chart__view"><img src="{svg}" alt="{esc(chart.description[lang])}" width="{w}" '
-            f'height="{hgt}"{"" if first else lazy} decoding="async"></div>'
-            f'<p class="mb-chart__actions"><button type="button" class="md-button mb-chart__interactive" hidden>'
+            f'<div class="mb-chart__view"><picture>{narrow}<img src="{svg}" alt="{esc(chart.description[lang])}" '
+            f'width="{w}" height="{hgt}"{"" if first else lazy} decoding="async"></picture></div>'
+            f'<p class="mb-chart__actions"><button type="button" class="md-button mb-chart__interactive mb-js-only">'
             f"{esc(self.t('chart.interactive'))}</button> "
             f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '

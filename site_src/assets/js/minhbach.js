@@ -31,7 +31,7 @@
     var view = fig.querySelector(".mb-chart__view");
     var status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = TEXT[lang].loading;
+    status.textContent = fig.getAttribute("data-loading") || TEXT[lang].loading;
     button.after(status);
     button.disabled = true;
     Promise.all([loadBundle(bundleUrl(fig)), fetch(fig.getAttribute("data-spec")).then(function (r) { return r.json(); })])
@@ -45,18 +45,18 @@
           view.replaceChildren(target);
           fig.setAttribute("data-drawn", "true");
           status.remove();
-          button.hidden = true;
+          button.classList.remove("mb-js-ready");
           return r;
         });
       })
-      .catch(function () { status.textContent = TEXT[lang].failed; button.disabled = false; });
+      .catch(function () { status.textContent = fig.getAttribute("data-failed") || TEXT[lang].failed; button.disabled = false; });
   }
   function init() {
     document.querySelectorAll("figure.mb-chart[data-spec]").forEach(function (fig) {
       var button = fig.querySelector(".mb-chart__interactive");
       if (!button || button.dataset.bound) return;
       button.dataset.bound = "1";
-      button.hidden = false;
+      button.classList.add("mb-js-ready");
       button.addEventListener("click", function () { draw(fig, button); });
     });
     labelSearch();

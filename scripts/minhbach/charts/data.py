@@ -1,0 +1,333 @@
+"""Chart data frames from the package and the computed results: one builder per chart family.
+
+Nothing here is specific to one dataset: counts, years, ranks "out of N" and the framework's size come from
+the tables; every word from the `charts` strings.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+
+from .. import fmt
+from ..compute import Results, canonical_observations, publisher_province, subject_label
+from ..load import Package
+from . import specs
+from .model import BLUE, LANGS, PURPLE, Chart, Column, Words, out_of
+from .targets import chart_targets
+
+
+def _table(pkg: Package, name: str) -> pd.DataFrame:
+    """An optional table: empty when the package has none."""
+    t = pkg.tables.get(name)
+    return t if t is not None else pd.DataFrame()
+
+
+def _rank_col(w: Words, ns) -> Column:
+    n = out_of(ns)
+    return w.col("rank", "rank_of", "integer", n=n) if n else w.col("rank", "rank", "integer")
+
+
+def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects: list[str], title, desc):
+    sc = res.scores
+    if sc.empty:
+        return None
+    d = sc[
+        (sc["level"] == "main_index")
+        & (sc["statistic"] == "province")
+        & sc["subject_id"].isin(subjects)
+        & (sc["province_id"] == publisher_province(pkg))
+    ].copy()
+    if d.empty:
+        return None
+    order = {s: i for i, s in enumerate(pkg.t("main_index").sort_values("sort_order")["main_index_id"])}
+    d = d[d["subject_id"].isin(order)].copy()
+    if d.empty:
+        return None
+    d["order"] = d["subject_id"].map(order)
+    for lang in LANGS:
+        d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang) for s in d["subject_id"]]
+    d["year_label"] = d["year"].astype(int).astype(str)
+    d = d.sort_values(["order", "year"]).reset_index(drop=True)
+    keep = ["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points"]
+    keep += ["max_points", "rank", "rank_out_of", "as_written", "source_id", "order"]
+    data = d[keep].rename(columns={"value_unit": "score", "value_points": "points"})
+    cols = [
+        w.col("main_index", "main_index", "text"),
+        w.col("year", "year", "year"),
+        w.col("score", "score", "number", 4),
+        w.col("points", "points", "number", 2),
+        w.col("max_points", "max_points", "integer"),
+        _rank_col(w, data["rank_out_of"]),
+        w.col("source_id", "source", "text"),
+    ]
+    return Chart(chart_id, title, desc, data, cols, specs.scores, height_rows=len(data))
+
+
+def chart_main_indices(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    mids = list(pkg.t("main_index").sort_values("sort_order")["main_index_id"])
+    out = [
+        _scores_chart(
+            pkg,
+            res,
+            w,
+            "dti-main-index-scores",
+            mids,
+            w.both("main_indices.title", n=len(mids)),
+            w.both("main_indices.desc"),
+        )
+    ]
+    links = pkg.t("main_index_pillar")
+    for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
+        members = set(links[links["pillar_id"] == p["pillar_id"]]["main_index_id"])
+        members_sorted = [m for m in mids if m in members]
+        name = {"vi": p["name_vi"], "en": p["name_en"].lower()}
+        out.append(
+            _scores_chart(
+                pkg,
+                res,
+                w,
+                f"pillar-{p['pillar_id']}",
+                members_sorted,
+                w.both("pillar.title", pillar=name),
+                w.both("pillar.desc", pillar=name, n=len(members_sorted)),
+            )
+        )
+    return [c for c in out if c is not None]
+
+
+def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    sc = res.scores
+    if sc.empty:
+        return []
+    d = sc[
+        (sc["level"] == "total")
+        & ((sc["province_id"] == publisher_province(pkg)) | (sc["statistic"] == "national_mean"))
+    ].copy()
+    if d.empty:
+        return []
+    prov = pkg.t("province").set_index("province_id")
+    avg = w.both("average")
+    for lang in LANGS:
+        d[f"who_{lang}"] = [
+            prov.loc[p, f"name_{lang}"] if s == "province" else avg[lang]
+            for p, s in zip(d["province_id"], d["statistic"], strict=True)
+        ]
+    d["year_label"] = d["year"].astype(int).astype(str)
+    keep = ["who_vi", "who_en", "statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
+    data = d[keep + ["as_written", "source_id"]].rename(columns={"value_unit": "score"})
+    data = data.sort_values(["statistic", "year"], ascending=[False, True])
+    cols = [
+        w.col("who", "who", "text"),
+        w.col("year", "year", "year"),
+        w.col("score", "score", "number", 4),
+        _rank_col(w, data["rank_out_of"]),
+        w.col("source_id", "source", "text"),
+    ]
+    return [Chart("dti-total-trend", w.both("trend.title"), w.both("trend.desc"), data, cols, specs.trend, fit=False)]
+
+
+def _out_of_by_year(res: Results, province: str) -> dict[int, int]:
+    sc = res.scores
+    sc = sc[(sc["province_id"] == province) & sc["rank_out_of"].notna()]
+    return {int(y): int(n) for y, n in zip(sc["year"], sc["rank_out_of"], strict=True)}
+
+
+def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    ch = res.changes
+    if ch.empty:
+        return []
+    prov = publisher_province(pkg)
+    d = ch[
+        (ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna() & (ch["province_id"] == prov)
+    ]
+    if d.empty:
+        return []
+    d = d.copy()
+    for lang in LANGS:
+        d[f"subject_{lang}"] = [
+            subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"], strict=True)
+        ]
+    level_order = {"total": 0, "pillar": 1, "main_index": 2}
+    d["_lv"] = d["level"].map(level_order).fillna(3)
+    d = d.sort_values(["_lv", "subject_id"])
+    ns = _out_of_by_year(res, prov)
+    rows = []
+    for r in d.to_dict("records"):
+        for y, rk in ((r["from_year"], r["rank_from"]), (r["to_year"], r["rank_to"])):
+            rows.append(
+                {
+                    "subject_vi": r["subject_vi"],
+                    "subject_en": r["subject_en"],
+                    "year": int(y),
+                    "year_label": str(int(y)),
+                    "rank": int(rk),
+                    "rank_out_of": ns.get(int(y)),
+                    "rank_change": int(r["rank_change"]),
+                }
+            )
+    data = pd.DataFrame(rows)
+    data["rank_out_of"] = data["rank_out_of"].astype("Int64")
+    # the axis spans the most provinces ranked in any year shown (and never less than the worst rank drawn)
+    n = max([int(data["rank"].max())] + [int(v) for v in data["rank_out_of"].dropna()])
+    from_year, to_year = int(data["year"].min()), int(data["year"].max())
+    one_n = out_of(data["rank_out_of"]) or n
+    axis = w.both("axis.rank", n=one_n)
+    build = {lang: functools.partial(specs.rank, n=n, title=axis[lang]) for lang in LANGS}
+    cols = [
+        w.col("subject", "index", "text"),
+        w.col("year", "year", "year"),
+        _rank_col(w, data["rank_out_of"]),
+        w.col("rank_change", "change", "integer"),
+    ]
+    return [
+        Chart(
+            "dti-rank-change",
+            w.both("rank_change.title", from_year=from_year, to_year=to_year),
+            w.both("rank_change.desc", from_year=from_year, to_year=to_year, n=one_n),
+            data,
+            cols,
+            lambda df, lang, words, width: build[lang](df, lang, words, width),
+            height_rows=len(d),
+        )
+    ]
+
+
+def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    obs = canonical_observations(pkg)
+    obs = obs[obs["district_id"].notna() & obs["value"].notna() & (obs["province_id"] == publisher_province(pkg))]
+    dist = _table(pkg, "district")
+    if obs.empty or dist.empty:
+        return []
+    dist = dist.set_index("district_id")
+    kpi = pkg.t("kpi").set_index("kpi_id")
+    out = []
+    for (kpi_id, period), d in obs.groupby(["kpi_id", "period"]):
+        if len(d) < 2:
+            continue
+        d = d.copy()
+        for lang in LANGS:
+            d[f"district_{lang}"] = [dist.loc[x, f"name_{lang}"] for x in d["district_id"]]
+        d["order"] = [dist.loc[x, "sort_order"] for x in d["district_id"]]
+        data = d.sort_values("order")[["district_vi", "district_en", "district_id", "value", "as_written", "source_id"]]
+        name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in LANGS}
+        lower = {"vi": name["vi"].lower(), "en": name["en"][0].lower() + name["en"][1:]}
+        per = {lang: fmt.period(period, lang) for lang in LANGS}
+
+        def build(df, lang, words, width, name=name):
+            return specs.hbars(df, lang, words, width, "value", name[lang], BLUE, True)
+
+        cols = [
+            w.col("district", "district", "text"),
+            Column("value", name["vi"], name["en"], "number"),
+            w.col("source_id", "source", "text"),
+        ]
+        out.append(
+            Chart(
+                f"district-{kpi_id}-{period}",
+                w.both("district.title", name=name, period=per),
+                w.both("district.desc", name_lower=lower),
+                data,
+                cols,
+                build,
+                height_rows=len(data),
+            )
+        )
+    return out
+
+
+def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    items, tables = _table(pkg, "budget_item"), _table(pkg, "budget_table")
+    if items.empty or tables.empty:
+        return []
+    tables = tables.set_index("budget_table_id")
+    out = []
+    for tid, d in items[items["row_type"] == "item"].groupby("budget_table_id"):
+        if len(d) < 2:
+            continue
+        t = tables.loc[tid]
+        data = d.sort_values("line_no")[["line_no", "name_vi", "name_en", "amount", "as_written", "source_id"]].copy()
+        shown_unit = "million_vnd" if t["unit"] in ("vnd", "million_vnd") else "billion_vnd"
+        data["amount_million"] = data["amount"] / 1_000_000 if t["unit"] == "vnd" else data["amount"]
+        unit = {lang: fmt.unit_label(shown_unit, lang) for lang in LANGS}
+        stored = {lang: fmt.unit_label(str(t["unit"]), lang) for lang in LANGS}
+
+        def build(df, lang, words, width, unit=unit):
+            return specs.hbars(df, lang, words, width, "amount_million", unit[lang], PURPLE, False)
+
+        cols = [
+            w.col("line_no", "line_no", "integer"),
+            w.col("name", "item", "text"),
+            w.col("amount", "amount", "number", unit=stored),
+            w.col("source_id", "source", "text"),
+        ]
+        name = {lang: t[f"name_{lang}"] for lang in LANGS}
+        out.append(
+            Chart(
+                f"budget-{tid}",
+                w.both("budget.title", name=name),
+                w.both("budget.desc", unit=unit),
+                data,
+                cols,
+                build,
+                height_rows=len(data),
+            )
+        )
+    return out
+
+
+def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
+    sc = res.status_counts
+    if sc.empty:
+        return []
+    mi = pkg.t("main_index").set_index("main_index_id")
+    d = sc[sc["main_index_id"].isin(mi.index)].copy()
+    if d.empty:
+        return []
+    for lang in LANGS:
+        d[f"main_index_{lang}"] = [mi.loc[m, f"name_{lang}"] for m in d["main_index_id"]]
+        d[f"status_{lang}"] = [w.get(lang, f"sub_status.{s}") for s in d["status"]]
+    d["order"] = [mi.loc[m, "sort_order"] for m in d["main_index_id"]]
+    d["year_label"] = d["year"].astype(int).astype(str)
+    keep = [
+        "main_index_vi",
+        "main_index_en",
+        "year",
+        "year_label",
+        "status",
+        "status_vi",
+        "status_en",
+        "count",
+        "order",
+    ]
+    data = d.sort_values(["order", "year", "status"])[keep]
+    years = ", ".join(sorted(data["year_label"].unique()))
+    cols = [
+        w.col("main_index", "main_index", "text"),
+        w.col("year", "year", "year"),
+        w.col("status", "status", "text"),
+        w.col("count", "sub_indicators", "integer"),
+    ]
+    return [
+        Chart(
+            "sub-indicator-status",
+            w.both("status.title"),
+            w.both("status.desc", years=years),
+            data,
+            cols,
+            specs.status,
+            height_rows=len(data[["main_index_vi", "year"]].drop_duplicates()),
+        )
+    ]
+
+
+BUILDERS = [
+    chart_total_trend,
+    chart_main_indices,
+    chart_rank_change,
+    chart_targets,
+    chart_districts,
+    chart_budget,
+    chart_status,
+]

@@ -1,0 +1,168 @@
+"""Chart output: Vega-Lite spec per language and width, static SVG (vl-convert, cached by spec hash, rendered
+in a thread pool), the Vega-Lite JSON of the interactive view and the CSV of exactly the numbers drawn.
+
+Two static SVGs per chart and language: a wide one for the desktop column and a narrow one drawn at a phone's
+width, so that text is real 11–12 px on a 390 px screen instead of a wide chart scaled down. Text is measured
+by vl-convert with Liberation Sans, metric-compatible with Arial and Helvetica, and the font stack names those
+first, so what a browser draws is as wide as what was measured (no label clipped at the edge).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from .. import fmt
+from .model import LANGS, Chart, Words
+
+WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
+FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
+
+
+def wrap(text: str, width: int = 38) -> str:
+    """Break a long label into lines ('|' separated; the axis splits them). Truncating instead would hide words."""
+    words, lines, cur = str(text).split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return "|".join(lines)
+
+
+def _wrapped(df: pd.DataFrame, lang: str, width: int) -> pd.DataFrame:
+    """The drawing copy of the data: long labels of this language get '|' line breaks."""
+    d = df.copy()
+    for col in list(d.columns):
+        if col.endswith(f"_{lang}") and d[col].map(lambda v: isinstance(v, str)).any():
+            d[f"{col}_full"] = d[col]
+            d[col] = d[col].map(lambda v: wrap(v, width) if isinstance(v, str) else v)
+    return d
+
+
+def _full_tooltips(node, fields: set):
+    """Tooltips show the unwrapped label."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "tooltip" and isinstance(v, list):
+                for t in v:
+                    if isinstance(t, dict) and t.get("field") in fields:
+                        t["field"] = t["field"] + "_full"
+            else:
+                _full_tooltips(v, fields)
+    elif isinstance(node, list):
+        for x in node:
+            _full_tooltips(x, fields)
+
+
+def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> dict:
+    """The Vega-Lite spec of a chart in a language, `width` px wide in all (labels, legend and title included)."""
+    w = words or Words()
+    narrow = width < 500
+    label_chars = 22 if narrow else 38
+    drawn = _wrapped(c.data, lang, label_chars)
+    ch = c.build(drawn, lang, w, width)
+    title_lines = wrap(c.title[lang], max(20, int(width / 7.4))).split("|")
+    props: dict = {"title": {"text": title_lines}, "description": c.description[lang]}
+    if c.fit:
+        props["width"] = width
+        props["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if c.height_rows:
+        # a row must hold its longest wrapped label (12 px text, ~15 px a line) or labels overlap
+        wrapped = [col[:-5] for col in drawn.columns if col.endswith("_full")]
+        lines = max([1] + [str(v).count("|") + 1 for col in wrapped for v in drawn[col] if isinstance(v, str)])
+        props["height"] = max(120, max(26, 15 * lines + 8) * c.height_rows)
+    ch = ch.properties(**props).configure(
+        font=FONT,
+        padding={"left": 6, "right": 10, "top": 6, "bottom": 6},
+        axis={"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#222", "titleColor": "#222", "labelLimit": 0},
+        legend={
+            "labelFontSize": 12,
+            "titleFontSize": 12,
+            "orient": "bottom",
+            "labelLimit": 0,
+            "direction": "vertical" if narrow else "horizontal",
+            **({} if narrow else {"columns": 4}),
+        },
+        title={"fontSize": 14, "anchor": "start", "color": "#111"},
+        view={"stroke": None},
+        background="#ffffff",
+    )
+    d = ch.to_dict()
+    _full_tooltips(d, {col[:-5] for col in drawn.columns if col.endswith("_full")})
+    d.pop("$schema", None)
+    d["$schema"] = "https://vega.github.io/schema/vega-lite/v6.json"
+    return d
+
+
+def render_svg(spec_dict: dict, lang: str, cache: Path | None) -> str:
+    """SVG for a spec, cached by the hash of spec + locale + renderer version (rendering is the slow part)."""
+    import vl_convert as vlc
+
+    text = json.dumps(spec_dict, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    key = hashlib.sha256(f"{vlc.get_vega_version()}|{lang}|{text}".encode()).hexdigest()
+    hit = cache / f"{key}.svg" if cache else None
+    if hit is not None and hit.is_file():
+        return hit.read_text(encoding="utf-8")
+    svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
+    if hit is not None:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        tmp = hit.with_suffix(f".{threading_id()}.tmp")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(hit)
+    return svg
+
+
+def threading_id() -> int:
+    import threading
+
+    return threading.get_ident()
+
+
+def svg_size(svg: str) -> tuple[str, str]:
+    import re
+
+    head = svg[:400]
+    w = re.search(r'width="([\d.]+)"', head)
+    h = re.search(r'height="([\d.]+)"', head)
+    return (w.group(1) if w else "", h.group(1) if h else "")
+
+
+def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, workers: int = 2) -> dict:
+    """Write per chart and language: wide SVG, narrow SVG, Vega-Lite JSON and CSV; SVGs rendered in parallel.
+
+    Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "json", "csv"}}}."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    words = Words()
+    jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
+    files: dict[str, dict] = {}
+    for c in charts:
+        files[c.chart_id] = {}
+        for lang in LANGS:
+            s = spec(c, lang, WIDE, words)
+            stem = f"{c.chart_id}-{lang}"
+            (out_dir / f"{stem}.vegalite.json").write_text(
+                json.dumps(s, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+            )
+            c.table(lang).to_csv(out_dir / f"{stem}.csv", index=False, lineterminator="\n")
+            files[c.chart_id][lang] = {
+                "svg": f"{stem}.svg",
+                "svg_narrow": f"{stem}-narrow.svg",
+                "json": f"{stem}.vegalite.json",
+                "csv": f"{stem}.csv",
+            }
+            jobs.append((s, lang, out_dir / f"{stem}.svg", None))
+            jobs.append((spec(c, lang, NARROW, words), lang, out_dir / f"{stem}-narrow.svg", (c.chart_id, lang)))
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache), jobs))
+    for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True):
+        path.write_text(svg, encoding="utf-8")
+        if narrow:
+            files[narrow[0]][narrow[1]]["narrow_size"] = svg_size(svg)
+    return files
