@@ -29,6 +29,8 @@ OPTIONAL = (
     "sub_indicator_count",
     "glossary",
 )
+# optional tables the generator never writes (a package without them must build)
+ABSENT = ("kpi_change", "context_figure")
 SOURCE = "synthetic-report"
 
 
@@ -90,7 +92,11 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     (dst / "data" / "sources").mkdir(parents=True, exist_ok=True)
     shipped = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    keep = [r for r in shipped["resources"] if r["name"] not in OPTIONAL or r["name"] in shape.tables]
+    keep = [
+        r
+        for r in shipped["resources"]
+        if r["name"] not in ABSENT and (r["name"] not in OPTIONAL or r["name"] in shape.tables)
+    ]
     names = {r["name"] for r in keep}
     for r in keep:  # a package without a table has no foreign key to it
         fks = [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in names | {""}]

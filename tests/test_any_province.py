@@ -56,8 +56,11 @@ def article_text(doc: str) -> str:
 def test_profile_matches_the_shipped_schemas():
     from minhbach.load import profile
 
+    from minhbach.dictionary import render_profile
+
     shipped = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     prof = profile()
+    assert (ROOT / "scripts" / "minhbach" / "profile.json").read_text(encoding="utf-8") == render_profile(ROOT)
     assert [r["name"] for r in shipped["resources"]] == list(prof)
     for r in shipped["resources"]:
         assert [(f["name"], f.get("type", "string")) for f in r["schema"]["fields"]] == [

@@ -58,7 +58,30 @@ def render(root: Path) -> str:
     return "".join(out)
 
 
+# the tables every package must have; every other table of the profile may be left out
+REQUIRED = ("source", "province", "pillar", "main_index", "main_index_pillar", "dti_observation")
+PROFILE_ABOUT = (
+    "The tables minhbach understands, with their fields and types. A package may leave out every table not marked "
+    "required: minhbach reads an absent table as an empty one. Regenerated from the shipped datapackage.json by "
+    "`minhbach dictionary`; tests/test_any_province.py checks the two agree."
+)
+
+
+def render_profile(root: Path) -> str:
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    resources = [
+        {
+            "name": r["name"],
+            "required": r["name"] in REQUIRED,
+            "fields": [{"name": f["name"], "type": f.get("type", "string")} for f in r["schema"]["fields"]],
+        }
+        for r in d["resources"]
+    ]
+    return json.dumps({"about": PROFILE_ABOUT, "resources": resources}, ensure_ascii=False, indent=1) + "\n"
+
+
 def write(root: Path) -> Path:
     p = root / "docs" / "data-dictionary.md"
     p.write_text(render(root), encoding="utf-8")
+    (Path(__file__).parent / "profile.json").write_text(render_profile(root), encoding="utf-8")
     return p
