@@ -95,6 +95,8 @@ def scores(pkg: Package) -> pd.DataFrame:
             continue
         level, sid = subject_of(r)
         m = maxp[(level, sid)]
+        if not m:
+            continue  # an index with no maximum yet has no scale to put a score on
         unit = r["value"] if r["scale"] == "unit_interval" else r["value"] / m
         pts = r["value"] * m if r["scale"] == "unit_interval" else r["value"]
         rows.append(
@@ -182,9 +184,11 @@ def recompute(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
     if sc.empty:
         return pd.DataFrame()
     maxp = max_points(pkg)
-    members = {("total", "dti"): list(pkg.t("main_index")["main_index_id"])}
+    # a main index with no maximum yet (a later framework's new index, 0 points) adds nothing to any sum
+    scored = {m for m in pkg.t("main_index")["main_index_id"] if maxp[("main_index", m)] > 0}
+    members = {("total", "dti"): [m for m in pkg.t("main_index")["main_index_id"] if m in scored]}
     for p, g in pkg.t("main_index_pillar").groupby("pillar_id"):
-        members[("pillar", p)] = list(g["main_index_id"])
+        members[("pillar", p)] = [m for m in g["main_index_id"] if m in scored]
     rows = []
     for (prov, stat, year), g in sc.groupby(["province_id", "statistic", "year"], dropna=False):
         mi = g[g["level"] == "main_index"].set_index("subject_id")
@@ -323,6 +327,9 @@ def compute_all(pkg: Package) -> Results:
     att = attainment(pkg)
     bud = budget(pkg)
     found, facts = findings.build(pkg, rec, chg, bud)
+    from .progress import target_progress
+
+    progress = target_progress(att, canonical_observations(pkg)) if not att.empty else pd.DataFrame()
     return Results(
         scores=sc,
         recomputed=rec,
@@ -332,5 +339,5 @@ def compute_all(pkg: Package) -> Results:
         status_counts=status_counts(pkg),
         budget=bud,
         findings=found,
-        extra={"finding_facts": facts},
+        extra={"finding_facts": facts, "target_progress": progress},
     )

@@ -3,9 +3,8 @@ Altair, `render` writes the static SVGs (wide and narrow), the Vega-Lite JSON an
 
 from __future__ import annotations
 
-from ..compute import Results, canonical_observations
+from ..compute import Results
 from ..load import Package
-from ..progress import target_progress
 from .data import BUILDERS
 from .model import LANGS, STATUS_LABELS, Chart, Column, Words
 from .render import spec, write_charts
@@ -15,9 +14,6 @@ __all__ = ["BUILDERS", "LANGS", "STATUS_LABELS", "Chart", "Column", "Words", "al
 
 def all_charts(pkg: Package, res: Results, words: Words | None = None) -> list[Chart]:
     w = words or Words()
-    if isinstance(res.extra, dict) and "target_progress" not in res.extra and not res.attainment.empty:
-        # the KPI page shows the same distances the target charts draw (read as res.extra["target_progress"])
-        res.extra["target_progress"] = target_progress(res.attainment, canonical_observations(pkg))
     charts: list[Chart] = []
     for b in BUILDERS:
         charts += b(pkg, res, w)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import dti, tables
+from . import dti, kpi, tables
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "main_index": dti.main_index,
     "province": dti.province,
     "methodology": dti.methodology,
+    "kpi": kpi.kpi,
     "plan": tables.plan,
     "budget": tables.budget,
     "districts": tables.districts,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
 from .tables import KpiRow, TaskRow, kpi_rows, task_rows
@@ -113,8 +113,9 @@ def comparison(q, level: str, sid: str, lang: str) -> Comparison | None:
     for pid, (p, _) in latest_rows.items():
         s = next((r for r in score_rows(q, level, sid, "province", pid) if r.year == year), None)
         if s is not None:
-            rows.append(ComparisonRow(f"provinces/{pid}", text(p, "name", lang) or pid, s,
-                                      pid == q.province["province_id"]))
+            rows.append(
+                ComparisonRow(f"provinces/{pid}", text(p, "name", lang) or pid, s, pid == q.province["province_id"])
+            )
     rows.sort(key=lambda r: (r.score.rank if r.score.rank is not None else 10**6, -(r.score.value_unit or 0)))
     mean = next((r for r in score_rows(q, level, sid, "national_mean") if r.year == year), None)
     return Comparison(year, rows, mean)
@@ -320,8 +321,16 @@ def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
     mis = pkg.t("main_index").sort_values("sort_order").to_dict("records")
 
     def names(group: str) -> str:
-        parts = [cat.get(lang, "methodology.index_points", name=text(m, "name", lang) or m["main_index_id"],
-                         points=number(m["max_points"], lang)) for m in mis if m["group"] == group]
+        parts = [
+            cat.get(
+                lang,
+                "methodology.index_points",
+                name=text(m, "name", lang) or m["main_index_id"],
+                points=number(m["max_points"], lang),
+            )
+            for m in mis
+            if m["group"] == group
+        ]
         return "; ".join(parts)
 
     score = pkg.t("dti_observation")

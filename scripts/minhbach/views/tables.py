@@ -17,8 +17,8 @@ class Observation:
     denominator: float | None
     qualifier: str | None
     ref: Ref | None
-    refs: tuple[Ref, ...] = ()        # every passage that prints this value (shown once)
-    ids: tuple[str, ...] = ()         # their observation ids, for finding marks
+    refs: tuple[Ref, ...] = ()  # every passage that prints this value (shown once)
+    ids: tuple[str, ...] = ()  # their observation ids, for finding marks
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Target:
     status: str | None
     interim: bool
     ref: Ref | None
-    refs: tuple[Ref, ...] = ()        # every document stating this one target
+    refs: tuple[Ref, ...] = ()  # every document stating this one target
     ids: tuple[str, ...] = ()
 
 
@@ -222,7 +222,7 @@ class BudgetLine:
     amount: float | None
     as_written: str | None
     ref: Ref | None
-    misprinted: bool = False          # the value is the document's meaning, with a reading note (not its digits)
+    misprinted: bool = False  # the value is the document's meaning, with a reading note (not its digits)
 
 
 @dataclass(frozen=True)
