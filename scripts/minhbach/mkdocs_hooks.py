@@ -1,34 +1,47 @@
-"""MkDocs hooks: accent-folded search, and nothing else.
+"""MkDocs hooks. Search: each page's sections are collected as it is rendered and written as one search index
+per language (minhbach.search_index) when the build ends; the search dialog's words come from the string
+catalogues (site_src/strings/<lang>/search.yml). Other hooks keep to their own functions below."""
 
-Readers often type Vietnamese without diacritics (`chuyen doi so`). After the i18n plugin has
-written each language's search index (priority -100), append to every entry the accent-folded form
-of each of its words that has diacritics, once per entry, so lunr matches both spellings without
-doubling the index every reader downloads.
-"""
+from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from minhbach import search_index, strings
 
-def fold(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+# ------------------------------------------------------------------ search
+
+_SEARCH_PAGES: dict[str, dict[str, dict]] = {}  # {lang: {url: page_docs}}, filled as each language builds
+_SEARCH_WORDS: dict[str, dict] = {}
+
+
+def _page_lang(page, config) -> str:
+    return getattr(page.file, "locale", None) or config["theme"]["language"]
+
+
+def _site_src(config) -> Path | None:
+    custom = config["theme"].custom_dir
+    return Path(custom).parent if custom and (Path(custom).parent / "strings").is_dir() else None
+
+
+@event_priority(-200)
+def on_page_content(html, page, config, files):
+    lang = _page_lang(page, config)
+    _SEARCH_PAGES.setdefault(lang, {})[page.url] = search_index.page_docs(page.url, page.title or "", html)
+    return html
+
+
+def on_page_context(context, page, config, nav):
+    lang = _page_lang(page, config)
+    if lang not in _SEARCH_WORDS:
+        _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
+    context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
+    return context
 
 
 @event_priority(-200)
 def on_post_build(config, **kwargs):
-    for index in sorted(Path(config["site_dir"]).glob("**/search/search_index.json")):
-        data = json.loads(index.read_text(encoding="utf-8"))
-        for doc in data.get("docs", []):
-            seen: dict[str, None] = {}
-            for word in re.findall(r"\w+", f"{doc.get('title', '')} {doc.get('text', '')}"):
-                folded = fold(word)
-                if folded != word:
-                    seen.setdefault(folded.lower(), None)
-            if seen:
-                doc["text"] = f"{doc.get('text', '')} {' '.join(seen)}"
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # the i18n plugin builds the other languages inside the first build's post_build (priority -100) into the
+    # same site_dir, so the last call sees every language; each call writes the languages built so far
+    search_index.write_indexes(Path(config["site_dir"]), _SEARCH_PAGES)
