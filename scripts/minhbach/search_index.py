@@ -13,7 +13,6 @@ text], ...]}; urls are relative to the site root, anchor is "" for the top of a 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var MAX_PAGES = 15, SNIPPET = 180, WORD = /[\p{L}\p{N}]+/gu;
-  var dialog, input, status, list, words, state = null, loading = null, timer = null, opener = null;
+  var dialog, input, status, list, words, state = null, loading = null, timer = null, opener = null, returnTo = null;
   var cache = Object.create(null);
 
   function foldChar(c) {
@@ -190,6 +190,8 @@
 
   function open() {
     if (dialog.open) return;
+    var before = document.activeElement;
+    returnTo = before && before !== document.body && before !== dialog ? before : opener;
     dialog.showModal();
     input.focus();
     input.select();
@@ -225,6 +227,8 @@
     dialog.querySelector(".mb-search__close").addEventListener("click", function () { dialog.close(); });
     dialog.addEventListener("click", function (ev) { if (ev.target === dialog) dialog.close(); });
     dialog.addEventListener("keydown", onKey);
+    // back to where the reader was; opened with "/" from the page itself, to the search button
+    dialog.addEventListener("close", function () { if (returnTo && returnTo.isConnected) returnTo.focus(); });
     dialog.querySelector("form").addEventListener("submit", function (ev) {
       ev.preventDefault();
       var first = links()[0];
