@@ -65,13 +65,6 @@ browser_test = pytest.mark.browser
 # ------------------------------------------------------------------ index, without a browser
 
 
-def test_fold_keeps_one_character_for_one():
-    text = "Đắk Nông: CHUYỂN ĐỔI SỐ, nhân lực số — Ưu tiên ﬁ 😀"
-    folded = search_index.fold(text)
-    assert len(folded) == len(text)
-    assert folded.startswith("dak nong: chuyen doi so, nhan luc so — uu tien")
-
-
 def test_sections_split_at_headings_and_drop_what_is_not_text():
     html = (
         '<h1 id="t">Nhân lực số<a class="headerlink" href="#t">&para;</a></h1><p>Mở đầu <b>đậm</b></p>'

@@ -25,6 +25,14 @@ def _site_src(config) -> Path | None:
     return Path(custom).parent if custom and (Path(custom).parent / "strings").is_dir() else None
 
 
+def on_config(config):
+    # a new build starts (not one of the i18n plugin's per-language builds inside it): forget the last one's pages
+    i18n = config.plugins.get("i18n")
+    if not getattr(i18n, "building", False):
+        _SEARCH_PAGES.clear()
+    return config
+
+
 @event_priority(-200)
 def on_page_content(html, page, config, files):
     lang = _page_lang(page, config)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -28,18 +27,6 @@ BLOCK_TAGS = {
     "h6", "pre", "span",
 }  # fmt: skip
 _SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one character (`Đắk Nông` -> `dak nong`)."""
-    out = []
-    for c in text:
-        if c in "đĐ":
-            out.append("d")
-            continue
-        base = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn").lower()
-        out.append(base if len(base) == 1 else c)
-    return "".join(out)
 
 
 class _Sections(HTMLParser):

@@ -217,7 +217,10 @@
     var tpl = document.getElementById("mb-search-open");
     var bar = document.querySelector(".md-header__inner");
     if (!dialog || !tpl || !bar || typeof dialog.showModal !== "function") return;
-    try { words = JSON.parse(dialog.getAttribute("data-words")); } catch (e) { return; }
+    words = {};
+    Object.keys(dialog.dataset).forEach(function (k) {  // data-w-close="..." -> words.close
+      if (/^w[A-Z]/.test(k)) words[k.charAt(1).toLowerCase() + k.slice(2)] = dialog.dataset[k];
+    });
     input = dialog.querySelector("input[type=search]");
     status = dialog.querySelector(".mb-search__status");
     list = dialog.querySelector(".mb-search__results");
