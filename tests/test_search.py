@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,16 @@ def test_vietnamese_found_with_and_without_diacritics(site, ctx, accented, folde
     assert set(runs[accented]) == set(runs[folded]), (
         f"{accented!r} and {folded!r} find different pages: {set(runs[accented]) ^ set(runs[folded])}"
     )
+
+
+@browser_test
+@pytest.mark.parametrize(
+    "query", ["NHÂN LỰC SỐ", unicodedata.normalize("NFD", "nhân lực số"), "Nhân  lực-số"], ids=["upper", "nfd", "punct"]
+)
+def test_case_spacing_and_decomposed_letters_fold_the_same(site, ctx, query):
+    base, results, _ = results_for(site, ctx, "", query)
+    assert results and results[0]["href"] == base + "indices/human-resources/", [r["href"] for r in results[:3]]
+    assert "Nhân lực số" in results[0]["marks"], results[0]
 
 
 @browser_test

@@ -34,8 +34,8 @@
   function prepare(data) {
     var pages = data.pages.map(function (p, i) { return { url: p[0], title: p[1], order: i }; });
     var docs = data.docs.map(function (d) {
-      return { page: pages[d[0]], anchor: d[1], heading: d[2], text: d[3],
-               h: tokens(fold(d[2])), x: tokens(fold(d[3])) };
+      var heading = d[2].normalize("NFC"), text = d[3].normalize("NFC");
+      return { page: pages[d[0]], anchor: d[1], heading: heading, text: text, h: tokens(fold(heading)), x: tokens(fold(text)) };
     });
     var words = docs.reduce(function (a, d) { return a + d.x.length; }, 0);
     return { pages: pages, docs: docs, avg: Math.max(1, words / Math.max(1, docs.length)) };
@@ -85,6 +85,7 @@
   /* BM25 over sections (every typed word must occur; a word that starts a longer one counts half), plus the
      typed words in their order (the phrase) and a heading that is exactly the query */
   function search(query) {
+    query = query.normalize("NFC");  // letters typed as base + combining marks (some keyboards) fold the same
     var raw = (query.toLowerCase().match(WORD) || []);
     var terms = tokens(fold(query)).map(function (t) { return t.w; });
     if (terms.join("").length < 2) return null;
