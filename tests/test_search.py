@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from minhbach import search_index
 from test_browser import ARGS, CHROMIUM, DESKTOP, MOBILE, run_axe, settle, site_pages, unavailable, watched_page
 
@@ -271,3 +272,59 @@ def test_search_results_screenshot(site, chromium, artifacts, width):
     assert not box["small"], f"text under 11 px: {box['small']}"
     assert not watch.errors and not watch.outside(), watch.errors + watch.outside()
     ctx.close()
+
+
+# ------------------------------------------------------------------ hostile text in the index
+
+HOSTILE = "Share <img src=x onerror=alert(2)> <b>of</b> units"
+
+
+@pytest.fixture(scope="module")
+def hostile_search_site(tmp_path_factory):
+    """The shipped package with markup in a KPI's English name, built and served."""
+    import csv
+    import functools
+    import http.server
+    import threading
+
+    from conftest import Handler, bump_version, copy_package, free_port
+    from minhbach.build import build_site
+
+    tmp = tmp_path_factory.mktemp("search-hostile")
+    root = copy_package(tmp / "pkg")
+    bump_version(root)
+    with open(root / "data" / "kpi.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    rows[0]["name_en"] = HOSTILE
+    with open(root / "data" / "kpi.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    build_site(root, tmp / "out", ROOT, base_url=base, force=True)
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(Handler, directory=str(tmp / "out" / "site"))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield tmp / "out" / "site", base
+    httpd.shutdown()
+
+
+@browser_test
+def test_markup_from_the_data_is_shown_as_text_in_results(hostile_search_site, ctx):
+    site_dir, base = hostile_search_site
+    index = json.loads((site_dir / "search" / "en.json").read_text(encoding="utf-8"))
+    assert any(HOSTILE in d[3] for d in index["docs"]), "the KPI name is not in the index as the page prints it"
+    page, watch = watched_page(ctx)
+    alerts = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    page.goto(base + "en/", wait_until="load")
+    results = open_search(page, "share img src onerror")
+    assert results and any("<img src=x onerror=alert(2)>" in r["snippet"] for r in results), results[:3]
+    injected = page.evaluate("document.querySelectorAll('.mb-search__results img, .mb-search__results b').length")
+    settle(page)
+    assert not injected and not alerts, (injected, alerts)
+    assert not watch.errors and not watch.outside(), watch.errors + watch.outside()
+    page.close()
