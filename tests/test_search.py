@@ -7,6 +7,7 @@ Index and extraction tests read the built site; the browser tests drive the real
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
@@ -29,10 +30,18 @@ VI_QUERIES = [  # (with diacritics, without, the page that must come first or No
 ]
 
 
+def _running_browser():
+    """The Chromium test_browser.py started for the session, if it runs: Playwright's sync API allows one
+    instance per thread, so this module reuses it rather than start a second one. (A browser fixture shared
+    in conftest.py would say the same more plainly; this keeps the two test files independent.)"""
+    from playwright.sync_api import Browser
+
+    return next((o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()), None)
+
+
 @pytest.fixture(scope="module")
-def chromium():
-    """A Chromium of this module's own (as test_browser.py: skipped without Playwright or Chromium, but a
-    failure when CI=true)."""
+def chromium(request):
+    """A Chromium (as test_browser.py: skipped without Playwright or Chromium, but a failure when CI=true)."""
     for module in ("playwright.sync_api", "axe_playwright_python.sync_playwright"):
         try:
             __import__(module)
@@ -40,6 +49,10 @@ def chromium():
             unavailable(f"{module.split('.')[0]} is not installed ({e})")
     if not Path(CHROMIUM).is_file():
         unavailable(f"Chromium is not installed at {CHROMIUM}")
+    running = _running_browser()
+    if running is not None:
+        yield running
+        return
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

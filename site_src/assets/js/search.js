@@ -35,10 +35,11 @@
     var pages = data.pages.map(function (p, i) { return { url: p[0], title: p[1], order: i }; });
     var docs = data.docs.map(function (d) {
       var heading = d[2].normalize("NFC"), text = d[3].normalize("NFC");
-      return { page: pages[d[0]], anchor: d[1], heading: heading, text: text, h: tokens(fold(heading)), x: tokens(fold(text)) };
+      return { page: pages[d[0]], anchor: d[1], heading: heading, text: text,
+               h: tokens(fold(heading)), x: tokens(fold(text)) };
     });
-    var words = docs.reduce(function (a, d) { return a + d.x.length; }, 0);
-    return { pages: pages, docs: docs, avg: Math.max(1, words / Math.max(1, docs.length)) };
+    var count = docs.reduce(function (a, d) { return a + d.x.length; }, 0);
+    return { pages: pages, docs: docs, avg: Math.max(1, count / Math.max(1, docs.length)) };
   }
 
   /* how often each term occurs in a list of tokens, exactly and as the start of a longer word, and where */
@@ -62,7 +63,7 @@
           phrase++;
           if (hits) {
             var last = toks[i + terms.length - 1], q2 = terms[terms.length - 1];
-            hits.phrases = (hits.phrases || []).concat([{ s: toks[i].s, e: last.w === q2 ? last.e : last.s + q2.length }]);
+            (hits.phrases = hits.phrases || []).push({ s: toks[i].s, e: last.w === q2 ? last.e : last.s + q2.length });
           }
         }
       }
