@@ -85,7 +85,8 @@ def test_sections_split_at_headings_and_drop_what_is_not_text():
         '<h1 id="t">Nhân lực số<a class="headerlink" href="#t">&para;</a></h1><p>Mở đầu <b>đậm</b></p>'
         '<script>var x = "mã";</script><h2 id="a">Điểm<a class="headerlink" href="#a">¶</a></h2>'
         "<table><tr><td>Năm</td><td>2021</td></tr></table><svg><text>trục</text></svg>"
-        '<button>Xem</button><h3 id="b">Nguồn</h3><p>Báo cáo<br>năm</p><h4 id="c">Nhỏ</h4><p>vẫn thuộc mục b</p>'
+        "<button>Xem</button><div data-search-exclude><p>bản sao</p></div>"
+        '<h3 id="b">Nguồn</h3><p>Báo cáo<br>năm</p><h4 id="c">Nhỏ</h4><p>vẫn thuộc mục b</p>'
     )
     page = search_index.page_docs("x/", "Nhân lực số", html)
     assert page["docs"] == [

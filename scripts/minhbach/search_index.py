@@ -50,7 +50,12 @@ class _Sections(HTMLParser):
         self._stack.append(tag)
         if self._skip_at is not None:
             return
-        if tag in SKIP_TAGS or (tag == "a" and "headerlink" in (a.get("class") or "").split()):
+        if (
+            tag in SKIP_TAGS
+            or "data-search-exclude"
+            in a  # pages.py marks copies kept out of an index (the English pages' source texts)
+            or (tag == "a" and "headerlink" in (a.get("class") or "").split())
+        ):
             self._skip_at = len(self._stack)
         elif tag in SECTION_TAGS and a.get("id"):
             self.sections.append([tag, a["id"] or "", "", ""])
