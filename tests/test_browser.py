@@ -353,29 +353,7 @@ def test_language_switcher_keeps_the_page(site, pages, desktop):
     assert not problems, "\n".join(problems)
 
 
-# ------------------------------------------------------------------ search
-
-
-@pytest.mark.parametrize("lang", ["", "en/"], ids=["vi", "en"])
-@pytest.mark.parametrize("query", ["chuyển đổi số", "chuyen doi so"], ids=["diacritics", "folded"])
-def test_search_finds_vietnamese_with_and_without_diacritics(site, desktop, lang, query):
-    """(d) Search finds pages about "chuyển đổi số" whether the reader types the diacritics or not."""
-    _, base = site
-    page, watch = watched_page(desktop)
-    page.goto(base + lang, wait_until="load")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
-    items = page.locator(".md-search-result__item").all_inner_texts()
-    meta = page.locator(".md-search-result__meta").inner_text()
-    assert items, meta
-    assert any("chuyển đổi số" in t.casefold() for t in items), (
-        f"no result about 'chuyển đổi số' for {query!r} ({meta}): {[t[:80] for t in items]}"
-    )
-    hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(a => a.href)")
-    assert hrefs and all(h.startswith(base) for h in hrefs), f"results link outside the site: {hrefs}"
-    assert not watch.errors and not watch.outside(), watch.errors + watch.outside()
-    page.close()
+# ------------------------------------------------------------------ search: tests/test_search.py
 
 
 # ------------------------------------------------------------------ screenshots

@@ -1,23 +1,23 @@
-"""MkDocs hooks: accent-folded search, and titles that stay text.
+"""MkDocs hooks: titles that stay text, and the search index per language.
 
-Page titles come from the first heading and hold our numeric character references (escape.esc).
-Material writes `<title>{{ page.title | striptags }}`, and Jinja's striptags decodes entities, so a
-label `</title><script>` from data would run there. on_env makes striptags re-escape what it decodes:
-every use of it (the <title>, aria-labels) then shows the text literally.
+Titles: page titles hold escaped text (the registry's nav titles, the headings' numeric character references).
+Material writes `<title>{{ page.title | striptags }}`, and Jinja's striptags decodes entities, so a label
+`</title><script>` from data would run there. on_env makes striptags re-escape what it decodes: every use of it
+(the <title>, aria-labels) then shows the text literally.
 
-Readers often type Vietnamese without diacritics (`chuyen doi so`). After the i18n plugin has
-written each language's search index (priority -100), append to every entry the accent-folded form
-of each of its words that has diacritics, once per entry, so lunr matches both spellings without
-doubling the index every reader downloads.
+Search: each page's sections are collected as it is rendered and written as one search index per language
+(minhbach.search_index) when the build ends; the search dialog's words come from the string catalogues
+(site_src/strings/<lang>/search.yml).
 """
 
-import json
-import re
-import unicodedata
+from __future__ import annotations
+
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
+
+from minhbach import search_index, strings
 
 
 def _striptags_escaped(value) -> Markup:
@@ -30,21 +30,46 @@ def on_env(env, **kwargs):
     return env
 
 
-def fold(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+# ------------------------------------------------------------------ search
+
+_SEARCH_PAGES: dict[str, dict[str, dict]] = {}  # {lang: {url: page_docs}}, filled as each language builds
+_SEARCH_WORDS: dict[str, dict] = {}
+
+
+def _page_lang(page, config) -> str:
+    return getattr(page.file, "locale", None) or config["theme"]["language"]
+
+
+def _site_src(config) -> Path | None:
+    custom = config["theme"].custom_dir
+    return Path(custom).parent if custom and (Path(custom).parent / "strings").is_dir() else None
+
+
+def on_config(config):
+    # a new build starts (not one of the i18n plugin's per-language builds inside it): forget the last one's pages
+    i18n = config.plugins.get("i18n")
+    if not getattr(i18n, "building", False):
+        _SEARCH_PAGES.clear()
+    return config
+
+
+@event_priority(-200)
+def on_page_content(html, page, config, files):
+    lang = _page_lang(page, config)
+    _SEARCH_PAGES.setdefault(lang, {})[page.url] = search_index.page_docs(page.url, page.title or "", html)
+    return html
+
+
+def on_page_context(context, page, config, nav):
+    lang = _page_lang(page, config)
+    if lang not in _SEARCH_WORDS:
+        _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
+    context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
+    return context
 
 
 @event_priority(-200)
 def on_post_build(config, **kwargs):
-    for index in sorted(Path(config["site_dir"]).glob("**/search/search_index.json")):
-        data = json.loads(index.read_text(encoding="utf-8"))
-        for doc in data.get("docs", []):
-            seen: dict[str, None] = {}
-            for word in re.findall(r"\w+", f"{doc.get('title', '')} {doc.get('text', '')}"):
-                folded = fold(word)
-                if folded != word:
-                    seen.setdefault(folded.lower(), None)
-            if seen:
-                doc["text"] = f"{doc.get('text', '')} {' '.join(seen)}"
-        index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # the i18n plugin builds the other languages inside the first build's post_build (priority -100) into the
+    # same site_dir, so the last call sees every language; each call writes the languages built so far
+    search_index.write_indexes(Path(config["site_dir"]), _SEARCH_PAGES)
