@@ -66,41 +66,42 @@ def _label(pkg, table: str, row: dict, lang: str) -> str:
 
 
 def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
+    """Release notes in `lang` from the changes, worded by the catalogue (site_src/strings/<lang>/release.yml)."""
+    from . import strings
+
+    cat = strings.load(None)
+
+    def say(which: str, /, **kw) -> str:
+        return cat.get(lang, f"release_notes.{which}", **kw)
+
     out = []
     for t in diff.tables.values():
         if t.empty:
             continue
         years = sorted({r.row.get("year") or (r.row.get("period") or "")[:4] for r in t.added} - {""})
         if t.added:
-            yr = f" ({'năm' if lang == 'vi' else 'year'} {', '.join(years)})" if years else ""
-            out.append(
-                f"{t.table}: {'thêm' if lang == 'vi' else 'added'} {len(t.added)} "
-                f"{'dòng' if lang == 'vi' else 'row(s)'}{yr}"
-            )
+            if years:
+                out.append(say("added_years", table=t.table, n=len(t.added), years=", ".join(years)))
+            else:
+                out.append(say("added", table=t.table, n=len(t.added)))
         if t.removed:
-            out.append(
-                f"{t.table}: {'xoá' if lang == 'vi' else 'removed'} {len(t.removed)} "
-                f"{'dòng' if lang == 'vi' else 'row(s)'}"
-            )
+            out.append(say("removed", table=t.table, n=len(t.removed)))
         for c in t.changed:
+            key = " / ".join(c.key)
             if c.column in ("value", "amount", "as_written"):
+                schema = pkg.resource(t.table)["schema"]
                 row = (
-                    pkg.t(t.table)
-                    .astype(str)
-                    .set_index(pkg.resource(t.table)["schema"]["primaryKey"][0])
-                    .loc[c.key[0]]
-                    .to_dict()
-                    if pkg.resource(t.table)["schema"].get("primaryKey")
+                    pkg.t(t.table).astype(str).set_index(schema["primaryKey"][0]).loc[c.key[0]].to_dict()
+                    if schema.get("primaryKey")
                     else {}
                 )
                 label = _label(pkg, t.table, row, lang)
-                src = f" ({'nguồn' if lang == 'vi' else 'source'}: {c.source_id})" if c.source_id else ""
-                out.append(
-                    f"{t.table} {' / '.join(c.key)}{(' – ' + label) if label else ''}: {c.column} "
-                    f"{c.old or '–'} → {c.new or '–'}{src}"
-                )
+                kw = dict(table=t.table, key=key, label=(" – " + label) if label else "", column=c.column,
+                          old=c.old or "–", new=c.new or "–")
+                out.append(say("value_changed_source", source=c.source_id, **kw) if c.source_id
+                           else say("value_changed", **kw))
             else:
-                out.append(f"{t.table} {' / '.join(c.key)}: {c.column} {'đã sửa' if lang == 'vi' else 'changed'}")
+                out.append(say("changed", table=t.table, key=key, column=c.column))
     return out
 
 
@@ -224,13 +225,16 @@ def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summa
         "summary_vi": summary_vi.strip(),
         "summary_en": summary_en.strip(),
     }
+    from . import strings
+
+    cat = strings.load(None)
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
-        notes["changes_vi"] = [f"Bản phát hành đầu tiên: {len(dp['resources'])} bảng, {rows} dòng dữ liệu."]
-        notes["changes_en"] = [f"First release: {len(dp['resources'])} tables, {rows} data rows."]
+        for lang in ("vi", "en"):
+            notes[f"changes_{lang}"] = [cat.get(lang, "release_notes.first", tables=len(dp["resources"]), rows=rows)]
     else:
-        notes["changes_vi"] = notes_from_diff(diff, pkg, "vi") or ["Không có thay đổi số liệu."]
-        notes["changes_en"] = notes_from_diff(diff, pkg, "en") or ["No change to the figures."]
+        for lang in ("vi", "en"):
+            notes[f"changes_{lang}"] = notes_from_diff(diff, pkg, lang) or [cat.get(lang, "release_notes.none")]
     dst = root / "releases" / version
     tmp = root / "releases" / f".{version}.tmp"
     if tmp.exists():

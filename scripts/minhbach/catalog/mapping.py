@@ -54,7 +54,7 @@ class _Builder(DatasetNodes):
         self.tables: dict = ctx.get("tables") or {}
         prov = ctx.get("province") or {}
         self.province = {"vi": prov.get("vi") or "", "en": prov.get("en") or prov.get("vi") or ""}
-        # in titles, the English name in Latin-1 letters: CKAN's slug of "Đắk Nông" would be "k-nong"
+        # in titles, the English name in Latin-1 letters: CKAN drops Vietnamese letters from slugs ("k-nong")
         self.province_title = {"vi": self.province["vi"], "en": ascii_name(self.province["en"])}
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.version = str(version)
