@@ -222,6 +222,8 @@ class Ctx:
             f"{esc(self.t('chart.interactive'))}</button> "
             f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '
+            f'<a href="{self.asset("assets/charts/" + f["csv"][: -len(".csv")] + ".xlsx")}" download>'
+            f'{esc(self.t("chart.download_xlsx"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["json"])}">{esc(self.t("chart.download_spec"))}</a></p>'
             f'<details class="mb-chart__data"><summary>{esc(self.t("chart.data_table"))}</summary>{t}</details>'
             f"</figure>"
@@ -267,7 +269,7 @@ class Ctx:
         return str(self.pkg.t("plan").set_index("plan_id").loc[plan_id, f"name_{self.lang}"])
 
     def unit_label(self, unit: str) -> str:
-        return fmt.UNIT_LABELS.get(unit, (unit, unit))[0 if self.lang == "vi" else 1]
+        return fmt.unit_label(unit, self.lang)
 
     def attainment_summary_tables(self) -> list[dict]:
         """One table per plan (its name as the caption), so a long plan name is not repeated on every row."""
@@ -394,37 +396,6 @@ class Ctx:
     def licence_link(self) -> Markup:
         label, url = self.licence()
         return link(html.escape(url, quote=True), label) if url else Markup(esc(label))
-
-    def dataset_jsonld(self, r: dict, latest: dict, base_url: str) -> Markup:
-        """schema.org Dataset for dataset search engines; JSON with </ escaped so it cannot close the script."""
-        import json as _json
-
-        v = latest["version"]
-        doc = {
-            "@context": "https://schema.org",
-            "@type": "Dataset",
-            "@id": f"{base_url}open-data/{r['name']}/#dataset",
-            "name": self.res_title(r),
-            "description": self.res_description(r) or self.res_title(r),
-            "inLanguage": ["vi", "en"],
-            "version": v,
-            "url": f"{base_url}{'' if self.lang == 'vi' else 'en/'}open-data/{r['name']}/",
-            "license": self.licence()[1] or self.licence()[0],
-            "isAccessibleForFree": True,
-            "creator": {"@type": "Organization", "name": publisher_title(self.pkg.descriptor, self.lang)},
-            "distribution": [
-                {
-                    "@type": "DataDownload",
-                    "encodingFormat": "text/csv",
-                    "contentUrl": f"{base_url}releases/{v}/{r['path']}",
-                    "contentSize": str(r["bytes"]),
-                }
-            ],
-            "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
-        }
-        text = _json.dumps(doc, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
-        text = text.replace("&", "\\u0026")
-        return Markup(f'<script type="application/ld+json">{text}</script>')
 
     def page_downloads(self) -> Markup:
         files = self.downloads.get(self.key, [])

@@ -90,7 +90,10 @@ def archived_releases(project: Path) -> list[Release]:
     out = []
     base = project / "releases"
     if base.is_dir():
-        for d in sorted(p for p in base.iterdir() if p.is_dir() and (p / "datapackage.json").is_file()):
+        # a hidden folder is an interrupted release's leftover, never a release
+        for d in sorted(
+            p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "datapackage.json").is_file()
+        ):
             dp = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
             notes = (
                 json.loads((d / "release.json").read_text(encoding="utf-8")) if (d / "release.json").is_file() else {}
