@@ -92,7 +92,9 @@ def archived_releases(project: Path) -> list[Release]:
     if base.is_dir():
         # a hidden folder is an interrupted release's leftover, never a release
         for d in sorted(
-            p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "datapackage.json").is_file()
+            p
+            for p in base.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and (p / "datapackage.json").is_file()
         ):
             dp = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
             notes = (
