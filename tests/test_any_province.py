@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 import synthetic
 from conftest import ROOT
 
@@ -54,9 +55,8 @@ def article_text(doc: str) -> str:
 
 
 def test_profile_matches_the_shipped_schemas():
-    from minhbach.load import profile
-
     from minhbach.dictionary import render_profile
+    from minhbach.load import profile
 
     shipped = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     prof = profile()

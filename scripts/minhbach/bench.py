@@ -363,7 +363,8 @@ def main(a) -> int:
         vendor = tmp / "a" / "site" / "assets" / "vendor" / "vega-bundle.js"
         print(
             f"shared cached assets: {shared / 1024:.0f} KB raw; of which the interactive-chart bundle "
-            f"{vendor.stat().st_size / 1024:.0f} KB raw, {len(gzip.compress(vendor.read_bytes(), 9)) / 1024:.0f} KB gzip, "
+            f"{vendor.stat().st_size / 1024:.0f} KB raw, "
+            f"{len(gzip.compress(vendor.read_bytes(), 9)) / 1024:.0f} KB gzip, "
             f"loaded only when a reader asks for an interactive chart"
         )
         print(f"goal check (a): {'met' if res['wall'] <= 15 else 'NOT met'} ({res['wall']:.1f} s)")
@@ -385,7 +386,7 @@ def main(a) -> int:
                 points.append((rep.pages, wall))
             (p1, w1), (p2, w2) = points[0], points[-1]
             # each province adds the same pages and rows; linear growth means a constant cost per added page
-            marginal = [(y[1] - x[1]) / (y[0] - x[0]) for x, y in zip(points, points[1:])]
+            marginal = [(y[1] - x[1]) / (y[0] - x[0]) for x, y in zip(points, points[1:], strict=False)]
             print(
                 f"growth: pages ×{p2 / p1:.2f}, time ×{w2 / w1:.2f}; cost per added page "
                 + " → ".join(f"{m:.2f} s" for m in marginal)

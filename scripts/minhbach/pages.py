@@ -11,6 +11,7 @@ import html
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -20,7 +21,9 @@ from .charts import Chart
 from .compute import Results, subject_label
 from .escape import esc
 from .load import Package, licence, publisher_title
+from .queries import Q
 from .sitemap import Page, explore
+from .strings import Catalogue
 
 LANGS = ("vi", "en")
 
@@ -103,21 +106,21 @@ class Ctx:
     def __init__(self, pkg: Package, res: Results, strings: dict, lang: str, key: str, charts: dict):
         self.pkg, self.res, self.s, self.lang, self.key, self.charts = pkg, res, strings, lang, key, charts
         self._chart_count = 0
-        self.q = None
+        self.q: Q | None = None
         self.page_titles: dict = {}
         self.downloads: dict = {}
         self.site_src: Path = Path(".")
-        self.catalogue = None
+        self.catalogue: Catalogue | None = None
 
     # text
     def t(self, path: str, /, **kw) -> str:
         """A string of the page's language; a missing key or placeholder is an Issue naming file and key."""
         if self.catalogue is not None:
             return self.catalogue.get(self.lang, path, **kw)
-        node = self.s
+        node: Any = self.s
         for part in path.split("."):
             node = node[part]
-        return node.format(**kw) if kw else node
+        return str(node.format(**kw) if kw else node)
 
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
         return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
@@ -173,7 +176,7 @@ class Ctx:
     def chart(self, chart_id: str) -> Markup:
         """A chart as a figure: the wide SVG, a narrow SVG for phones (`<picture>`), downloads and the data
         table, every cell formatted by its column's kind (a year is never grouped)."""
-        c: Chart = self.charts.get(chart_id)
+        c: tuple[Chart, dict, dict] | None = self.charts.get(chart_id)
         if c is None:
             return Markup("")
         chart, files, size = c
@@ -223,7 +226,7 @@ class Ctx:
             f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '
             f'<a href="{self.asset("assets/charts/" + f["csv"][: -len(".csv")] + ".xlsx")}" download>'
-            f'{esc(self.t("chart.download_xlsx"))}</a> · '
+            f"{esc(self.t('chart.download_xlsx'))}</a> · "
             f'<a href="{self.asset("assets/charts/" + f["json"])}">{esc(self.t("chart.download_spec"))}</a></p>'
             f'<details class="mb-chart__data"><summary>{esc(self.t("chart.data_table"))}</summary>{t}</details>'
             f"</figure>"
@@ -233,65 +236,14 @@ class Ctx:
         return table(headers, rows, caption, numeric)
 
     # composite pieces
-    def obs_sources(self, o: dict) -> Markup:
-        """Every source of one value (a value printed in several passages is shown once), then its finding marks."""
-        srcs = o.get("sources") or [(o["source_id"], None, o.get("observation_id"))]
-        out = Markup(", ").join(self.src(s) for s in dict.fromkeys(x[0] for x in srcs))
-        return out + self.finding_mark("kpi_observation", *(x[2] for x in srcs))
-
-    def target_sources(self, t: dict, sections: bool = True) -> Markup:
-        """The sources of one distinct target (stated in one or more documents), then its finding marks."""
-        ids = [(t["target_source_id"], t["target_section"])]
-        if not fmt.missing(t.get("other_source_ids")):
-            ids += list(zip(str(t["other_source_ids"]).split(), str(t["other_sections"]).split(" | "), strict=False))
-        out = Markup("<br>" if sections else ", ").join(self.src(s, sec if sections else None) for s, sec in ids)
-        others = [] if fmt.missing(t.get("other_target_ids")) else str(t["other_target_ids"]).split()
-        return out + self.finding_mark("target", t["target_id"], *others)
-
-    def attainment_headline(self) -> list[tuple]:
-        a = self.res.attainment
-        out = []
-        if a.empty:
-            return out
-        for (plan_id, year), g in a.groupby(["plan_id", "target_year"]):
-            judged = g[g["status"].isin(["achieved", "not_achieved"])]
-            if len(judged):
-                out.append((plan_id, int(year), int((judged["status"] == "achieved").sum()), len(judged)))
-        return out[:1]
-
     def first_target_chart(self) -> str:
         return next((k for k in self.charts if k.startswith("kpi-targets-")), "")
 
     def charts_with(self, prefix: str) -> list[str]:
         return [k for k in self.charts if k.startswith(prefix)]
 
-    def plan_name(self, plan_id: str) -> str:
-        return str(self.pkg.t("plan").set_index("plan_id").loc[plan_id, f"name_{self.lang}"])
-
     def unit_label(self, unit: str) -> str:
         return fmt.unit_label(unit, self.lang)
-
-    def attainment_summary_tables(self) -> list[dict]:
-        """One table per plan (its name as the caption), so a long plan name is not repeated on every row."""
-        s = self.res.attainment_summary
-        statuses = ["achieved", "not_achieved", "no_data", "not_comparable"]
-        headers = [self.t("common.year"), self.t("level.pillar")] + [self.t(f"status.{x}") for x in statuses]
-        tables = []
-        if s.empty:
-            return tables
-        pillars = self.pkg.t("pillar").set_index("pillar_id")
-        for plan_id, plan_rows in s.groupby("plan_id", sort=True):
-            rows = []
-            for (year, pillar), g in plan_rows.groupby(["target_year", "pillar_id"], sort=True):
-                counts = g.set_index("status")["count"]
-                pname = (
-                    pillars.loc[pillar, f"name_{self.lang}"] if pillar in pillars.index else self.t("kpi.pillar_none")
-                )
-                rows.append([int(year), pname] + [int(counts.get(x, 0)) for x in statuses])
-            tables.append(
-                {"caption": self.plan_name(plan_id), "headers": headers, "rows": rows, "numeric": {0, 2, 3, 4, 5}}
-            )
-        return tables
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
         from . import findings_view
@@ -303,15 +255,6 @@ class Ctx:
         from . import findings_view
 
         return findings_view.marks(self, table, row_ids)
-
-    def finding_value(self, f: dict, side: str) -> str:
-        v, aw = f[f"value_{side}"], f[f"as_written_{side}"]
-        if fmt.missing(v):
-            return "–"
-        if not fmt.missing(aw) and "/" not in str(aw):
-            return self.n(v, as_written=aw)
-        text = self.n(v, decimals=None if abs(float(v)) >= 1 else 6)
-        return f"{text} ({aw})" if not fmt.missing(aw) else text
 
     def recomputations(self) -> list[dict]:
         r = self.res.recomputed
@@ -472,228 +415,3 @@ class Renderer:
 def stage_file(docs: Path, key: str, lang: str) -> Path:
     base = "index" if not key else key
     return docs / (f"{base}.md" if lang == "vi" else f"{base}.en.md")
-
-
-# ------------------------------------------------------------------ queries used by templates
-
-
-class Q:
-    """Language-neutral lookups over the package and the results, for templates."""
-
-    def __init__(self, pkg: Package, res: Results):
-        self.pkg, self.res = pkg, res
-        from .compute import publisher_province
-
-        pid = publisher_province(pkg)
-        self.province = pkg.t("province").set_index("province_id").loc[pid].to_dict() | {"province_id": pid}
-        self.org = pkg.t("organisation").set_index("organisation_id")
-        self.kpi = pkg.t("kpi").set_index("kpi_id")
-        self.mi = pkg.t("main_index").set_index("main_index_id")
-        self.pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
-        self.main_indices = pkg.t("main_index").sort_values("sort_order").to_dict("records")
-
-    def score_rows(
-        self, level: str, sid: str, statistic: str = "province", province_id: str | None = None
-    ) -> list[dict]:
-        sc = self.res.scores
-        if sc.empty:
-            return []
-        province_id = province_id or (self.province["province_id"] if statistic == "province" else None)
-        if not hasattr(self, "_scores"):
-            self._scores, self._changes = {}, {}
-            for r in sc.sort_values("year", kind="stable").to_dict("records"):
-                key = (
-                    r["level"],
-                    r["subject_id"],
-                    r["statistic"],
-                    r["province_id"] if not fmt.missing(r["province_id"]) else None,
-                )
-                self._scores.setdefault(key, []).append(r)
-            ch = self.res.changes
-            for c in [] if ch.empty else ch.to_dict("records"):
-                key = (
-                    c["level"],
-                    c["subject_id"],
-                    c["statistic"],
-                    c["province_id"] if not fmt.missing(c["province_id"]) else None,
-                    c["to_year"],
-                )
-                self._changes[key] = c
-        out = []
-        for r in self._scores.get((level, sid, statistic, province_id), []):
-            out.append({**r, "change": self._changes.get((level, sid, statistic, province_id, r["year"]))})
-        return out
-
-    def latest(self, level: str, sid: str, statistic: str = "province", province_id: str | None = None):
-        rows = self.score_rows(level, sid, statistic, province_id)
-        return rows[-1] if rows else None
-
-    def region_rank(self, year: int):
-        obs = self.pkg.t("dti_observation")
-        d = obs[
-            (obs["metric"] == "rank")
-            & (obs["rank_scope"] == "region")
-            & (obs["year"] == year)
-            & obs["pillar_id"].isna()
-            & obs["main_index_id"].isna()
-        ]
-        return d.iloc[0].to_dict() if not d.empty else None
-
-    def national_mean(self, year: int):
-        sc = self.res.scores
-        if sc.empty:
-            return None
-        d = sc[(sc["statistic"] == "national_mean") & (sc["level"] == "total") & (sc["year"] == year)]
-        return d.iloc[0].to_dict() if not d.empty else None
-
-    def strong_weak(self):
-        sc = self.res.scores
-        if sc.empty:
-            return None, None
-        d = sc[
-            (sc["level"] == "main_index")
-            & (sc["statistic"] == "province")
-            & (sc["province_id"] == self.province["province_id"])
-        ]
-        d = d[d["year"] == d["year"].max()].sort_values("value_unit")
-        return d.iloc[-1].to_dict(), d.iloc[0].to_dict()
-
-    def pillars_of(self, main_index_id: str) -> list[dict]:
-        link = self.pkg.t("main_index_pillar")
-        ids = set(link[link["main_index_id"] == main_index_id]["pillar_id"])
-        return [p for p in self.pillars if p["pillar_id"] in ids]
-
-    def members(self, pillar_id: str) -> list[dict]:
-        link = self.pkg.t("main_index_pillar")
-        ids = set(link[link["pillar_id"] == pillar_id]["main_index_id"])
-        return [m for m in self.main_indices if m["main_index_id"] in ids]
-
-    def pillar_max(self, pillar_id: str) -> float:
-        return float(sum(m["max_points"] for m in self.members(pillar_id)))
-
-    def org_names(self, ids: list[str], lang: str) -> str:
-        return "; ".join(str(self.org.loc[i, f"name_{lang}"]) if i in self.org.index else i for i in ids)
-
-    def assessments(self, main_index_id: str) -> list[dict]:
-        sub = self.pkg.t("sub_indicator")
-        sub = sub[sub["main_index_id"] == main_index_id]
-        a = self.pkg.t("sub_indicator_assessment")
-        a = a[a["province_id"] == self.province["province_id"]]
-        ao = self.pkg.t("assessment_organisation")
-        key = lambda s: tuple(int(x) for x in s.split("."))
-        out = []
-        for s in sorted(sub.to_dict("records"), key=lambda r: key(r["sub_indicator_id"])):
-            rows = a[a["sub_indicator_id"] == s["sub_indicator_id"]].sort_values("year")
-            first = rows.iloc[0].to_dict() if not rows.empty else None
-            later = rows.iloc[1:].to_dict("records") if len(rows) > 1 else []
-            orgs = list(ao[ao["assessment_id"] == first["assessment_id"]]["organisation_id"]) if first else []
-            out.append({"sub": s, "first": first, "later": later, "orgs": orgs})
-        return out
-
-    def counts(self, main_index_id: str) -> list[dict]:
-        c = self.pkg.t("sub_indicator_count")
-        return c[(c["main_index_id"] == main_index_id) & (c["province_id"] == self.province["province_id"])].to_dict(
-            "records"
-        )
-
-    def listed(self, main_index_id: str, year: int) -> int:
-        a = self.pkg.t("sub_indicator_assessment").merge(
-            self.pkg.t("sub_indicator")[["sub_indicator_id", "main_index_id"]]
-        )
-        return int(
-            (
-                (a["main_index_id"] == main_index_id)
-                & (a["year"] == year)
-                & (a["province_id"] == self.province["province_id"])
-            ).sum()
-        )
-
-    def kpis_for(self, main_index_id: str | None = None, pillar_id: str | None = None) -> list[dict]:
-        k = self.pkg.t("kpi")
-        if main_index_id:
-            k = k[k["main_index_id"] == main_index_id]
-        if pillar_id:
-            mids = [m["main_index_id"] for m in self.members(pillar_id)]
-            k = k[
-                (k["pillar_id"] == pillar_id)
-                | (
-                    k["main_index_id"].isin(mids)
-                    & k["pillar_id"].isna()
-                    & (k["main_index_id"] == self.pillar_activity(pillar_id))
-                )
-            ]
-        out = []
-        for r in k.sort_values("kpi_id").to_dict("records"):
-            r["observations"] = self.observations(r["kpi_id"])
-            r["targets"] = self.targets(r["kpi_id"])
-            out.append(r)
-        return out
-
-    def pillar_activity(self, pillar_id: str) -> str:
-        return next(p["activity_main_index_id"] for p in self.pillars if p["pillar_id"] == pillar_id)
-
-    def observations(self, kpi_id: str, with_districts: bool = False) -> list[dict]:
-        """Values as facts: the same value for a KPI, place and period is one row with all its sources."""
-        if not hasattr(self, "_obs"):
-            o = self.pkg.t("kpi_observation")
-            o = o[o["province_id"] == self.province["province_id"]].sort_values(["period", "source_id"], kind="stable")
-            self._obs, self._obs_d = {}, {}
-            merged: dict[tuple, dict] = {}
-            for r in o.to_dict("records"):
-                v = r["value"] if not fmt.missing(r["value"]) else r["as_written"]
-                same = (r["kpi_id"], r["district_id"], r["period"], v)
-                if same in merged:
-                    merged[same]["sources"].append((r["source_id"], r["section"], r["observation_id"]))
-                    continue
-                r["sources"] = [(r["source_id"], r["section"], r["observation_id"])]
-                merged[same] = r
-                self._obs_d.setdefault(r["kpi_id"], []).append(r)
-                if fmt.missing(r["district_id"]):
-                    self._obs.setdefault(r["kpi_id"], []).append(r)
-        return (self._obs_d if with_districts else self._obs).get(kpi_id, [])
-
-    def targets(self, kpi_id: str) -> list[dict]:
-        if not hasattr(self, "_targets"):
-            self._targets = {}
-            att = self.res.attainment
-            if not att.empty:
-                for r in att.sort_values(["target_year", "plan_id"], kind="stable").to_dict("records"):
-                    self._targets.setdefault(r["kpi_id"], []).append(r)
-        return self._targets.get(kpi_id, [])
-
-    def tasks_for(self, pillar_id: str | None = None, main_index_id: str | None = None) -> list[dict]:
-        """Tasks whose group minhbach classified under this pillar or main index (task_group_topic)."""
-        if "task_group_topic" not in self.pkg.tables:
-            return []
-        topic = self.pkg.t("task_group_topic")
-        col, val = ("pillar_id", pillar_id) if pillar_id else ("main_index_id", main_index_id)
-        groups = set(topic[topic[col] == val]["task_group_id"])
-        tg = self.pkg.t("task_group")
-        groups |= set(tg[tg["parent_id"].isin(groups)]["task_group_id"])
-        t = self.pkg.t("task")
-        return t[t["task_group_id"].isin(groups)].sort_values("number").to_dict("records")
-
-    def district_count(self) -> int:
-        d = self.pkg.t("district")
-        return int((d["province_id"] == self.province["province_id"]).sum())
-
-    def task_orgs(self, task_id: str, role: str) -> list[str]:
-        if not hasattr(self, "_task_orgs"):
-            self._task_orgs = {}
-            for r in self.pkg.t("task_organisation").to_dict("records"):
-                self._task_orgs.setdefault((r["task_id"], r["role"]), []).append(r["organisation_id"])
-        return list(self._task_orgs.get((task_id, role), []))
-
-    def attainment(self) -> list[dict]:
-        a = self.res.attainment
-        return [] if a.empty else a.sort_values(["plan_id", "target_year", "target_id"]).to_dict("records")
-
-    def source_usage(self, source_id: str) -> list[tuple[str, str, int]]:
-        out = []
-        for res in self.pkg.descriptor["resources"]:
-            df = self.pkg.tables[res["name"]]
-            if "source_id" in df.columns and res["name"] != "source":
-                n = int((df["source_id"] == source_id).sum())
-                if n:
-                    out.append((res["name"], res, n))
-        return out

@@ -96,10 +96,17 @@ def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
                     else {}
                 )
                 label = _label(pkg, t.table, row, lang)
-                kw = dict(table=t.table, key=key, label=(" – " + label) if label else "", column=c.column,
-                          old=c.old or "–", new=c.new or "–")
-                out.append(say("value_changed_source", source=c.source_id, **kw) if c.source_id
-                           else say("value_changed", **kw))
+                kw = dict(
+                    table=t.table,
+                    key=key,
+                    label=(" – " + label) if label else "",
+                    column=c.column,
+                    old=c.old or "–",
+                    new=c.new or "–",
+                )
+                out.append(
+                    say("value_changed_source", source=c.source_id, **kw) if c.source_id else say("value_changed", **kw)
+                )
             else:
                 out.append(say("changed", table=t.table, key=key, column=c.column))
     return out
