@@ -1,6 +1,6 @@
 """Domain rules added after the first release: reading notes for numbers the source misprints.
 
-`apply` is called once from `validate.domain_issues` with the issues found so far: it removes the
+`apply` is called once from `domain.domain_issues` with the issues found so far: it removes the
 `as-written-mismatch` of a row whose reading note explains the stored value, and adds its own issues.
 """
 
