@@ -91,16 +91,6 @@ def test_headline_figures_match_the_data(site):
                 assert o["as_written"] in got, (p["pillar_id"], o["as_written"])
 
 
-def test_numbers_are_formatted_per_language(site):
-    site_dir, _ = site
-    vi, en = text(page(site_dir, "districts", "vi")), text(page(site_dir, "districts", "en"))
-    assert "51.746" in vi and "51,746" in en  # digital payment accounts, stated total
-    vi, en = text(page(site_dir, "kpi", "vi")), text(page(site_dir, "kpi", "en"))
-    # the tracker shows each KPI's latest value against its target: fibre broadband 2022 (dn-2022-results)
-    assert "53,65%" in vi and "53.65%" in en
-    assert "53.65%" not in vi and "53,65%" not in en
-
-
 def test_every_chart_has_its_svg_table_and_csv(site):
     site_dir, _ = site
     charts = 0
@@ -119,14 +109,6 @@ def test_every_chart_has_its_svg_table_and_csv(site):
             csv_link = re.search(r'href="([^"]+\.csv)" download', fig)
             assert csv_link and (f.parent / csv_link.group(1)).resolve().is_file()
     assert charts >= 20
-
-
-def test_chart_csv_holds_the_numbers_drawn(site):
-    site_dir, _ = site
-    f = site_dir / "assets" / "charts" / "dti-main-index-scores-vi.csv"
-    with open(f, encoding="utf-8") as fh:
-        got = {r["main_index"]: r["score"] for r in csv.DictReader(fh)}
-    assert float(got["Thể chế số"]) == 0.6 and float(got["Nhân lực số"]) == 0.0538
 
 
 def _recompute_pillars():
@@ -159,8 +141,6 @@ def test_data_quality_page_lists_every_aggregate_that_does_not_match(site):
     for p, rep in mismatches:
         assert p["name_vi"] in vi and rep["as_written"] in vi
         assert p["name_en"] in en and rep["as_written"].replace(",", ".") in en
-    # budget totals that are not the sum of their items (the prose total; item 10 is read as 2.500.000.000)
-    assert "22.639.373.567" in vi and "22.638.000.000" in vi and "20.140.500.000" not in vi
 
 
 def test_every_number_on_a_page_names_its_source(site):
@@ -256,12 +236,3 @@ def test_site_name_and_footer_come_from_the_package(tmp_path):
     assert got["vi"]["copyright"] == "Dữ liệu: Sở &lt;b&gt;TT&amp;TT&lt;/b&gt; Lâm Đồng · Giấy phép CC BY 4.0"
     assert got["en"]["copyright"] == "Data: Lam Dong DIC · Licence CC BY 4.0"
     assert not any("Đắk Nông" in v for lang in got.values() for v in lang.values())
-
-
-def test_shipped_site_is_named_after_its_province(site):
-    site_dir, _ = site
-    vi = (site_dir / "index.html").read_text(encoding="utf-8")
-    en = (site_dir / "en" / "index.html").read_text(encoding="utf-8")
-    assert "<title>Minh bạch chuyển đổi số Đắk Nông</title>" in vi
-    assert "Dữ liệu: Sở Thông tin và Truyền thông tỉnh Đắk Nông · Giấy phép CC BY 4.0" in vi
-    assert "Data: Đắk Nông Department of Information and Communications · Licence CC BY 4.0" in en
