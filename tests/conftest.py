@@ -90,3 +90,47 @@ def artifacts() -> Path:
 
 def pytest_collection_modifyitems(config, items):
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+# ------------------------------------------------------------------ one Chromium for every browser test
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_unavailable(why: str):
+    """Skip, or fail when CI=true (CI must never silently skip the browser tests)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{why}; CI=true, so the browser tests may not be skipped", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """The session's one Chromium: Playwright's sync API allows one running instance per thread, so every
+    browser test module shares this one."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        browser_unavailable(f"playwright is not installed ({e})")
+    if not Path(CHROMIUM).is_file():
+        browser_unavailable(f"Chromium is not installed at {CHROMIUM}")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except PlaywrightError as e:
+        pw.stop()
+        browser_unavailable(f"Chromium could not be launched: {e}")
+    yield b
+    b.close()
+    pw.stop()

@@ -63,19 +63,8 @@ def _browser_tools():
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    except PlaywrightError as e:
-        pw.stop()
-        unavailable(f"Chromium could not be launched: {e}")
-    yield b
-    b.close()
-    pw.stop()
+def browser(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture(scope="session")

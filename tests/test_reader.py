@@ -69,18 +69,8 @@ def reader_site(request):
 
 
 @pytest.fixture(scope="module")
-def reader_browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as e:
-        _unavailable(f"playwright is not installed ({e})")
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield b
-    b.close()
-    pw.stop()
+def reader_browser(chromium_browser):
+    return chromium_browser
 
 
 def reader_pages(site_dir: Path) -> list[str]:

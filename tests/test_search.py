@@ -7,7 +7,6 @@ Index and extraction tests read the built site; the browser tests drive the real
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import re
@@ -18,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from minhbach import search_index
-from test_browser import ARGS, CHROMIUM, DESKTOP, MOBILE, run_axe, settle, site_pages, unavailable, watched_page
+from test_browser import CHROMIUM, DESKTOP, MOBILE, run_axe, settle, site_pages, unavailable, watched_page
 
 FIRST_VIEW_LIMIT = 100 * 1024
 LANGS = ("vi", "en")
@@ -28,15 +27,6 @@ VI_QUERIES = [  # (with diacritics, without, the page that must come first or No
     ("chuyển đổi số", "chuyen doi so", None),
     ("dân số", "dan so", None),
 ]
-
-
-def _running_browser():
-    """The Chromium test_browser.py started for the session, if it runs: Playwright's sync API allows one
-    instance per thread, so this module reuses it rather than start a second one. (A browser fixture shared
-    in conftest.py would say the same more plainly; this keeps the two test files independent.)"""
-    from playwright.sync_api import Browser
-
-    return next((o for o in gc.get_objects() if isinstance(o, Browser) and o.is_connected()), None)
 
 
 @pytest.fixture(scope="module")
@@ -49,21 +39,7 @@ def chromium(request):
             unavailable(f"{module.split('.')[0]} is not installed ({e})")
     if not Path(CHROMIUM).is_file():
         unavailable(f"Chromium is not installed at {CHROMIUM}")
-    running = _running_browser()
-    if running is not None:
-        yield running
-        return
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    except Exception as e:
-        pw.stop()
-        unavailable(f"Chromium could not be launched: {e}")
-    yield b
-    b.close()
-    pw.stop()
+    yield request.getfixturevalue("chromium_browser")
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -133,7 +134,11 @@ def build_site(
             return report
     timer = Timer(report, progress, trace_memory)
     pool = ThreadPoolExecutor(max_workers=1)
+    saved_tempdir = tempfile.tempdir
     try:
+        # libraries' scratch files (openpyxl writes each sheet to a temporary file) stay under the output folder
+        (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
+        tempfile.tempdir = str(tmp_root / "scratch")
         strings_mod.load(site_src)  # a YAML error or a missing key is named now, not after the charts
         issues = _recover_import(data_root)
         if issues:
@@ -175,6 +180,7 @@ def build_site(
         raise Failed([output_issue(exc, final)]) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        tempfile.tempdir = saved_tempdir
         if tmp_root.exists():
             # keep the staged sources of the last successful build for inspection
             if final.exists() and stage.exists() and (site_tmp.exists() is False):

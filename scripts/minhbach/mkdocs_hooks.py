@@ -12,6 +12,7 @@ Search: each page's sections are collected as it is rendered and written as one 
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -56,7 +57,7 @@ def on_config(config):
 @event_priority(-200)
 def on_page_content(html, page, config, files):
     lang = _page_lang(page, config)
-    _SEARCH_PAGES.setdefault(lang, {})[page.url] = search_index.page_docs(page.url, page.title or "", html)
+    _SEARCH_PAGES.setdefault(lang, {})[page.url] = search_index.page_docs(page.url, unescape(page.title or ""), html)
     return html
 
 

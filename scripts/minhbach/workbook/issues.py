@@ -105,9 +105,13 @@ def to_workbook_terms(found: list[Issue], resources: list[dict], converted: dict
 
 
 def dedupe(issues: list[Issue]) -> list[Issue]:
+    """One issue per problem and place: the workbook's own checks and the validator's guards may both name the
+    same cell (a cell too long, a control character); the first, in the staff's terms, is kept."""
     seen, out = set(), []
     for i in issues:
-        if i not in seen:
-            seen.add(i)
+        key = (i.code, getattr(i, "sheet", None), getattr(i, "excel_row", None), getattr(i, "column_letter", None))
+        place = key if key[1] is not None else i
+        if place not in seen:
+            seen.add(place)
             out.append(i)
     return out
