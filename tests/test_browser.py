@@ -19,19 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import CHROMIUM
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOST = "127.0.0.1"
 SKIP_DIRS = {"releases", "latest", "downloads", "assets"}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -27,10 +27,6 @@ from conftest import ROOT, Handler, bump_version, copy_package, free_port
 from hostile_helpers import PAYLOAD, PAYLOADS, poison_every_label
 from minhbach.build import build_site
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
 
 def record_writes(monkeypatch) -> list[str]:
     """Every path opened for writing (builtins.open, io.open, os.open) while the patch holds."""

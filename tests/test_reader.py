@@ -26,17 +26,6 @@ from conftest import Handler, free_port
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SKIP_DIRS = {"releases", "latest", "downloads", "assets"}
 WIDTHS = (390, 1280)
 MIN_TEXT_PX = 11
