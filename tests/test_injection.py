@@ -240,13 +240,15 @@ def test_in_chromium_nothing_executes_and_payloads_are_literal(poisoned, browser
             nav = page.eval_on_selector_all("nav.md-nav a", "els => els.map(e => e.textContent)")
             assert any(PAYLOAD in squash(t) for t in nav), u
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"], img[onerror]').length") == 0, u
-    # the search dialog renders index entries as HTML: type a payload word and look at the results
+    # the search dialog shows index entries: type a payload word and look at the results
     page.goto(base + pillar, wait_until="load")
-    page.click("label.md-search__icon, .md-search__input", timeout=5000)
+    page.locator("button.mb-search__open").click()
+    page.locator("#mb-search-q").wait_for(state="visible")
     page.keyboard.type("window", delay=20)
-    page.wait_for_timeout(1500)
+    page.wait_for_function("document.querySelectorAll('.mb-search__result').length > 0", timeout=10_000)
     assert page.evaluate("typeof window.__x") == "undefined"
-    assert page.evaluate("document.querySelectorAll('.md-search-result img[src=\"x\"]').length") == 0
+    assert page.evaluate("document.querySelectorAll('.mb-search__results img, .mb-search__results script').length") == 0
+    assert any("window.__x" in t for t in page.locator(".mb-search__result").all_inner_texts())
     ctx.close()
     assert not dialogs, dialogs
     assert not errors, errors
