@@ -130,10 +130,30 @@ def fill(text: str, kw: dict, file: str = "strings", key: str | None = None) -> 
     return "".join(out)
 
 
+_CACHE: dict[tuple, Catalogue] = {}
+
+
 def load(site_src: Path | None = None) -> Catalogue:
     """Read and check every language's catalogue: YAML errors, duplicate sections and keys present in one
-    language only are reported with file and key, never as a traceback."""
+    language only are reported with file and key, never as a traceback. Many stages ask for it: a catalogue is
+    read once while none of its files changes (the key holds every file's size and modification time)."""
     root = Path(site_src or DEFAULT_SITE_SRC) / "strings"
+    try:
+        key = (str(root.resolve()),) + tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*/*.yml"))
+        )
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    cat = _load(root)
+    if key is not None:
+        _CACHE.clear()
+        _CACHE[key] = cat
+    return cat
+
+
+def _load(root: Path) -> Catalogue:
     issues: list[Issue] = []
     by_lang: dict[str, dict] = {}
     files: dict[str, dict[str, str]] = {}
