@@ -97,13 +97,6 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         for r in shipped["resources"]
         if r["name"] not in ABSENT and (r["name"] not in OPTIONAL or r["name"] in shape.tables)
     ]
-    names = {r["name"] for r in keep}
-    for r in keep:  # a package without a table has no foreign key to it
-        fks = [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in names | {""}]
-        if fks:
-            r["schema"]["foreignKeys"] = fks
-        else:
-            r["schema"].pop("foreignKeys", None)
     publisher = shape.provinces[0]
     descriptor = {
         **{k: v for k, v in shipped.items() if k not in ("resources", "x-temporal", "x-spatial")},

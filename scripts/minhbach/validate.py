@@ -202,10 +202,35 @@ def check_raw_csv(root: Path, res: dict, max_bytes: int) -> list[Issue]:
     return issues
 
 
+def without_absent_references(descriptor: dict) -> dict:
+    """The descriptor frictionless checks: a foreign key to an optional table the package leaves out (no
+    districts, no budget) has nothing to point at, so it is dropped; one to a table the package has stays."""
+    import copy
+
+    from .load import profile
+
+    present = {r.get("name") for r in descriptor.get("resources", [])}
+    optional = {name for name, spec in profile().items() if not spec.get("required")}
+    d = copy.deepcopy(descriptor)
+    for r in d.get("resources", []):
+        schema = r.get("schema") or {}
+        fks = schema.get("foreignKeys")
+        if isinstance(fks, list):
+            kept = [fk for fk in fks if not (isinstance(fk, dict) and _absent(fk, present, optional))]
+            if len(kept) != len(fks):
+                schema["foreignKeys"] = kept
+    return d
+
+
+def _absent(fk: dict, present: set, optional: set) -> bool:
+    target = (fk.get("reference") or {}).get("resource")
+    return bool(target) and target not in present and target in optional
+
+
 def frictionless_issues(descriptor: dict, root: Path) -> list[Issue]:
     from frictionless import validate
 
-    report = validate(descriptor, basepath=str(root))
+    report = validate(without_absent_references(descriptor), basepath=str(root))
     issues = []
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
