@@ -167,3 +167,21 @@ def test_serve_serves_the_built_site(site):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_every_page_download_is_declared_in_the_registry(tmp_path):
+    """The extracts publish writes for a page are exactly the ones its site-map entry names: none is produced
+    and silently dropped, none declared and missing (for the shipped package, which has every table)."""
+    from minhbach import publish, sitemap, strings
+    from minhbach.build import declared_downloads, download_name
+    from minhbach.compute import compute_all
+    from minhbach.load import load_package
+
+    pkg = load_package(ROOT)
+    pages = sitemap.expand(pkg, ROOT / "site_src", strings.load(ROOT / "site_src"))
+    files = publish.stage_page_downloads(pkg, compute_all(pkg), tmp_path)
+    kept = declared_downloads(pages, files)
+    for p in pages:
+        produced = {download_name(p.key, f) for f in files.get(p.key, [])}
+        assert produced == set(p.spec.downloads), (p.key, produced ^ set(p.spec.downloads))
+        assert sorted(kept[p.key]) == sorted(files.get(p.key, []))

@@ -195,6 +195,22 @@ def build_site(
     return report
 
 
+def download_name(key: str, filename: str) -> str:
+    """`indices-awareness-scores.xlsx` of page `indices/awareness` → `scores`."""
+    stem = filename.rsplit(".", 1)[0]
+    return stem.removeprefix((key.replace("/", "-") or "home") + "-")
+
+
+def declared_downloads(pages, files: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each page offers the extracts its site-map entry names (`downloads:`), in that order."""
+    out: dict[str, list[str]] = {}
+    for p in pages:
+        names = list(p.spec.downloads) if p.spec is not None else []
+        have = files.get(p.key, [])
+        out[p.key] = [f for n in names for f in have if download_name(p.key, f) == n]
+    return out
+
+
 def _recover_import(data_root: Path) -> list[Issue]:
     """Finish (or roll back) a `minhbach import` that was interrupted, so no build reads a half-replaced data/."""
     from .workbook import recover
@@ -252,7 +268,7 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
     for extra in extra_pages:  # the release-specific context of the open-data pages
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
-    downloads.update(publish.stage_page_downloads(pkg, res, docs))
+    downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
     renderer = pages_mod.Renderer(pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat)
     for page in pages:
         for lang in LANGS:
