@@ -311,15 +311,19 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
                             }
                         )
     write("kpi_observation", obs, fields["kpi_observation"])
-    for name in ("target", "budget_item", "task", "task_group", "budget_table", "plan", "sub_indicator"):
+    generated = {"province", "district", "source", "dti_observation", "sub_indicator_assessment",
+                 "assessment_organisation", "sub_indicator_count", "kpi_observation"}
+    for name in [r["name"] for r in dp["resources"] if r["name"] not in generated]:
         rows = read(name)
-        for r in rows:
-            if "source_id" in r:
-                r["source_id"] = src_id
+        if not rows or "source_id" not in rows[0]:
+            continue
+        for r in rows:  # every other fact now cites the one synthetic document, in its one section
+            r["source_id"] = src_id
+            if "section" in r:
+                r["section"] = sec
             if r.get("province_id"):
                 r["province_id"] = "p01"
-            if r.get("as_written"):
-                words.add(r["as_written"])
+            words.update(v for k, v in r.items() if k.endswith("as_written") and v)
         write(name, rows, fields[name])
     # one section heading, then every printed value: provenance is checked inside the cited section
     text = "\n".join([sec, *sorted(words)]) + "\n"
