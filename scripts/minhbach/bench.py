@@ -311,8 +311,16 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
                             }
                         )
     write("kpi_observation", obs, fields["kpi_observation"])
-    generated = {"province", "district", "source", "dti_observation", "sub_indicator_assessment",
-                 "assessment_organisation", "sub_indicator_count", "kpi_observation"}
+    generated = {
+        "province",
+        "district",
+        "source",
+        "dti_observation",
+        "sub_indicator_assessment",
+        "assessment_organisation",
+        "sub_indicator_count",
+        "kpi_observation",
+    }
     for name in [r["name"] for r in dp["resources"] if r["name"] not in generated]:
         rows = read(name)
         if not rows or "source_id" not in rows[0]:
