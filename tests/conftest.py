@@ -50,15 +50,11 @@ def bump_version(pkg: Path) -> str:
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".ttl": "text/turtle",
-        ".jsonld": "application/ld+json",
-        ".rdf": "application/rdf+xml",
-        ".csv": "text/csv; charset=utf-8",
-        ".js": "text/javascript",
-        ".json": "application/json",
-    }
+    # the media types `minhbach serve` gives (harvesters pick their parser by them)
+    from minhbach.cli import site_handler
+
+    extensions_map = dict(site_handler(ROOT).extensions_map)
+    del site_handler
 
     def log_message(self, *args):
         pass

@@ -107,7 +107,6 @@ class Ctx:
         self.pkg, self.res, self.s, self.lang, self.key, self.charts = pkg, res, strings, lang, key, charts
         self._chart_count = 0
         self.q: Q | None = None
-        self.page_titles: dict = {}
         self.downloads: dict = {}
         self.site_src: Path = Path(".")
         self.catalogue: Catalogue | None = None
@@ -368,7 +367,6 @@ class Renderer:
         self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
         self.q = Q(pkg, res)
         self.pages = pages or []
-        self.titles = {p.key: p.title for p in self.pages}
         self.downloads = downloads or {}
         self.catalogue = catalogue or strings.load(site_src)
         self.strings = self.catalogue.by_lang
@@ -387,7 +385,7 @@ class Renderer:
 
     def render(self, page: Page, lang: str, data: dict) -> str:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
-        h.q, h.page_titles, h.downloads, h.site_src = self.q, self.titles, self.downloads, self.site_src
+        h.q, h.downloads, h.site_src = self.q, self.downloads, self.site_src
         h.catalogue = self.catalogue
         tpl = self.env.get_template(page.template)
         v = None
