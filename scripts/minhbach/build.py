@@ -158,7 +158,18 @@ def build_site(
         )
         report.charts = len(chart_map)
         staged = timer.run(
-            "pages", _stage_pages, pkg, res, site_src, docs, chart_map, pages_mod, publish, base_url, bundle
+            "pages",
+            _stage_pages,
+            pkg,
+            res,
+            site_src,
+            docs,
+            chart_map,
+            pages_mod,
+            publish,
+            base_url,
+            bundle,
+            out_dir / "cache" / "social",
         )
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
@@ -251,8 +262,10 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
     return chart_map
 
 
-def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle):
-    from . import sitemap, strings
+def _stage_pages(
+    pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle, cache: Path
+):
+    from . import reuse, sitemap, strings
 
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
@@ -269,13 +282,25 @@ def _stage_pages(pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mo
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
     downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
-    renderer = pages_mod.Renderer(pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat)
+    ident = reuse.identity(pkg, cat, base_url)
+    renderer = pages_mod.Renderer(
+        pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident
+    )
     for page in pages:
         for lang in LANGS:
             text = renderer.render(page, lang, extra_context)
             f = pages_mod.stage_file(docs, page.key, lang)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(text, encoding="utf-8")
+    # reuse: a zip per chart shown, its embed page (written beside the MkDocs output) and a card per page
+    chart_dir = docs / "assets" / "charts"
+    reuse.write_chart_bundles(chart_map, renderer.used, chart_dir, ident, cat)
+    for path, text in reuse.embed_pages(renderer.env, chart_map, renderer.used, ident, cat).items():
+        target = docs.parent / "site-extra" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    social = reuse.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, pages_mod.stage_file)
+    (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from .views.dti import methodology_facts
 
     facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
@@ -327,6 +352,9 @@ def _render(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str
         config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, LANGS[0]
     )
     render.render(staged_config, _epoch(pkg))
+    extra = docs.parent / "site-extra"  # pages outside MkDocs: each chart's embed page
+    if extra.is_dir():
+        shutil.copytree(extra, site_tmp, dirs_exist_ok=True)
 
 
 def _epoch(pkg) -> int:

@@ -12,6 +12,7 @@ Search: each page's sections are collected as it is rendered and written as one 
 
 from __future__ import annotations
 
+import json
 from html import unescape
 from pathlib import Path
 
@@ -61,11 +62,28 @@ def on_page_content(html, page, config, files):
     return html
 
 
+_SOCIAL: dict[str, dict] = {}  # {docs_dir: {staged file: meta}}
+
+
+def _social(config) -> dict:
+    """The page meta written by the pages stage (reuse.social_cards): description, card, locale per page."""
+    docs = str(config["docs_dir"])
+    if docs not in _SOCIAL:
+        f = Path(docs).parent / "social.json"
+        _SOCIAL[docs] = json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+    return _SOCIAL[docs]
+
+
 def on_page_context(context, page, config, nav):
     lang = _page_lang(page, config)
     if lang not in _SEARCH_WORDS:
         _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
     context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
+    social = _social(config).get(page.file.src_uri)
+    if social:
+        # Open Graph and Twitter cards (overrides/main.html); Material's <meta name="description"> reads the meta
+        page.meta["description"] = social["description"]
+        context["mb_social"] = social
     return context
 
 

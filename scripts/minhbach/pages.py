@@ -51,6 +51,28 @@ def load_strings(site_src: Path) -> dict:
 # ------------------------------------------------------------------ HTML pieces (all values escaped)
 
 
+def chart_table(chart: Chart, lang: str) -> Markup:
+    """The data table of a chart: every cell formatted by its column's kind (a year is never grouped)."""
+    heads = [getattr(col, lang) for col in chart.columns]
+    rows = []
+    for rec in chart.table(lang).to_dict("records"):
+        row = []
+        for col in chart.columns:
+            v = rec[col.name]
+            if fmt.missing(v):
+                row.append("")
+            elif col.kind == "year":
+                row.append(fmt.year(v))
+            elif col.kind in ("number", "integer", "percent"):
+                dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
+                row.append(fmt.number(v, lang, decimals=dec))
+            else:
+                row.append(v)
+        rows.append(row)
+    numeric = {i for i, col in enumerate(chart.columns) if col.kind not in ("text", "year")}
+    return table(heads, rows, caption=chart.title[lang], numeric=numeric)
+
+
 def table(headers: list, rows: list[list], caption=None, numeric: set | None = None, cls: str = "") -> Markup:
     """A data table; every cell carries its column header (`data-label`) so that on a phone the CSS can show
     each row as a card of label: value pairs instead of a table wider than the screen."""
@@ -106,6 +128,9 @@ class Ctx:
     def __init__(self, pkg: Package, res: Results, strings: dict, lang: str, key: str, charts: dict):
         self.pkg, self.res, self.s, self.lang, self.key, self.charts = pkg, res, strings, lang, key, charts
         self._chart_count = 0
+        self.charts_shown: list[str] = []
+        self.cited: list[tuple[str, str]] = []  # (source id, section) of every source named on the page
+        self.identity = None  # reuse.Identity: citations, embeds and cards (None: no reuse block)
         self.q: Q | None = None
         self.downloads: dict = {}
         self.site_src: Path = Path(".")
@@ -159,6 +184,7 @@ class Ctx:
     def src(self, source_id, section=None) -> Markup:
         if fmt.missing(source_id):
             return Markup("")
+        self.cited.append((str(source_id), str(section) if section and not fmt.missing(section) else ""))
         tip = section if section and not fmt.missing(section) else source_id
         sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
         return Markup(
@@ -173,36 +199,22 @@ class Ctx:
 
     # charts
     def chart(self, chart_id: str) -> Markup:
-        """A chart as a figure: the wide SVG, a narrow SVG for phones (`<picture>`), downloads and the data
-        table, every cell formatted by its column's kind (a year is never grouped)."""
+        """A chart as a figure: the wide SVG, a narrow SVG for phones (`<picture>`), the reuse block (downloads,
+        sources, licence, citation, embed code) and the data table."""
         c: tuple[Chart, dict, dict] | None = self.charts.get(chart_id)
         if c is None:
             return Markup("")
+        from . import reuse
+
         chart, files, size = c
         lang = self.lang
         f = files[lang]
         first = self._chart_count == 0
         self._chart_count += 1
+        self.charts_shown.append(chart_id)
+        self.cited.extend(chart.cited())
         svg = self.asset(f"assets/charts/{f['svg']}")
-        tbl = chart.table(lang)
-        heads = [getattr(col, lang) for col in chart.columns]
-        rows = []
-        for rec in tbl.to_dict("records"):
-            row = []
-            for col in chart.columns:
-                v = rec[col.name]
-                if fmt.missing(v):
-                    row.append("")
-                elif col.kind == "year":
-                    row.append(fmt.year(v))
-                elif col.kind in ("number", "integer", "percent"):
-                    dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
-                    row.append(self.n(v, decimals=dec))
-                else:
-                    row.append(v)
-            rows.append(row)
-        numeric = {i for i, col in enumerate(chart.columns) if col.kind not in ("text", "year")}
-        t = table(heads, rows, caption=chart.title[lang], numeric=numeric)
+        t = chart_table(chart, lang)
         w, hgt = size[lang]
         lazy = ' loading="lazy"'
         narrow = ""
@@ -220,13 +232,7 @@ class Ctx:
             f'<span class="mb-chart__desc">{esc(chart.description[lang])}</span></figcaption>'
             f'<div class="mb-chart__view"><picture>{narrow}<img src="{svg}" alt="{esc(chart.description[lang])}" '
             f'width="{w}" height="{hgt}"{"" if first else lazy} decoding="async"></picture></div>'
-            f'<p class="mb-chart__actions"><button type="button" class="md-button mb-chart__interactive mb-js-only">'
-            f"{esc(self.t('chart.interactive'))}</button> "
-            f'<a href="{svg}" download>{esc(self.t("chart.download_svg"))}</a> · '
-            f'<a href="{self.asset("assets/charts/" + f["csv"])}" download>{esc(self.t("chart.download_csv"))}</a> · '
-            f'<a href="{self.asset("assets/charts/" + f["csv"][: -len(".csv")] + ".xlsx")}" download>'
-            f"{esc(self.t('chart.download_xlsx'))}</a> · "
-            f'<a href="{self.asset("assets/charts/" + f["json"])}">{esc(self.t("chart.download_spec"))}</a></p>'
+            f"{reuse.chart_reuse(self, chart, files, self.identity)}"
             f'<details class="mb-chart__data"><summary>{esc(self.t("chart.data_table"))}</summary>{t}</details>'
             f"</figure>"
         )
@@ -361,11 +367,15 @@ class Renderer:
         downloads: dict | None = None,
         extra_globals: dict | None = None,
         catalogue=None,
+        identity=None,
     ):
         from . import strings
 
         self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
         self.q = Q(pkg, res)
+        self.identity = identity
+        self.used: dict[str, str] = {}  # chart id -> the first page that shows it
+        self.facts: dict[tuple[str, str], dict] = {}  # (page key, lang) -> headline chart, lead, title
         self.pages = pages or []
         self.downloads = downloads or {}
         self.catalogue = catalogue or strings.load(site_src)
@@ -387,6 +397,7 @@ class Renderer:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
         h.q, h.downloads, h.site_src = self.q, self.downloads, self.site_src
         h.catalogue = self.catalogue
+        h.identity = self.identity
         tpl = self.env.get_template(page.template)
         v = None
         if page.spec is not None and page.spec.view:
@@ -406,6 +417,17 @@ class Renderer:
             **data,
             **page.context,
         )
+        from . import reuse
+
+        for cid in h.charts_shown:
+            self.used.setdefault(cid, page.key)
+        self.facts[(page.key, lang)] = {
+            "chart": h.charts_shown[0] if h.charts_shown else None,
+            "lead": reuse.lead_text(text),
+            "title": page.title[lang],
+        }
+        if self.identity is not None:
+            text = text.rstrip("\n") + reuse.page_reuse(h, page.title[lang], self.identity, h.cited)
         # blank lines inside raw HTML would end the HTML block in Python-Markdown
         return re.sub(r"\n{3,}", "\n\n", text)
 

@@ -14,7 +14,7 @@ from .. import fmt
 from ..compute import Results, canonical_observations, publisher_province, subject_label
 from ..load import Package
 from . import specs
-from .model import BLUE, LANGS, PURPLE, Chart, Column, Words, out_of
+from .model import BLUE, LANGS, PURPLE, Chart, Column, Origin, Words, out_of
 from .targets import chart_targets
 
 
@@ -26,7 +26,26 @@ def _table(pkg: Package, name: str) -> pd.DataFrame:
 
 def _rank_col(w: Words, ns) -> Column:
     n = out_of(ns)
-    return w.col("rank", "rank_of", "integer", n=n) if n else w.col("rank", "rank", "integer")
+    return (
+        w.col("rank", "rank_of", "integer", unit_code="rank", n=n)
+        if n
+        else w.col("rank", "rank", "integer", unit_code="rank")
+    )
+
+
+def _score_origins(points: bool = True) -> list[Origin]:
+    """A score as printed on its own scale, the other scale computed; the rank as printed; maximum points from
+    the framework (main_index)."""
+    out = [
+        Origin("score", computed_if=("scale", "points"), computed="scale_from_points"),
+        Origin("rank", source="rank_source_id", section="rank_section"),
+    ]
+    if points:
+        out += [
+            Origin("points", computed_if=("scale", "unit_interval"), computed="points_from_scale"),
+            Origin("max_points", table="main_index"),
+        ]
+    return out
 
 
 def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects: list[str], title, desc):
@@ -51,18 +70,19 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
     d["year_label"] = d["year"].astype(int).astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
     keep = ["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points"]
-    keep += ["max_points", "rank", "rank_out_of", "as_written", "source_id", "order"]
+    keep += ["max_points", "rank", "rank_out_of", "as_written", "scale", "source_id", "section"]
+    keep += ["rank_source_id", "rank_section", "order"]
     data = d[keep].rename(columns={"value_unit": "score", "value_points": "points"})
     cols = [
         w.col("main_index", "main_index", "text"),
         w.col("year", "year", "year"),
-        w.col("score", "score", "number", 4),
-        w.col("points", "points", "number", 2),
-        w.col("max_points", "max_points", "integer"),
+        w.col("score", "score", "number", 4, unit_code="unit_interval"),
+        w.col("points", "points", "number", 2, unit_code="points"),
+        w.col("max_points", "max_points", "integer", unit_code="points"),
         _rank_col(w, data["rank_out_of"]),
         w.col("source_id", "source", "text"),
     ]
-    return Chart(chart_id, title, desc, data, cols, specs.scores, height_rows=len(data))
+    return Chart(chart_id, title, desc, data, cols, specs.scores, height_rows=len(data), origins=_score_origins())
 
 
 def chart_main_indices(pkg: Package, res: Results, w: Words) -> list[Chart]:
@@ -116,16 +136,28 @@ def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
         ]
     d["year_label"] = d["year"].astype(int).astype(str)
     keep = ["who_vi", "who_en", "statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
-    data = d[keep + ["as_written", "source_id"]].rename(columns={"value_unit": "score"})
+    keep += ["as_written", "scale", "source_id", "section", "rank_source_id", "rank_section"]
+    data = d[keep].rename(columns={"value_unit": "score"})
     data = data.sort_values(["statistic", "year"], ascending=[False, True])
     cols = [
         w.col("who", "who", "text"),
         w.col("year", "year", "year"),
-        w.col("score", "score", "number", 4),
+        w.col("score", "score", "number", 4, unit_code="unit_interval"),
         _rank_col(w, data["rank_out_of"]),
         w.col("source_id", "source", "text"),
     ]
-    return [Chart("dti-total-trend", w.both("trend.title"), w.both("trend.desc"), data, cols, specs.trend, fit=False)]
+    return [
+        Chart(
+            "dti-total-trend",
+            w.both("trend.title"),
+            w.both("trend.desc"),
+            data,
+            cols,
+            specs.trend,
+            fit=False,
+            origins=_score_origins(points=False),
+        )
+    ]
 
 
 def _out_of_by_year(res: Results, province: str) -> dict[int, int]:
@@ -153,6 +185,12 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     d["_lv"] = d["level"].map(level_order).fillna(3)
     d = d.sort_values(["_lv", "subject_id"])
     ns = _out_of_by_year(res, prov)
+    sc = res.scores
+    ranked = sc[(sc["province_id"] == prov) & sc["rank"].notna()]
+    rank_src = {
+        (r["level"], r["subject_id"], int(r["year"])): (r["rank_source_id"], r["rank_section"])
+        for r in ranked.to_dict("records")
+    }
     rows = []
     for r in d.to_dict("records"):
         for y, rk in ((r["from_year"], r["rank_from"]), (r["to_year"], r["rank_to"])):
@@ -165,6 +203,8 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
                     "rank": int(rk),
                     "rank_out_of": ns.get(int(y)),
                     "rank_change": int(r["rank_change"]),
+                    "rank_source_id": rank_src.get((r["level"], r["subject_id"], int(y)), ("", ""))[0],
+                    "rank_section": rank_src.get((r["level"], r["subject_id"], int(y)), ("", ""))[1],
                 }
             )
     data = pd.DataFrame(rows)
@@ -179,7 +219,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
         w.col("subject", "index", "text"),
         w.col("year", "year", "year"),
         _rank_col(w, data["rank_out_of"]),
-        w.col("rank_change", "change", "integer"),
+        w.col("rank_change", "change", "integer", unit_code="places"),
     ]
     return [
         Chart(
@@ -190,6 +230,10 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
             cols,
             lambda df, lang, words, width: build[lang](df, lang, words, width),
             height_rows=len(d),
+            origins=[
+                Origin("rank", source="rank_source_id", section="rank_section"),
+                Origin("rank_change", computed="rank_change", inputs=("rank",)),
+            ],
         )
     ]
 
@@ -210,7 +254,8 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
         for lang in LANGS:
             d[f"district_{lang}"] = [dist.loc[x, f"name_{lang}"] for x in d["district_id"]]
         d["order"] = [dist.loc[x, "sort_order"] for x in d["district_id"]]
-        data = d.sort_values("order")[["district_vi", "district_en", "district_id", "value", "as_written", "source_id"]]
+        keep = ["district_vi", "district_en", "district_id", "value", "as_written", "source_id", "section"]
+        data = d.sort_values("order")[keep]
         name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in LANGS}
         lower = {"vi": name["vi"].lower(), "en": name["en"][0].lower() + name["en"][1:]}
         per = {lang: fmt.period(period, lang) for lang in LANGS}
@@ -220,7 +265,13 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
 
         cols = [
             w.col("district", "district", "text"),
-            Column("value", name["vi"], name["en"], "number"),
+            Column(
+                "value",
+                name["vi"],
+                name["en"],
+                "number",
+                unit_code=str(kpi.loc[kpi_id, "unit"]) if kpi_id in kpi.index else "",
+            ),
             w.col("source_id", "source", "text"),
         ]
         out.append(
@@ -232,6 +283,7 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
                 cols,
                 build,
                 height_rows=len(data),
+                origins=[Origin("value")],
             )
         )
     return out
@@ -247,7 +299,8 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
         if len(d) < 2:
             continue
         t = tables.loc[tid]
-        data = d.sort_values("line_no")[["line_no", "name_vi", "name_en", "amount", "as_written", "source_id"]].copy()
+        keep = ["line_no", "name_vi", "name_en", "amount", "as_written", "source_id", "section"]
+        data = d.sort_values("line_no")[keep].copy()
         shown_unit = "million_vnd" if t["unit"] in ("vnd", "million_vnd") else "billion_vnd"
         data["amount_million"] = data["amount"] / 1_000_000 if t["unit"] == "vnd" else data["amount"]
         unit = {lang: fmt.unit_label(shown_unit, lang) for lang in LANGS}
@@ -259,7 +312,7 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
         cols = [
             w.col("line_no", "line_no", "integer"),
             w.col("name", "item", "text"),
-            w.col("amount", "amount", "number", unit=stored),
+            w.col("amount", "amount", "number", unit_code=str(t["unit"]), unit=stored),
             w.col("source_id", "source", "text"),
         ]
         name = {lang: t[f"name_{lang}"] for lang in LANGS}
@@ -272,6 +325,7 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
                 cols,
                 build,
                 height_rows=len(data),
+                origins=[Origin("line_no"), Origin("amount")],
             )
         )
     return out
@@ -307,7 +361,7 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
         w.col("main_index", "main_index", "text"),
         w.col("year", "year", "year"),
         w.col("status", "status", "text"),
-        w.col("count", "sub_indicators", "integer"),
+        w.col("count", "sub_indicators", "integer", unit_code="count"),
     ]
     return [
         Chart(
@@ -318,6 +372,7 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
             cols,
             specs.status,
             height_rows=len(data[["main_index_vi", "year"]].drop_duplicates()),
+            origins=[Origin("count", table="sub_indicator_assessment", computed="count_assessments")],
         )
     ]
 

@@ -36,6 +36,27 @@ class Column:
     en: str
     kind: str = "number"  # text | number | percent | integer | year
     decimals: int | None = None
+    unit_code: str = ""  # a unit code (the fmt.units strings), named in the reuse metadata
+
+
+@dataclass
+class Origin:
+    """Where the numbers of one column come from, row by row: the source document and section named in columns of
+    the chart's data (`source`, `section`); or a table of the package (reference data such as a framework's maximum
+    points); or a computation (`computed`: a `charts.computed` string key) from other columns of the same row."""
+
+    column: str
+    source: str = "source_id"
+    section: str = "section"
+    table: str = ""
+    computed: str = ""
+    inputs: tuple[str, ...] = ()
+    computed_if: tuple[str, str] | None = None  # (column, value): computed only in the rows where column == value
+
+    def is_computed(self, rec: dict) -> bool:
+        if self.computed_if is not None:
+            return rec.get(self.computed_if[0]) == self.computed_if[1]
+        return bool(self.computed)
 
 
 @dataclass
@@ -49,6 +70,22 @@ class Chart:
     sources: list[tuple[str, str]] = field(default_factory=list)
     height_rows: int = 0
     fit: bool = True  # a continuous x axis: the chart is fitted to its width, labels included
+    origins: list[Origin] = field(default_factory=list)
+
+    def origin(self, column: str) -> Origin | None:
+        return next((o for o in self.origins if o.column == column), None)
+
+    def cited(self) -> list[tuple[str, str]]:
+        """The (source id, section) pairs behind the numbers drawn, in order of first use."""
+        seen: dict[tuple[str, str], None] = {}
+        for rec in self.data.to_dict("records"):
+            for o in self.origins:
+                if o.table or o.is_computed(rec):
+                    continue
+                sid, sec = rec.get(o.source), rec.get(o.section)
+                if isinstance(sid, str) and sid:
+                    seen.setdefault((sid, sec if isinstance(sec, str) else ""), None)
+        return list(seen)
 
     def table(self, lang: str) -> pd.DataFrame:
         cols = {}
@@ -73,9 +110,11 @@ class Words:
             for lang in LANGS
         }
 
-    def col(self, name: str, key: str, kind: str = "number", decimals: int | None = None, **kw) -> Column:
+    def col(
+        self, name: str, key: str, kind: str = "number", decimals: int | None = None, unit_code: str = "", **kw
+    ) -> Column:
         b = self.both(f"col.{key}", **kw)
-        return Column(name, b["vi"], b["en"], kind, decimals)
+        return Column(name, b["vi"], b["en"], kind, decimals, unit_code)
 
 
 def out_of(ns) -> int | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,6 +23,36 @@ from .model import LANGS, Chart, Words
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
+FONTS = Path(__file__).parent / "fonts"
+PNG_SCALE = 2  # the PNG of a chart: twice the SVG's pixels, sharp on a slide or a high-density screen
+_fonts_lock = threading.Lock()
+_fonts_ready = False
+
+
+def converter():
+    """vl-convert with the vendored fonts only (fonts/fonts.conf), so measuring and drawing text does not depend
+    on the fonts of the machine. vl-convert reads the font configuration once, at its first conversion."""
+    global _fonts_ready
+    import vl_convert as vlc
+
+    with _fonts_lock:
+        if not _fonts_ready:
+            saved = os.environ.get("FONTCONFIG_FILE")
+            os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
+            try:
+                vlc.svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+                vlc.vegalite_to_svg({"mark": "text", "encoding": {"text": {"value": "a"}}})
+            finally:
+                if saved is None:
+                    os.environ.pop("FONTCONFIG_FILE", None)
+                else:
+                    os.environ["FONTCONFIG_FILE"] = saved
+            _fonts_ready = True
+    return vlc
+
+
+def _font_key() -> str:
+    return ",".join(f"{f.name}:{f.stat().st_size}" for f in sorted(FONTS.glob("*.ttf")))
 
 
 def wrap(text: str, width: int = 38) -> str:
@@ -102,27 +134,47 @@ def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> 
 
 
 def render_svg(spec_dict: dict, lang: str, cache: Path | None) -> str:
-    """SVG for a spec, cached by the hash of spec + locale + renderer version (rendering is the slow part)."""
-    import vl_convert as vlc
-
+    """SVG for a spec, cached by the hash of spec + locale + renderer and font versions (rendering is the slow part)."""
+    vlc = converter()
     text = json.dumps(spec_dict, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = hashlib.sha256(f"{vlc.get_vega_version()}|{lang}|{text}".encode()).hexdigest()
+    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{text}".encode()).hexdigest()
     hit = cache / f"{key}.svg" if cache else None
     if hit is not None and hit.is_file():
         return hit.read_text(encoding="utf-8")
     svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
     if hit is not None:
-        hit.parent.mkdir(parents=True, exist_ok=True)
-        tmp = hit.with_suffix(f".{threading_id()}.tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(hit)
+        _cache_put(hit, svg.encode("utf-8"))
     return svg
 
 
-def threading_id() -> int:
-    import threading
+def svg_to_png(svg: str, cache: Path | None, scale: float = PNG_SCALE) -> bytes:
+    """A PNG of an SVG (resvg, vendored fonts), cached by the hash of the SVG, the scale and the fonts."""
+    vlc = converter()
+    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{scale}|{svg}".encode()).hexdigest()
+    hit = cache / f"{key}.png" if cache else None
+    if hit is not None and hit.is_file():
+        return hit.read_bytes()
+    png = bytes(vlc.svg_to_png(svg, scale=scale))
+    if hit is not None:
+        _cache_put(hit, png)
+    return png
 
-    return threading.get_ident()
+
+def _cache_put(hit: Path, data: bytes) -> None:
+    hit.parent.mkdir(parents=True, exist_ok=True)
+    tmp = hit.with_suffix(f".{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(hit)
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    import struct
+
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    w, h = struct.unpack(">II", png[16:24])
+    return w, h
 
 
 def svg_size(svg: str) -> tuple[str, str]:
@@ -135,9 +187,9 @@ def svg_size(svg: str) -> tuple[str, str]:
 
 
 def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, workers: int = 2) -> dict:
-    """Write per chart and language: wide SVG, narrow SVG, Vega-Lite JSON and CSV; SVGs rendered in parallel.
+    """Write per chart and language: wide SVG, narrow SVG, PNG (2×), Vega-Lite JSON and CSV; rendered in parallel.
 
-    Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "json", "csv"}}}."""
+    Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "png", "png_size", "json", "csv"}}}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     words = Words()
     jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
@@ -161,8 +213,15 @@ def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, 
             jobs.append((spec(c, lang, NARROW, words), lang, out_dir / f"{stem}-narrow.svg", (c.chart_id, lang)))
     with ThreadPoolExecutor(max_workers=workers) as ex:
         svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache), jobs))
+        wide = [(path, svg) for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True) if not narrow]
+        pngs = list(ex.map(lambda w: svg_to_png(w[1], cache), wide))
     for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True):
         path.write_text(svg, encoding="utf-8")
         if narrow:
             files[narrow[0]][narrow[1]]["narrow_size"] = svg_size(svg)
+    for (path, _), png in zip(wide, pngs, strict=True):
+        path.with_suffix(".png").write_bytes(png)
+        chart_id, lang = path.stem.rsplit("-", 1)
+        files[chart_id][lang]["png"] = path.with_suffix(".png").name
+        files[chart_id][lang]["png_size"] = png_size(png)
     return files

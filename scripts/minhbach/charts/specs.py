@@ -174,6 +174,9 @@ TARGET_COLORS = {
 _STATUS_ORDER = {s: i for i, s in enumerate(TARGET_COLORS)}
 
 
+GROUPED = ",~f"  # grouped, fixed-point, no trailing zeros: 1.622 / 1,622 (d3's "," alone prints 1000 as "1e+3")
+
+
 def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: str, color: str, labels: bool):
     """Horizontal bars of one value per labelled row (districts, budget items)."""
     lab = next(c for c in df.columns if c.endswith(f"_{lang}") and not c.endswith("_full"))
@@ -184,15 +187,15 @@ def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: 
         f"{field}:Q",
         title=title,
         scale=alt.Scale(domain=[0, top * (1.18 if labels else 1.0) or 1]),
-        axis=alt.Axis(tickCount=max(2, width // 140), format=","),
+        axis=alt.Axis(tickCount=max(2, width // 140), format=GROUPED),
     )
     bars = base.mark_bar(color=color).encode(
-        y=y, x=x, tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip(f"{field}:Q", title=title, format=",")]
+        y=y, x=x, tooltip=[alt.Tooltip(f"{lab}:N", title=""), alt.Tooltip(f"{field}:Q", title=title, format=GROUPED)]
     )
     if not labels:
         return bars
     text = base.mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
-        y=y, x=f"{field}:Q", text=alt.Text(f"{field}:Q", format=",")
+        y=y, x=f"{field}:Q", text=alt.Text(f"{field}:Q", format=GROUPED)
     )
     return bars + text
 

@@ -9,7 +9,7 @@ from ..compute import Results, canonical_observations
 from ..load import Package
 from ..progress import target_progress
 from . import specs
-from .model import LANGS, Chart, Words
+from .model import LANGS, Chart, Origin, Words
 
 
 def _status_label(w: Words, lang: str, status: str) -> str:
@@ -42,6 +42,19 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
     # a target without a figure for its year: the latest figure and the trajectory stand in
     for c_to, c_from in (("observed_value", "current"), ("period", "current_period")):
         d0.loc[later, c_to] = [prog.loc[t, c_from] for t in d0.loc[later, "target_id"]]
+    # ... and the latest figure's own source
+    province_obs = obs[obs["district_id"].isna() & obs["value"].notna()]
+    where = {
+        (r["kpi_id"], r["province_id"], str(r["period"])): (r["source_id"], r["section"])
+        for r in province_obs.to_dict("records")
+    }
+    for col, i in (("observed_source_id", 0), ("observed_section", 1)):
+        d0.loc[later, col] = [
+            where.get((k, p, str(per)), ("", ""))[i]
+            for k, p, per in zip(
+                d0.loc[later, "kpi_id"], d0.loc[later, "province_id"], d0.loc[later, "period"], strict=True
+            )
+        ]
     d0.loc[later, "status"] = [prog.loc[t, "status"] for t in d0.loc[later, "target_id"]]
     d0["progress_shown"] = later
     d0 = d0[d0["observed_value"].notna()]
@@ -57,20 +70,21 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
             ]
         d["expected"] = [prog.loc[t, "expected"] if t in prog.index else None for t in d["target_id"]]
         keep = ["kpi_vi", "kpi_en", "kpi_id", "observed_value", "period", "target_value", "expected", "status"]
-        keep += ["status_vi", "status_en", "observed_source_id", "target_source_id"]
+        keep += ["status_vi", "status_en", "observed_source_id", "observed_section", "target_source_id"]
+        keep += ["target_section"]
         data = d[keep].rename(columns={"observed_value": "observed", "target_value": "target"}).sort_values("kpi_id")
         data["expected"] = pd.to_numeric(data["expected"], errors="coerce")
         data["observed"] = pd.to_numeric(data["observed"], errors="coerce")
         cols = [
             w.col("kpi", "indicator", "text"),
-            w.col("observed", "result_pct", "number"),
+            w.col("observed", "result_pct", "number", unit_code="percent"),
             w.col("period", "period", "text"),
-            w.col("target", "target_pct", "number"),
+            w.col("target", "target_pct", "number", unit_code="percent"),
             w.col("status", "assessment", "text"),
         ]
         trajectory = bool(data["expected"].notna().any())
         if trajectory:
-            cols.insert(4, w.col("expected", "trajectory_pct", "number", 1))
+            cols.insert(4, w.col("expected", "trajectory_pct", "number", 1, unit_code="percent"))
         plan = {lang: plans.loc[plan_id, f"name_{lang}"] for lang in LANGS}
         desc = w.both("targets.desc", year=int(year), plan=plan)
         if trajectory:
@@ -86,6 +100,11 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
                 cols,
                 specs.targets,
                 height_rows=len(data),
+                origins=[
+                    Origin("observed", source="observed_source_id", section="observed_section"),
+                    Origin("target", source="target_source_id", section="target_section"),
+                    Origin("expected", computed="trajectory", inputs=("target",)),
+                ],
             )
         )
     return out

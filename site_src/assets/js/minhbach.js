@@ -59,6 +59,30 @@
       button.classList.add("mb-js-ready");
       button.addEventListener("click", function () { draw(fig, button); });
     });
+    document.querySelectorAll(".mb-copy__button[data-copy]").forEach(function (button) {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.classList.add("mb-js-ready");
+      var label = button.textContent;
+      button.addEventListener("click", function () {
+        var box = document.getElementById(button.getAttribute("data-copy"));
+        if (!box) return;
+        var done = function () {
+          button.textContent = button.getAttribute("data-done") || label;
+          setTimeout(function () { button.textContent = label; }, 2000);
+        };
+        box.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(box.value).then(done, function () { if (document.execCommand("copy")) done(); });
+        } else if (document.execCommand("copy")) { done(); }
+      });
+    });
+    document.querySelectorAll("button.mb-print").forEach(function (button) {
+      if (button.dataset.bound) return;
+      button.dataset.bound = "1";
+      button.classList.add("mb-js-ready");
+      button.addEventListener("click", function () { window.print(); });
+    });
     labelSearch();
     focusableScrollers();
   }
