@@ -163,3 +163,64 @@ def test_three_provinces_compare_beside_each_other(built):
         for pid in ("lam-dong", "gia-lai", "dak-lak"):
             assert f"provinces/{pid}/" in section[:6000]
             assert (site / ("en" if lang == "en" else "") / "provinces" / pid / "index.html").is_file()
+
+
+def test_summary_page_in_both_languages_for_every_shape(built):
+    """The one-page summary exists in both languages for every shape, opens with the headline score (and the rank
+    out of that year's N when one is reported), has something to read in every section, says plainly when there
+    are no targets or no findings, and prints its own absolute address."""
+    from minhbach.load import load_package
+    from minhbach.queries import Q
+    from minhbach.views.base import latest
+
+    for name, (pkg, site, res) in built.items():
+        last = latest(Q(load_package(pkg), res), "total", "dti")
+        assert last is not None, name
+        for lang in ("vi", "en"):
+            doc = page(site, "summary", lang)
+            text = article_text(doc)
+            where = f"{name}/{lang}"
+            assert re.search(r"<h1[^>]*>", doc), where
+            body = doc[doc.find("<article") : doc.find("</article>")]
+            parts = re.split(r"(<h[1-3][^>]*>.*?</h[1-3]>)", body, flags=re.S)
+            heads = parts[1::2]
+            assert len(heads) >= 6, f"{where}: {len(heads)} headings"
+            for i in range(1, len(parts), 2):
+                between = re.sub(r"<[^>]+>|\s", "", parts[i + 1] if i + 1 < len(parts) else "")
+                assert between, f"{where}: nothing under {parts[i][:80]!r}"
+            score = f"{last.value_unit:.4f}"
+            assert (score.replace(".", ",") if lang == "vi" else score) in text, f"{where}: no headline score {score}"
+            if last.rank is not None:
+                assert f"{last.rank}/{last.rank_out_of}" in text, f"{where}: no rank out of N"
+            if res.findings.empty:
+                assert ("Không phát hiện" if lang == "vi" else "No disagreement found") in text, where
+            if res.attainment is None or res.attainment.empty:
+                assert ("không có mục tiêu" if lang == "vi" else "has no plan targets") in text, where
+            url = f"https://example.org/{name}/{'en/' if lang == 'en' else ''}summary/"
+            assert re.search(r'class="mb-print-only mb-summary__url">[^<]*' + re.escape(url) + "<", html.unescape(doc))
+            home = page(site, "", lang)
+            assert 'href="summary/"' in home, f"{where}: the home page does not link the summary"
+
+
+def test_summary_without_ranks_or_findings_shows_neither(built):
+    """A package that reports no rank: the summary's headline is the score alone and no rank column is drawn;
+    with no finding, one plain sentence."""
+    from minhbach import sitemap, strings
+    from minhbach.compute import compute_all
+    from minhbach.load import load_package
+    from minhbach.pages import Renderer
+
+    pkg_dir, _, _ = built["no-optional"]
+    pkg = load_package(pkg_dir)
+    obs = pkg.tables["dti_observation"]
+    pkg.tables["dti_observation"] = obs[obs["metric"] != "rank"].reset_index(drop=True)
+    res = compute_all(pkg)
+    assert res.scores["rank"].isna().all()
+    cat = strings.load(ROOT / "site_src")
+    pages = sitemap.expand(pkg, ROOT / "site_src", cat)
+    summary = next(p for p in pages if p.key == "summary")
+    renderer = Renderer(pkg, res, ROOT / "site_src", {}, pages=pages, catalogue=cat)
+    for lang, rank_words in (("vi", ("Hạng", "hạng", "đứng thứ")), ("en", ("Rank", "rank"))):
+        text = html.unescape(renderer.render(summary, lang, {"base_url": "https://example.org/x/"}))
+        assert not any(w in text for w in rank_words), f"{lang}: a rank is shown where none is reported"
+        assert ("Không phát hiện" if lang == "vi" else "No disagreement found") in text

@@ -223,7 +223,8 @@ def test_in_chromium_nothing_executes_and_payloads_are_literal(poisoned, browser
     pillar = next(r for r in rel if r.startswith("pillars/"))
     index = next(r for r in rel if r.startswith("indices/"))
     source = next(r for r in rel if r.startswith("sources/") and r != "sources/")
-    urls = ["", pillar, index, source, "glossary/", "kpi/", "budget/", "plan/", "en/", f"en/{pillar}", f"en/{source}"]
+    urls = ["", pillar, index, source, "glossary/", "kpi/", "budget/", "plan/", "summary/", "en/", f"en/{pillar}"]
+    urls += [f"en/{source}", "en/summary/"]
     ctx = browser.new_context()
     page = ctx.new_page()
     dialogs, errors = [], []

@@ -16,6 +16,8 @@ import functools
 import http.server
 import os
 import re
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,11 +257,51 @@ def test_interactive_button_hidden_without_javascript(reader_site, reader_browse
     _report(problems, "buttons that do nothing")
 
 
-PRINT_PAGES = ("", "pillars/digital-government/", "kpi/")
+PRINT_PAGES = ("", "pillars/digital-government/", "kpi/", "summary/")
+
+# The printable width of the page as Chromium lays it out for page.pdf: A4 less the margins of the @page rule that
+# applies (Material's `@page {margin: 25mm}`, or a named page such as the summary's), read from the page's own CSS.
+PRINTABLE_WIDTH = """() => {
+  const px = v => { const m = /^([\\d.]+)(mm|cm|in|px|pt)?$/.exec((v || '').trim()); if (!m) return null;
+    return +m[1] * ({mm: 96 / 25.4, cm: 96 / 2.54, in: 96, pt: 96 / 72, px: 1}[m[2] || 'px']); };
+  const name = getComputedStyle(document.body).page;
+  let base = null, named = null;
+  const walk = rules => { for (const r of rules) {
+    if (r instanceof CSSPageRule) { if (!r.selectorText) base = r.style; else if (r.selectorText === name) named = r.style; }
+    else if (r.cssRules && (!r.media || window.matchMedia(r.media.mediaText).matches)) walk(r.cssRules); } };
+  for (const sheet of document.styleSheets) { try { walk(sheet.cssRules); } catch (e) {} }
+  const side = k => { for (const st of [named, base]) { const v = st && px(st.getPropertyValue(k)); if (v !== null && v !== undefined) return v; } return null; };
+  const l = side('margin-left'), r = side('margin-right');
+  return l === null || r === null ? null : Math.floor(A4 - l - r);
+}""".replace("A4", str(A4_CSS_WIDTH))
+
+
+def _print(page, url: str, pdf: Path) -> int:
+    """Print one page to an A4 PDF as a reader's browser does; returns the printable width in CSS px."""
+    page.goto(url, wait_until="load")
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4")
+    # without an @page rule, Chromium's default 0.4 in margins
+    return page.evaluate(PRINTABLE_WIDTH) or A4_CSS_WIDTH - 77
+
+
+def pdf_pages(pdf: Path) -> int:
+    """Pages of a PDF: pypdf if installed, else poppler's pdfinfo, else the page objects Chromium writes."""
+    try:
+        import pypdf
+
+        return len(pypdf.PdfReader(str(pdf)).pages)
+    except ImportError:
+        pass
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
 
 
 def test_print_to_a4_loses_nothing(reader_site, reader_browser, tmp_path):
-    """Home, a pillar page and the KPI page printed to A4: nothing wider than the page, so no column is cut."""
+    """Home, a pillar page, the KPI page and the one-page summary printed to A4: nothing wider than the page, so
+    no column is cut."""
     site_dir, base = reader_site
     art = Path(os.environ.get("MINHBACH_READER_ARTIFACTS", tmp_path))
     art.mkdir(parents=True, exist_ok=True)
@@ -270,11 +312,10 @@ def test_print_to_a4_loses_nothing(reader_site, reader_browser, tmp_path):
         for lang in ("", "en/"):
             if not (site_dir / lang / p / "index.html").is_file():
                 continue
-            page.goto(base + lang + p, wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(path=str(art / f"print-{(lang + p).strip('/').replace('/', '-') or 'home'}.pdf"), format="A4")
-            # page.pdf lays out at the printable width: A4 minus Chromium's default 0.4 in margins
-            page.set_viewport_size({"width": A4_CSS_WIDTH - 77, "height": 1123})
+            pdf = art / f"print-{(lang + p).strip('/').replace('/', '-') or 'home'}.pdf"
+            width = _print(page, base + lang + p, pdf)
+            # page.pdf lays out at the printable width: measure the page at that width
+            page.set_viewport_size({"width": width, "height": 1123})
             wide = page.evaluate(
                 """() => { const W = document.documentElement.clientWidth; const out = [];
                   document.querySelectorAll('table, figure, img, svg, pre').forEach(el => {
@@ -293,3 +334,35 @@ def test_print_to_a4_loses_nothing(reader_site, reader_browser, tmp_path):
             page.set_viewport_size({"width": A4_CSS_WIDTH, "height": 1123})
     ctx.close()
     _report(problems, "elements wider than an A4 page")
+
+
+def test_summary_prints_on_one_a4_page_with_its_address(reader_site, reader_browser, tmp_path):
+    """The one-page summary is one A4 sheet in each language, and the sheet prints the page's own address (paper
+    has no address bar); on screen that line is hidden."""
+    site_dir, base = reader_site
+    art = Path(os.environ.get("MINHBACH_READER_ARTIFACTS", tmp_path))
+    art.mkdir(parents=True, exist_ok=True)
+    ctx = reader_browser.new_context(viewport={"width": A4_CSS_WIDTH, "height": 1123})
+    page = ctx.new_page()
+    problems = []
+    for lang in ("", "en/"):
+        assert (site_dir / lang / "summary" / "index.html").is_file(), f"no /{lang}summary/ page"
+        url = base + lang + "summary/"
+        page.goto(url, wait_until="load")
+        if page.locator(".mb-summary__url").is_visible():
+            problems.append(f"/{lang}summary/: the print-only address line shows on screen")
+        pdf = art / f"summary-{lang.strip('/') or 'vi'}.pdf"
+        _print(page, url, pdf)
+        shown = page.locator(".mb-summary__url")
+        # the address the site was built for (the session's build: this server's)
+        printed = re.search(r"https?://\S+", shown.inner_text()) if shown.is_visible() else None
+        if not printed or not printed.group(0).endswith(f"/{lang}summary/"):
+            problems.append(f"/{lang}summary/: the printed page does not show its absolute address")
+        elif not os.environ.get("MINHBACH_READER_SITE") and printed.group(0) != url:
+            problems.append(f"/{lang}summary/: prints {printed.group(0)}, not {url}")
+        n = pdf_pages(pdf)
+        if n != 1:
+            problems.append(f"/{lang}summary/: {n} A4 pages ({pdf.stat().st_size} bytes)")
+        page.emulate_media(media="screen")
+    ctx.close()
+    _report(problems, "problems with the printed summary")

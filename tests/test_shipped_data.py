@@ -231,3 +231,38 @@ def test_shipped_site_is_named_after_its_province(site):
     assert "<title>Minh bạch chuyển đổi số Đắk Nông</title>" in vi
     assert "Dữ liệu: Sở Thông tin và Truyền thông tỉnh Đắk Nông · Giấy phép CC BY 4.0" in vi
     assert "Data: Đắk Nông Department of Information and Communications · Licence CC BY 4.0" in en
+
+
+def test_summary_shows_the_shipped_headline_targets_findings_and_sources(site):
+    """The one-page summary of Đắk Nông: DTI 2021 0.3509, 41st of 63 (4th of 5 in the Central Highlands), the
+    three pillars, 15 of 28 judged targets for 2022 achieved (13 missed, 11 without data, 6 not comparable), 30
+    findings (25 major), and the three documents those figures come from."""
+    import re
+
+    site_dir, _ = site
+    vi = re.sub(r"\s+", " ", _page_text(site_dir, "summary", "vi"))
+    en = re.sub(r"\s+", " ", _page_text(site_dir, "summary", "en"))
+    assert "đứng thứ 41/63 cả nước" in vi and "năm 2021, với 0,3509 điểm" in vi
+    assert "ranked 41 of 63 provinces" in en and "in 2021, scoring 0.3509" in en
+    assert "350,9 / 1.000 điểm" in vi and "350.9 / 1,000 points" in en
+    assert "Rank in the Central Highlands 4/5" in en
+    for name, score, rank, change in (
+        ("Digital government", "0.3527", "46/63", "up 14 places"),
+        ("Digital economy", "0.3461", "45/63", "up 5 places"),
+        ("Digital society", "0.3594", "37/63", "down 7 places"),
+    ):
+        assert re.search(rf"{name} {score} {rank} {change} ", en), name
+    assert "Chính quyền số 0,3527 46/63 tăng 14 bậc +0,0907" in vi
+    assert "15 of the 28 targets for 2022" in en and "15 trên 28 mục tiêu năm 2022" in vi
+    assert "2022 15 13 11 6" in en and "2022 15 13 11 6" in vi
+    missed = (site_dir / "en" / "summary" / "index.html").read_text(encoding="utf-8")
+    table = missed[missed.find('aria-label="Targets missed in 2022"') :]
+    assert table[: table.find("</table>")].count("<tr>") == 1 + 13
+    assert "Share of documents exchanged electronically between state agencies 91.3% (2022) at least 92%" in en
+    assert "91,3% (2022) tối thiểu 92%" in vi
+    assert "30 findings: 25 major, 5 minor." in en and "30 điểm không khớp: 25 nghiêm trọng, 5 nhỏ." in vi
+    assert re.search(r"Major Reported value differs from its recomputation ?: Digital economy \(2021\)", en)
+    for sid in ("dn-dti2021-report", "dn-2022-results", "dn-plan-2022"):
+        assert f"{sid} :" in en and f"{sid} :" in vi, sid
+    assert "dn-press-2022 :" not in en, "no figure of the summary comes from the press release"
+    assert "Data version 0.2.0 of 27 November 2026." in en and "Phiên bản dữ liệu 0.2.0, ngày 27/11/2026." in vi

@@ -210,3 +210,16 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
         if items:
             out.append((kind, items))
     return out
+
+
+def main(h, n: int) -> list[tuple[str, dict]]:
+    """The n most serious findings, one of each kind in turn (major before minor, kinds in page order), so that a
+    short list shows the different problems rather than n of one kind."""
+    groups = by_kind(h)
+    out: list[tuple[str, dict]] = []
+    for severity in ("major", "minor"):
+        queues = [(kind, [f for f in items if f["severity"] == severity]) for kind, items in groups]
+        depth = max((len(q) for _, q in queues), default=0)
+        for i in range(depth):
+            out += [(kind, q[i]) for kind, q in queues if i < len(q)]
+    return out[:n]

@@ -255,6 +255,11 @@ class Ctx:
 
         return findings_view.by_kind(self)
 
+    def main_findings(self, n: int) -> list[tuple[str, dict]]:
+        from . import findings_view
+
+        return findings_view.main(self, n)
+
     def finding_mark(self, table: str, *row_ids) -> Markup:
         """A link from an affected number to its finding on the data-quality page (nothing if none)."""
         from . import findings_view

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import dti, kpi, tables
+from . import dti, kpi, summary, tables
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "province": dti.province,
     "methodology": dti.methodology,
     "kpi": kpi.kpi,
+    "summary": summary.summary,
     "plan": tables.plan,
     "budget": tables.budget,
     "districts": tables.districts,

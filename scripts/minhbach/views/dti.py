@@ -43,6 +43,7 @@ class TargetHeadline:
     achieved: int
     judged: int
     later_years: list[int]
+    plan_id: str = ""
 
 
 def target_headline(pkg, res, lang: str) -> TargetHeadline | None:
@@ -60,10 +61,12 @@ def target_headline(pkg, res, lang: str) -> TargetHeadline | None:
                 best = (key, plan_id, int(year), int((judged["status"] == "achieved").sum()), len(judged))
     if best is not None:
         _, plan_id, year, achieved, judged = best
-        return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, year, achieved, judged, [])
+        return TargetHeadline(
+            text(plans.get(plan_id, {}), "name", lang) or plan_id, year, achieved, judged, [], str(plan_id)
+        )
     plan_id = max(a["plan_id"].unique(), key=lambda p: (issued.get(p, ""), p))
     years = sorted({int(y) for y in a[a["plan_id"] == plan_id]["target_year"]})
-    return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, None, 0, 0, years)
+    return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, None, 0, 0, years, str(plan_id))
 
 
 @dataclass

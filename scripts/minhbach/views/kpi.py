@@ -21,6 +21,7 @@ class SummaryRow:
 class SummaryTable:
     plan: str
     rows: list[SummaryRow]
+    plan_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def kpi(ctx) -> KpiView:
                         int(year), pillars.get(clean(pillar)), tuple(int(counts.get(x, 0)) for x in SUMMARY_STATUSES)
                     )
                 )
-            summaries.append(SummaryTable(plans.get(plan_id, plan_id), rows))
+            summaries.append(SummaryTable(plans.get(plan_id, plan_id), rows, str(plan_id)))
     units = {k: str(u) for k, u in zip(pkg.t("kpi")["kpi_id"], pkg.t("kpi")["unit"], strict=True)}
     targets, by_id = [], {}
     for a in q.attainment():
