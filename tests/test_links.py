@@ -241,7 +241,7 @@ def test_sitemap_lists_every_page_and_only_real_ones(site, pages):
     bad = [u for u in locs + alts if not u.startswith(base) or target_file(site_dir, base, u) is None]
     assert not bad, "sitemap URLs that are not pages of this site:\n" + "\n".join(bad)
     listed = {target_file(site_dir, base, u) for u in locs}
-    skip = {"releases", "latest", "downloads", "assets"}
+    skip = {"releases", "latest", "downloads", "assets", "embed"}  # embed pages point to their full page (canonical)
     missing = []
     for path in pages:
         rel = path.relative_to(site_dir).parts

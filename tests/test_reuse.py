@@ -59,7 +59,9 @@ def _get(url: str) -> bytes:
 
 def _pages(site_dir):
     return sorted(
-        p for p in site_dir.rglob("index.html") if "embed" not in p.relative_to(site_dir).parts and p.parent != site_dir / "search"
+        p
+        for p in site_dir.rglob("index.html")
+        if "embed" not in p.relative_to(site_dir).parts and p.parent != site_dir / "search"
     )
 
 
@@ -108,8 +110,23 @@ def test_every_chart_download_and_embed_works(site):
 
             cat = load(None)
             for lang in ("vi", "en"):
-                heading = cat.get(lang, "reuse.readme", title="", description="", csv="", columns="", sources="",
-                                  licence="", citation="", url="", version="").split("\n")[2].strip()
+                heading = (
+                    cat.get(
+                        lang,
+                        "reuse.readme",
+                        title="",
+                        description="",
+                        csv="",
+                        columns="",
+                        sources="",
+                        licence="",
+                        citation="",
+                        url="",
+                        version="",
+                    )
+                    .split("\n")[2]
+                    .strip()
+                )
                 assert heading in readme, f"README has no {lang} part"
             listed = {s["source_id"] for s in meta["sources"]}
             numeric = {c["name"] for c in meta["columns"] if c["type"] in ("number", "integer", "percent")}

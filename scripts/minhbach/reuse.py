@@ -295,7 +295,7 @@ def chart_reuse(h, chart: Chart, files: dict, ident: Identity | None) -> Markup:
         links.append((h.href(embed_key(chart.chart_id)), h.t("reuse.embed_page"), False))
     links.append((h.asset(charts + f["json"]), h.t("reuse.spec"), False))
     items = "".join(
-        f'<li><a href="{esc(href)}"{" download" if dl else ""}>{esc(text)}</a></li>' for href, text, dl in links
+        f'<li><a href="{html.escape(href)}"{" download" if dl else ""}>{esc(text)}</a></li>' for href, text, dl in links
     )
     out = [
         f'<div class="mb-reuse"><p class="mb-chart__actions"><button type="button" '
@@ -370,7 +370,7 @@ def page_reuse(h, title: str, ident: Identity, pairs: list[tuple[str, str]]) -> 
         f"{_copyable(h, 'cite', 'page', h.t('reuse.citation'), cite)}"
         f'<p class="mb-cite__licence">{esc(h.t("reuse.licence"))}: {lic} · '
         f'<button type="button" class="md-button mb-js-only mb-print">{esc(h.t("reuse.print"))}</button></p>'
-        f'<p class="mb-print-only mb-cite__print">{esc(cite)}</p></section>\n'
+        f'<p class="mb-print-only mb-cite__print" data-search-exclude>{esc(cite)}</p></section>\n'
     )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 SECTION_TAGS = {"h1", "h2", "h3"}
 # elements whose text is not reading text: permalink marks, scripts, inline icons, chart buttons
-SKIP_TAGS = {"script", "style", "svg", "button", "noscript", "template"}
+SKIP_TAGS = {"textarea", "script", "style", "svg", "button", "noscript", "template"}
 BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "caption", "thead", "tbody", "br", "section",
     "figure", "figcaption", "details", "summary", "blockquote", "dd", "dt", "dl", "h1", "h2", "h3", "h4", "h5",
