@@ -60,6 +60,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_render_cache(tmp_path_factory):
+    """One render cache (SVG, PNG, cards, chart bundle; keyed by content hash) for every build of the session, as
+    `MINHBACH_CACHE_DIR` gives staff: rendering the same chart again in each test's output folder only costs time.
+    test_site's determinism test builds with a cache of its own, so two independent renderings are compared."""
+    old = os.environ.get("MINHBACH_CACHE_DIR")
+    os.environ["MINHBACH_CACHE_DIR"] = str(tmp_path_factory.mktemp("render-cache"))
+    yield
+    if old is None:
+        os.environ.pop("MINHBACH_CACHE_DIR", None)
+    else:
+        os.environ["MINHBACH_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """(site_dir, base_url): the real build of the shipped data, served while the session lasts."""

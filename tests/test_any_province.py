@@ -224,3 +224,32 @@ def test_summary_without_ranks_or_findings_shows_neither(built):
         text = html.unescape(renderer.render(summary, lang, {"base_url": "https://example.org/x/"}))
         assert not any(w in text for w in rank_words), f"{lang}: a rank is shown where none is reported"
         assert ("Không phát hiện" if lang == "vi" else "No disagreement found") in text
+
+
+def _read_built(site_dir: Path, public: str):
+    """fetch(url) -> bytes for a site built for `public` but not served: the file the URL names."""
+
+    def fetch(url: str) -> bytes:
+        assert url.startswith(public), f"{url}: not under the site's address {public}"
+        rel = url[len(public) :].split("#")[0]
+        f = site_dir / rel
+        if not rel or rel.endswith("/"):
+            f = f / "index.html"
+        assert f.is_file(), f"{url}: the link leads nowhere ({f.relative_to(site_dir)} is not in the build)"
+        return f.read_bytes()
+
+    return fetch
+
+
+def test_every_shape_has_working_chart_reuse_and_social_cards(built):
+    """The reuse checks of tests/test_reuse.py on every shape: each chart's PNG, SVG, xlsx, CSV, zip (its CSV,
+    metadata and provenance of every number) and embed page; each page's card and its image."""
+    from test_reuse import card_problems, chart_problems
+
+    for name, (_, site, _) in built.items():
+        public = f"https://example.org/{name}/"
+        fetch = _read_built(site, public)
+        charts, problems = chart_problems(site, public, fetch)
+        pages, card = card_problems(site, fetch)
+        assert charts > 0 and pages > 20, f"{name}: {charts} charts on {pages} pages"
+        assert not problems + card, f"{name}:\n" + "\n".join((problems + card)[:20])

@@ -59,6 +59,7 @@ def poisoned(tmp_path_factory):
     base = f"http://127.0.0.1:{port}/"
     out = tmp / "out"
     mp = pytest.MonkeyPatch()
+    mp.delenv("MINHBACH_CACHE_DIR", raising=False)  # the build's own cache, under the output folder like the rest
     writes = record_writes(mp)
     try:
         build_site(root, out, ROOT, base_url=base, force=True)

@@ -299,14 +299,19 @@ def pdf_pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
 
 
+def _a4_window(browser, tmp_path):
+    """(folder for the PDFs, context, page): a window as wide as an A4 sheet, where the printed PDFs are kept."""
+    art = Path(os.environ.get("MINHBACH_READER_ARTIFACTS", tmp_path))
+    art.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": A4_CSS_WIDTH, "height": 1123})
+    return art, ctx, ctx.new_page()
+
+
 def test_print_to_a4_loses_nothing(reader_site, reader_browser, tmp_path):
     """Home, a pillar page, the KPI page and the one-page summary printed to A4: nothing wider than the page, so
     no column is cut."""
     site_dir, base = reader_site
-    art = Path(os.environ.get("MINHBACH_READER_ARTIFACTS", tmp_path))
-    art.mkdir(parents=True, exist_ok=True)
-    ctx = reader_browser.new_context(viewport={"width": A4_CSS_WIDTH, "height": 1123})
-    page = ctx.new_page()
+    art, ctx, page = _a4_window(reader_browser, tmp_path)
     problems = []
     for p in PRINT_PAGES:
         for lang in ("", "en/"):
@@ -340,10 +345,7 @@ def test_summary_prints_on_one_a4_page_with_its_address(reader_site, reader_brow
     """The one-page summary is one A4 sheet in each language, and the sheet prints the page's own address (paper
     has no address bar); on screen that line is hidden."""
     site_dir, base = reader_site
-    art = Path(os.environ.get("MINHBACH_READER_ARTIFACTS", tmp_path))
-    art.mkdir(parents=True, exist_ok=True)
-    ctx = reader_browser.new_context(viewport={"width": A4_CSS_WIDTH, "height": 1123})
-    page = ctx.new_page()
+    art, ctx, page = _a4_window(reader_browser, tmp_path)
     problems = []
     for lang in ("", "en/"):
         assert (site_dir / lang / "summary" / "index.html").is_file(), f"no /{lang}summary/ page"

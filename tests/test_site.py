@@ -174,9 +174,12 @@ def test_heading_anchors_keep_vietnamese_letters(site):
     assert re.search(r'id="điểm-mạnh-điểm-yếu"', src), "slug should keep đ and diacritics"
 
 
-def test_same_inputs_give_byte_identical_output(site, tmp_path):
+def test_same_inputs_give_byte_identical_output(site, tmp_path, monkeypatch):
     site_dir, base = site
+    # a cache of its own (tmp_path/cache): every chart, PNG and card is rendered again, not read back
+    monkeypatch.delenv("MINHBACH_CACHE_DIR")
     build_site(ROOT, tmp_path, ROOT, base_url=base, force=True)
+    assert (tmp_path / "cache" / "charts").is_dir()
 
     def tree(root: Path) -> dict:
         return {

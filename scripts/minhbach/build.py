@@ -86,6 +86,13 @@ def input_fingerprint(data_root: Path, project: Path, base_url: str | None) -> s
     return h.hexdigest()
 
 
+def render_cache(out_dir: Path) -> Path:
+    """Where rendered SVGs, PNGs, cards and the chart bundle are kept, keyed by the hash of what made them:
+    OUT/cache, or MINHBACH_CACHE_DIR to share one between output folders (a preview and a release build)."""
+    shared = os.environ.get("MINHBACH_CACHE_DIR", "").strip()
+    return Path(shared).resolve() if shared else out_dir / "cache"
+
+
 def build_site(
     data_root: Path,
     out_dir: Path,
@@ -147,14 +154,15 @@ def build_site(
         if issues:
             raise Failed(issues)
         # the offline chart bundle takes ~2 s of native code that releases the GIL: make it beside compute and charts
-        bundle = pool.submit(_vega_bundle, out_dir / "cache")
+        cache = render_cache(out_dir)
+        bundle = pool.submit(_vega_bundle, cache)
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
         base_url = (
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
         chart_map = timer.run(
-            "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, out_dir / "cache" / "charts"
+            "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache / "charts"
         )
         report.charts = len(chart_map)
         staged = timer.run(
@@ -169,7 +177,7 @@ def build_site(
             publish,
             base_url,
             bundle,
-            out_dir / "cache" / "social",
+            cache / "social",
         )
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
@@ -282,7 +290,7 @@ def _stage_pages(
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
     downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
-    ident = reuse.identity(pkg, cat, base_url)
+    ident = reuse.identity(pkg, cat, base_url, preview=publish.is_preview(base_url))
     renderer = pages_mod.Renderer(
         pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident
     )

@@ -38,13 +38,14 @@ class Identity:
     site_name: dict[str, str]
     tagline: dict[str, str]
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
+    preview: bool = False  # no public address: the embed pages, like every other page, are marked noindex
 
     @property
     def year(self) -> str:
         return self.created[:4]
 
 
-def identity(pkg: Package, cat, base_url: str) -> Identity:
+def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identity:
     from .compute import publisher_province
 
     prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
@@ -69,6 +70,7 @@ def identity(pkg: Package, cat, base_url: str) -> Identity:
         site_name=site,
         tagline=tagline,
         sources=sources,
+        preview=preview,
     )
 
 
@@ -87,13 +89,8 @@ def embed_key(chart_id: str) -> str:
 
 def sources_text(ident: Identity, pairs: list[tuple[str, str]], lang: str, sections: bool = True) -> str:
     """'Title [id]: section; section · Title [id]' in order of first use."""
-    by_doc: dict[str, list[str]] = {}
-    for sid, sec in pairs:
-        secs = by_doc.setdefault(sid, [])
-        if sec and sec not in secs:
-            secs.append(sec)
     parts = []
-    for sid, secs in by_doc.items():
+    for sid, secs in _group(pairs):
         title = ident.sources.get(sid, {}).get(lang, sid)
         parts.append(f"{title} [{sid}]" + (f": {'; '.join(secs)}" if sections and secs else ""))
     return " · ".join(parts)
@@ -332,6 +329,7 @@ def chart_reuse(h, chart: Chart, files: dict, ident: Identity | None) -> Markup:
 
 
 def _group(pairs: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """[(source id, its sections)] in order of first use, each section once."""
     by: dict[str, list[str]] = {}
     for sid, sec in pairs:
         by.setdefault(sid, [])
@@ -403,6 +401,7 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                 "site_name": ident.site_name[lang],
                 "publisher": ident.publisher[lang],
                 "page_url": page_url(ident, page_key, lang) + f"#chart-{chart_id}",
+                "noindex": ident.preview,
                 "spec": f"{up}assets/charts/{f['json']}",
                 "svg": f"{up}assets/charts/{f['svg']}",
                 "svg_narrow": f"{up}assets/charts/{f['svg_narrow']}" if f.get("narrow_size") else "",

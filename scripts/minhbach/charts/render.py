@@ -162,7 +162,7 @@ def svg_to_png(svg: str, cache: Path | None, scale: float = PNG_SCALE) -> bytes:
 
 def _cache_put(hit: Path, data: bytes) -> None:
     hit.parent.mkdir(parents=True, exist_ok=True)
-    tmp = hit.with_suffix(f".{threading.get_ident()}.tmp")
+    tmp = hit.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(hit)
 
