@@ -187,10 +187,10 @@ def metadata(chart: Chart, ident: Identity, cat, lang: str, page_key: str) -> di
             {
                 "source_id": sid,
                 "title": ident.sources.get(sid, {}).get(lang, sid),
-                "sections": sorted({sec for s, sec in pairs if s == sid and sec}),
+                "sections": secs,
                 "url": page_url(ident, f"sources/{sid}", lang),
             }
-            for sid in dict.fromkeys(s for s, _ in pairs)
+            for sid, secs in _group(pairs)
         ],
         "provenance": provenance(chart, ident, cat, lang),
         "publisher": ident.publisher[lang],
