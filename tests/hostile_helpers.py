@@ -6,13 +6,24 @@ import csv
 import json
 from pathlib import Path
 
-PAYLOAD = "</title><script>window.__x=1</script><img src=x onerror=window.__x=2>{{ 7*7 }}[x](javascript:alert(1))**b**"
+# every context a label can reach: element text, both kinds of quoted attribute, <title>, <script> (JSON-LD),
+# <textarea> (citations), Markdown, Jinja expressions and statements, and invisible characters (bidi override,
+# zero width) that must stay text
+PAYLOAD = (
+    "</title><script>window.__x=1</script><img src=x onerror=window.__x=2>{{ 7*7 }}[x](javascript:alert(1))**b**"
+    "\"><script>window.__x=3</script>'><svg onload=window.__x=4></script></textarea><b>&amp;"
+    "{% if 1 %}window.__x5{% endif %}\u202e\u200b"
+)
 PAYLOADS = (
     "</title><script>window.__x=1</script>",
     "<img src=x onerror=window.__x=2>",
     "{{ 7*7 }}",
     "[x](javascript:alert(1))",
     "**b**",
+    '"><script>window.__x=3</script>',
+    "'><svg onload=window.__x=4>",
+    "</script></textarea><b>&amp;",
+    "{% if 1 %}window.__x5{% endif %}",
 )
 # text columns that are provenance or paths, not labels: they must match the source or the disk
 NOT_LABELS = {"section", "path", "as_written", "issued", "period", "term"}

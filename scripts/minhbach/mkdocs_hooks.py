@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
-from minhbach import search_index, strings
+from minhbach import feed, search_index, strings
 
 
 def _striptags_escaped(value) -> Markup:
@@ -27,8 +28,10 @@ def _striptags_escaped(value) -> Markup:
     return escape(Markup(str(value)).striptags())
 
 
-def on_env(env, **kwargs):
+def on_env(env, config, **kwargs):
     env.filters["striptags"] = _striptags_escaped
+    # pages without a page context (404.html) read the head's words from the globals
+    env.globals["mb_head"] = _head_words(config["theme"]["language"], config)
     return env
 
 
@@ -74,16 +77,45 @@ def _social(config) -> dict:
     return _SOCIAL[docs]
 
 
+def head_safe(value: Any) -> Any:
+    """The one path into the page head: every string bound for `page.meta` or the head's context becomes text
+    escaped for an attribute or element (Markup, so `|e` downstream leaves it as it is). Material prints
+    `page.meta.description` and `page.meta.title` without escaping; text from data arrives either plain or as
+    character references, so it is decoded once and escaped once (quotes included)."""
+    if isinstance(value, Markup):
+        value = str(value)
+    if isinstance(value, str):
+        return escape(unescape(value))
+    if isinstance(value, dict):
+        return {k: head_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [head_safe(v) for v in value]
+    return value
+
+
+_HEAD_WORDS: dict[str, dict] = {}
+
+
+def _head_words(lang: str, config) -> dict:
+    if lang not in _HEAD_WORDS:
+        cat = strings.load(_site_src(config))
+        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang)})
+    return _HEAD_WORDS[lang]
+
+
 def on_page_context(context, page, config, nav):
     lang = _page_lang(page, config)
     if lang not in _SEARCH_WORDS:
         _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
     context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
+    context["mb_head"] = _head_words(lang, config)
     social = _social(config).get(page.file.src_uri)
     if social:
         # Open Graph and Twitter cards (overrides/main.html); Material's <meta name="description"> reads the meta
         page.meta["description"] = social["description"]
-        context["mb_social"] = social
+        context["mb_social"] = head_safe(social)
+    # whatever put it there (front matter, this hook, a plugin), page meta is printed raw by the theme
+    page.meta = head_safe(dict(page.meta or {}))
     return context
 
 
