@@ -18,13 +18,16 @@ import os
 import re
 import threading
 import xml.etree.ElementTree as ET
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, Handler, bump_version, copy_package, free_port
+import synthetic
 from hostile_helpers import PAYLOAD, PAYLOADS, poison_every_label
+from output_scan import count_files, scan_bytes, scan_tree
 from minhbach.build import build_site
 
 
@@ -254,3 +257,56 @@ def test_in_chromium_nothing_executes_and_payloads_are_literal(poisoned, browser
     ctx.close()
     assert not dialogs, dialogs
     assert not errors, errors
+
+
+# ------------------------------------------------------------------ every output file, every shape
+
+
+def test_the_scanner_finds_each_kind_of_breakout():
+    """The walker below is only worth something if it sees a payload that got out, in every format it reads."""
+    bad = {
+        "a.html": b'<meta name="description" content=""><script>window.__x=3</script>">',
+        "b.html": b"<p><img src=x onerror=window.__x=2></p>",
+        "c.html": b'<a href="javascript:alert(1)">x</a>',
+        "d.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>window.__x=1</script></svg>',
+        "e.xml": b"<feed><title>a</title></feed",
+        "f.csv": b"id,label\n1,=HYPERLINK(1)\n",
+        "g.json": b"{not json",
+        "h.newext": b"x",
+    }
+    for name, data in bad.items():
+        assert scan_bytes(name, data), name
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("inner/page.html", bad["a.html"])
+    assert scan_bytes("x.zip", buf.getvalue())
+    assert not scan_bytes("ok.html", b'<p title="&quot;&gt;&lt;script&gt;">x</p><script>var a=1</script>')
+    assert not scan_bytes("ok.csv", b"id,value\n1,-0.5\n2,+3\n")
+
+
+def test_every_output_file_of_the_poisoned_build_is_inert(poisoned):
+    site = poisoned["site"]
+    assert count_files(site) > 500
+    assert scan_tree(site) == {}
+
+
+@pytest.fixture(scope="module")
+def poisoned_synthetic(tmp_path_factory):
+    """The richest synthetic shape (points scale, 63 then 34 provinces, every optional table), every label poisoned."""
+    tmp = tmp_path_factory.mktemp("injection-synthetic")
+    root = synthetic.make(tmp / "pkg")
+    tables = poison_every_label(root)
+    out = tmp / "out"
+    build_site(root, out, ROOT, base_url="https://dti.example.org/", force=True)
+    return {"site": out / "site", "tables": tables}
+
+
+@pytest.mark.slow
+def test_every_output_file_of_a_poisoned_synthetic_shape_is_inert(poisoned_synthetic):
+    site = poisoned_synthetic["site"]
+    assert len(poisoned_synthetic["tables"]) >= 10
+    assert count_files(site) > 200
+    assert scan_tree(site) == {}
+    # the payload reached the pages as text (the scan is not vacuous on this shape)
+    shown = sum(PAYLOADS[5] in html.unescape(p.read_text(encoding="utf-8")) for p in site.rglob("*.html"))
+    assert shown > 20
