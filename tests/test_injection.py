@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Handler, bump_version, copy_package, free_port
 import synthetic
+from conftest import ROOT, Handler, bump_version, copy_package, free_port
 from hostile_helpers import PAYLOAD, PAYLOADS, poison_every_label
-from output_scan import count_files, scan_bytes, scan_tree
 from minhbach.build import build_site
+from output_scan import count_files, scan_bytes, scan_tree
 
 
 def record_writes(monkeypatch) -> list[str]:
