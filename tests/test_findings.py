@@ -441,3 +441,30 @@ def test_built_site_marks_affected_numbers_with_links_that_resolve(site):
         # one sentence per finding, no placeholder left unfilled, no raw template syntax
         cards = _h.unescape(re.sub(r"<[^>]+>", " ", " ".join(re.findall(r"<article.*?</article>", src, re.S))))
         assert len(cards) > 2000 and "{" not in cards and "None" not in cards and "nan" not in cards.split()
+
+
+def test_a_kind_outside_the_registry_fails_by_name_instead_of_vanishing(monkeypatch):
+    """Issue 19: a new check whose kind is not registered used to be counted and never shown."""
+    from minhbach import checks, findings
+    from minhbach.errors import Failed
+    from minhbach.findings import Fact, Finding
+
+    new = Finding("brand_new_kind", "kpi", "x", "2022", [Fact("reported", "kpi_observation", "r1", 1.0)])
+    monkeypatch.setattr(checks, "run_all", lambda *a: [new])
+    with pytest.raises(Failed) as e:
+        findings.build(base(), None, None, None)
+    assert "brand_new_kind" in str(e.value.issues[0].message)
+    assert e.value.issues[0].code == "finding-kind-unregistered"
+
+
+def test_a_registered_kind_without_words_is_named_when_the_build_starts():
+    import copy as _copy
+
+    from minhbach.findings import missing_words
+
+    cat = load_strings(None)
+    assert missing_words(cat) == []
+    broken = _copy.deepcopy(cat)
+    del broken.by_lang["en"]["quality"]["sentence"][KINDS[-1]]
+    issues = missing_words(broken)
+    assert len(issues) == 1 and KINDS[-1] in issues[0].message and "en" in issues[0].message

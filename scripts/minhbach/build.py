@@ -104,6 +104,7 @@ def build_site(
     force: bool = False,
 ) -> BuildReport:
     from . import charts as charts_mod
+    from . import findings as findings_mod
     from . import pages as pages_mod
     from . import publish
     from . import strings as strings_mod
@@ -146,7 +147,10 @@ def build_site(
         # libraries' scratch files (openpyxl writes each sheet to a temporary file) stay under the output folder
         (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(tmp_root / "scratch")
-        strings_mod.load(site_src)  # a YAML error or a missing key is named now, not after the charts
+        # a YAML error, a missing key or a finding kind without words is named now, not after the charts
+        issues = findings_mod.missing_words(strings_mod.load(site_src))
+        if issues:
+            raise Failed(issues)
         issues = _recover_import(data_root)
         if issues:
             raise Failed(issues)

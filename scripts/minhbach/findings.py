@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .errors import Failed, Issue
 from .load import Package
 from .numbers import half_ulp, parse_vi
 
@@ -142,6 +143,19 @@ def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame)
     from . import checks
 
     found = checks.run_all(pkg, rec, chg, bud)
+    unregistered = sorted({f.kind for f in found} - set(KINDS))
+    if unregistered:
+        # a kind missing from KINDS would be counted and never shown: refuse it by name instead
+        raise Failed(
+            [
+                Issue(
+                    "finding-kind-unregistered",
+                    f"finding kind '{k}' is produced but not in findings.KINDS",
+                    expected=", ".join(KINDS),
+                )
+                for k in unregistered
+            ]
+        )
     order = {k: i for i, k in enumerate(KINDS)}
     found.sort(key=lambda f: (order.get(f.kind, 99), f.severity != "major", f.slug()))
     seen: dict[str, int] = {}
@@ -192,4 +206,22 @@ def index(facts: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
             ids = out.setdefault((r["table"], r["row_id"]), [])
             if r["finding_id"] not in ids:
                 ids.append(r["finding_id"])
+    return out
+
+
+def missing_words(cat) -> list[Issue]:
+    """Every registered kind needs its heading and its sentence in every language, checked when the build starts
+    (a kind without words would otherwise fail, or show a key, only once a document produced it)."""
+    out = []
+    for lang in cat.langs:
+        for kind in KINDS:
+            for key in (f"quality.kinds.{kind}", f"quality.sentence.{kind}"):
+                if not cat.has(lang, key):
+                    out.append(
+                        Issue(
+                            "strings",
+                            f"finding kind '{kind}' has no words: '{key}' is missing in the {lang} catalogue",
+                            column=key,
+                        )
+                    )
     return out

@@ -71,6 +71,18 @@ class Catalogue:
     def section(self, lang: str, name: str) -> dict:
         return self.by_lang[lang][name]
 
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return tuple(self.by_lang)
+
+    def has(self, lang: str, path: str) -> bool:
+        node: Any = self.by_lang.get(lang, {})
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
     def raw(self, lang: str, path: str) -> Any:
         node: Any = self.by_lang[lang]
         for part in path.split("."):
