@@ -240,3 +240,21 @@ def test_built_site_charts_have_narrow_sources(site):
     assert "mb-js-only" in html and not re.search(r"mb-chart__interactive[^>]*hidden", html)
     assert not re.search(r'data-label="(Năm|Year)">(19|20)\d[.,]\d{3}<', html)
     assert Path(site_dir / "assets" / "charts" / "dti-rank-change-vi-narrow.svg").is_file()
+
+
+def test_a_chart_whose_number_has_no_origin_fails_by_name_in_the_charts_stage(shipped, monkeypatch):
+    """Issue 19: a new chart without origins used to fail only after every chart had rendered (reuse)."""
+    from minhbach import charts as charts_mod
+    from minhbach.errors import Failed
+
+    pkg, res = shipped
+    first = all_charts(pkg, res)[0]
+    numeric = [c.name for c in first.columns if c.kind in ("number", "integer", "percent")]
+    assert numeric
+    stray = dataclasses.replace(first, chart_id="new-chart", origins=[])
+    monkeypatch.setattr(charts_mod, "BUILDERS", [*charts_mod.BUILDERS, lambda p, r, w: [stray]])
+    with pytest.raises(Failed) as e:
+        charts_mod.all_charts(pkg, res)
+    assert {i.code for i in e.value.issues} == {"chart-origin-missing"}
+    assert all("new-chart" in i.message for i in e.value.issues)
+    assert {i.column for i in e.value.issues} == set(numeric)
