@@ -98,8 +98,34 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+# fixtures that build a whole site (or drive Chromium): a test that uses one is `slow` without saying so, so the
+# fast loop (`pytest -m "not slow"`) stays fast as tests are added
+BUILDING_FIXTURES = {
+    "site",
+    "chromium_browser",
+    "browser",
+    "poisoned",
+    "poisoned_synthetic",
+    "built",
+    "shapes",
+    "public",
+    "served",
+    "reader_site",
+    "reader_browser",
+    "public_site",
+    "hostile_site",
+    "hostile_search_site",
+    "crawl",
+    "desktop",
+    "chromium",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 # ------------------------------------------------------------------ one Chromium for every browser test
