@@ -144,25 +144,32 @@ def test_render_leaves_environment_and_cwd_as_they_were(tmp_path):
     assert "!ENV" not in staged and "nav:" in staged and "site_url: https://example.org/" in staged
 
 
-def test_serve_serves_the_built_site(site):
-    """`minhbach serve` answers with the home page and serves RDF with its media type."""
-    site_dir, _ = site
+@pytest.mark.slow
+def test_serve_builds_a_preview_for_the_origin_it_serves(tmp_path):
+    """`minhbach serve` on any port builds the preview for that origin (links, embed codes and citations point at
+    it, not at 127.0.0.1:8000), answers with the home page and serves RDF with its media type."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "minhbach", "serve", "--out", str(site_dir.parent), "--port", "0"],
+        [sys.executable, "-m", "minhbach", "serve", "--out", str(tmp_path / "out"), "--port", "0"],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         env=env,
         cwd=str(ROOT),
     )
     try:
-        line = proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, f"no address in {line!r}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if line.startswith("Serving "):
+                break
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", seen[-1] if seen else "")
+        assert m, "".join(seen)[-2000:]
         base = f"http://127.0.0.1:{m.group(1)}/"
         with urllib.request.urlopen(base, timeout=10) as r:
-            assert r.status == 200 and b'<html lang="vi"' in r.read()
+            home = r.read().decode("utf-8")
+        assert r.status == 200 and '<html lang="vi"' in home
+        assert base in home and (m.group(1) == "8000" or "127.0.0.1:8000" not in home)
         with urllib.request.urlopen(base + "catalog.ttl", timeout=10) as r:
             assert r.headers["Content-Type"].startswith("text/turtle")
     finally:

@@ -112,14 +112,24 @@ def _preview_notice(a) -> None:
 
 
 def cmd_serve(a) -> int:
+    """Bind first, then build: a preview (no public address) is built for the origin it is served from, so its
+    absolute links, embed codes and citations point at this server, whatever the port."""
     import http.server
+    import json
+
+    from .publish import is_preview
 
     site = Path(a.out) / "site"
-    if not site.is_dir() or a.rebuild:
-        if cmd_build(a) != 0:
-            return 1
     with http.server.ThreadingHTTPServer((a.host, a.port), site_handler(site)) as httpd:
-        print(f"Serving {site} at http://{a.host}:{httpd.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+        origin = f"http://{a.host}:{httpd.server_address[1]}/"
+        dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
+        if not a.base_url and is_preview(dp.get("homepage")):
+            a.base_url = origin
+        a.force = a.rebuild
+        # an unchanged input is skipped in a few milliseconds; a site built for another origin is rebuilt
+        if cmd_build(a) != 0 and not site.is_dir():
+            return 1
+        print(f"Serving {site} at {origin} (Ctrl+C to stop)", flush=True)
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:
@@ -220,12 +230,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true")
     b.add_argument("--force", action="store_true", help="rebuild even if no input changed")
     b.set_defaults(fn=cmd_build)
-    s = sub.add_parser("serve", help="build if needed, then serve OUT/site on http://127.0.0.1:8000/")
+    s = sub.add_parser(
+        "serve", help="build for the served address if needed, then serve OUT/site (default http://127.0.0.1:8000/)"
+    )
     common(s)
     s.add_argument("--json", action="store_true")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--rebuild", action="store_true")
+    s.add_argument("--rebuild", action="store_true", help="rebuild even if no input changed")
     s.set_defaults(fn=cmd_serve)
     t = sub.add_parser("template", help="write the Excel workbook for data entry")
     t.add_argument("--data", default=".")
