@@ -38,10 +38,21 @@ def marks(h, table: str, row_ids) -> Markup:
         return Markup("")
     base = h.href("data-quality")
     title = esc(h.t("quality.mark"))
+    kinds = _kinds(h.res)
+    # a native disclosure: a 24 px target that opens its explanation inline on tap, click or Enter (no hover, no JS)
     return Markup("").join(
-        Markup(f' <a class="mb-finding-mark" href="{base}#{fid}" title="{title}" aria-label="{title}">⚠</a>')
+        Markup(
+            f' <details class="mb-flag"><summary aria-label="{title}" title="{title}">⚠</summary>'
+            f'<span class="mb-flag__text">{esc(h.t("quality.kinds." + kinds[fid]))}. '
+            f'<a class="mb-finding-mark" href="{base}#{fid}">{esc(h.t("quality.mark_link"))}</a></span></details>'
+        )
         for fid in ids
     )
+
+
+def _kinds(res) -> dict[str, str]:
+    f = res.findings
+    return {} if f.empty else dict(zip(f["finding_id"], f["kind"], strict=True))
 
 
 def _unit(h, f: dict) -> str | None:
