@@ -54,6 +54,7 @@ class Shape:
     target_years: tuple[int, ...] = (2027, 2030)
     statuses: tuple[str, ...] = ("achieved", "not_achieved", "partly_achieved", "not_assessed")
     seed: int = 7
+    district_kpi: bool = False  # every province with two districts and a district table of digital firms
 
 
 def _vi(x: float, decimals: int) -> str:
@@ -305,6 +306,23 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
                         **w.cite(f"III. CHỈ TIÊU NĂM {y}", text),
                     }
                 )
+        if shape.district_kpi:  # one table of the document lists every province's districts and total
+            for y in years:
+                for n, p in enumerate(shape.provinces):
+                    parts = [10 + n, 20 + 2 * n]
+                    for i, v in [(0, sum(parts)), (1, parts[0]), (2, parts[1])]:
+                        obs.append(
+                            {
+                                "observation_id": f"digital-firms-{p.province_id}-{y}" + (f"-d{i}" if i else ""),
+                                "kpi_id": "digital-firms",
+                                "province_id": p.province_id,
+                                "district_id": f"{p.province_id}-d{i}" if i else "",
+                                "period": y,
+                                "value": v,
+                                "qualifier": "exact",
+                                **w.cite(f"V. DOANH NGHIỆP THEO HUYỆN NĂM {y}", str(v)),
+                            }
+                        )
         w.write("kpi_observation", obs)
     if "plan" in shape.tables:
         w.write(
@@ -345,13 +363,14 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
             "district",
             [
                 {
-                    "district_id": f"{publisher.province_id}-d{i}",
-                    "province_id": publisher.province_id,
-                    "name_vi": f"Huyện Thử {i}",
-                    "name_en": f"Test District {i}",
+                    "district_id": f"{p.province_id}-d{i}",
+                    "province_id": p.province_id,
+                    "name_vi": f"Huyện Thử {i}" + (f" {p.name_vi}" if p is not publisher else ""),
+                    "name_en": f"Test District {i}" + (f" {p.name_en}" if p is not publisher else ""),
                     "kind": "district",
                     "sort_order": i,
                 }
+                for p in (shape.provinces if shape.district_kpi else [publisher])
                 for i in (1, 2)
             ],
         )

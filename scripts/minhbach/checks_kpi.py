@@ -187,18 +187,17 @@ def denominator(obs: pd.DataFrame) -> list[Finding]:
 
 
 def district_total(obs: pd.DataFrame) -> list[Finding]:
+    """A province's stated total against the sum of its own districts, in the same table of the same document."""
     out = []
     dist = obs[obs["district_id"].notna()]
-    for (kpi, period, src, sec), g in dist.groupby(["kpi_id", "period", "source_id", "section"]):
-        tot = obs[
-            (obs["kpi_id"] == kpi)
-            & (obs["period"] == period)
-            & (obs["source_id"] == src)
-            & (obs["section"] == sec)
-            & obs["district_id"].isna()
-        ]
+    keys = ["kpi_id", "province_id", "period", "source_id", "section"]
+    totals: dict[tuple, list[dict]] = {}
+    for t in obs[obs["district_id"].isna()].to_dict("records"):
+        totals.setdefault(tuple(t[k] for k in keys), []).append(t)
+    for key, g in dist.groupby(keys):
+        kpi, period = key[0], key[2]
         s = sum((d(v) for v in g["value"]), Decimal(0))
-        for t in tot.to_dict("records"):
+        for t in totals.get(tuple(key), []):
             if d(t["value"]) == s:
                 continue
             out.append(

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import guards, rules
+from . import guards, rules, sources
 from .errors import Issue
 from .load import Package, safe_join
 from .numbers import parse_vi
@@ -153,7 +153,6 @@ def check_translations(df: pd.DataFrame, path: str) -> list[Issue]:
 def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
     issues = []
     known = set(pkg.tables["source"]["source_id"]) if "source" in pkg.tables else set()
-    cited: dict[tuple[str, str], str | None] = {}
     has_value = "value" in df.columns or "amount" in df.columns
     value_col = "value" if "value" in df.columns else "amount"
     for line, row in _rows(df):
@@ -173,12 +172,13 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
                 )
             )
             continue
-        text = pkg.source_texts.get(src)
+        doc = pkg.source_texts.get(src)
         section = row.get("section")
-        if text is not None and isinstance(section, str):
-            if (src, section) not in cited:
-                cited[(src, section)] = guards.cited_text(text, section)
-            if cited[(src, section)] is None:
+        cited = None
+        if doc is not None:
+            index = sources.index_of(doc)
+            cited = index.cited(section) if isinstance(section, str) else index.whole()
+            if cited is None and isinstance(section, str):
                 issues.append(
                     Issue(
                         "section-not-found",
@@ -187,11 +187,11 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
                         row=line,
                         column="section",
                         value=section[:80],
-                        expected="headings of the source text, from the outermost, joined by ' > '",
+                        expected="headings of the source text, from the outermost, joined by ' > '; "
+                        + index.suggestion(section),
                     )
                 )
                 continue
-            text = cited[(src, section)]
         pairs = [
             ("as_written", value_col if has_value else None),
             ("numerator_as_written", "numerator"),
@@ -202,7 +202,7 @@ def check_provenance(pkg: Package, df: pd.DataFrame, path: str) -> list[Issue]:
             if aw_col not in row or pd.isna(aw):
                 continue
             aw = str(aw)
-            if text is not None and not guards.token_in(aw, text):
+            if cited is not None and not cited.contains(aw):
                 issues.append(
                     Issue(
                         "as-written-not-in-source",

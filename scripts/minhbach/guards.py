@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+from . import sources
 from .errors import Issue
 
 # One rule for every id or name that becomes a path, a URL segment, an anchor or an IRI: lower-case ASCII
@@ -270,79 +271,16 @@ def control_in_text(text: str, path: str) -> list[Issue]:
 # ------------------------------------------------------------------ cited sections
 
 
-# level 0 is "PHAN <n>" / "PHU LUC" with their Vietnamese letters (escapes: no Vietnamese in modules); roman
-# and arabic numbers are followed by ". " in prose and by a tab in tables ("II<TAB>Phat trien ...")
-_HEADING_LEVELS = (
-    (0, re.compile("(?:PH\u1ea6N\\s+[IVXLC0-9]+|PH\u1ee4 L\u1ee4C(?:\\s+[IVXLC0-9]+)?)(?!\\w)", re.I)),
-    (1, re.compile(r"[IVXLC]+(?:\.\s|\t)")),
-    (2, re.compile(r"[0-9]+(?:\.\s|\t)")),
-    (3, re.compile("[a-z\u0111]\\)\\s")),
-)
-_TAGS = re.compile(r"<[^>]{0,40}>")
-_BULLET = re.compile(r"^[-+*\u2022]\s+")
-_NUMERAL = re.compile(r"^([ivxlc]+|[0-9]+)[.]?\s+")
-
-
-def _level(line: str) -> int | None:
-    line = _TAGS.sub("", line).lstrip(" ")
-    for lvl, pat in _HEADING_LEVELS:
-        if pat.match(line):
-            return lvl
-    return None
-
-
-def _clean(text: str) -> str:
-    """A heading as compared: tags, bullets, tabs and the dot after a leading number dropped; case folded."""
-    text = " ".join(_TAGS.sub("", text).split()).casefold()
-    return _NUMERAL.sub(r"\1 ", _BULLET.sub("", text))
-
-
 def section_span(text: str, section: str) -> tuple[int, int] | None:
-    """(start, end) of the cited section `A > B > C` in the source text: each part is found, in order, at the
-    start of a line (a heading may wrap onto the next lines); the span ends at the next heading of the same or
-    a higher level than the deepest numbered part. None when a part is not found."""
-    lines = text.split("\n")
-    cleaned = [_clean(line) for line in lines]
-    offsets, pos = [], 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    parts = [_clean(p) for p in section.split(" > ") if p.strip()]
-    if not parts:
-        return None
-    i, level, start = 0, None, 0
-    for part in parts:
-        for j in range(i, len(lines)):
-            if not cleaned[j] or not part.startswith(cleaned[j][:1]):
-                continue
-            got = " ".join(c for c in cleaned[j : j + 3] if c)
-            if got.startswith(part) and (len(got) == len(part) or not got[len(part)].isalnum()):
-                i = start = j
-                lvl = _level(lines[j])
-                level = lvl if lvl is not None else level
-                break
-        else:
-            return None
-    end = len(text)
-    for j in range(start + 1, len(lines)):
-        lvl = _level(lines[j])
-        if lvl is not None and level is not None and lvl <= level:
-            end = offsets[j]
-            break
-    return offsets[start], end
-
-
-_FOOTNOTE = re.compile(r"^\s*(?:[\u00b9\u00b2\u00b3\u2070-\u2079]+|\ufffd)")
+    """(start, end) of the cited section `A > B > C` in the source text (see sources.py: the document is indexed
+    once, each section looked up once). None when a part is not found."""
+    return sources.index_of(text).span(section)
 
 
 def cited_text(text: str, section: str) -> str | None:
-    """The text a row may quote: its section, plus the document's footnotes (lines opening with a superscript
-    number, or with U+FFFD where the transcription lost the marker), which sit apart from the text they annotate."""
-    span = section_span(text, section)
-    if span is None:
-        return None
-    notes = [line for line in text[: span[0]].split("\n") + text[span[1] :].split("\n") if _FOOTNOTE.match(line)]
-    return "\n".join([text[span[0] : span[1]], *notes])
+    """The text a row may quote: its section plus the document's footnotes (sources.DocumentIndex.cited)."""
+    cited = sources.index_of(text).cited(section)
+    return None if cited is None else cited.text
 
 
 def token_in(needle: str, haystack: str) -> bool:
