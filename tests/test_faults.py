@@ -318,6 +318,7 @@ def test_careless_string_catalogue_refuses_the_build_naming_file_and_key(tmp_pat
 # ------------------------------------------------------------------ locale and network
 
 
+@pytest.mark.slow
 def test_build_under_lang_c_without_network(tmp_path):
     """The CLI build under LANG=C/LC_ALL=C (ASCII locale) and, where unshare works, in a namespace with no
     network at all: it must succeed and write the same site as a normal build would."""
@@ -383,6 +384,7 @@ def count_release_steps(tmp_path: Path) -> int:
     return int(r.stdout.split()[-1])
 
 
+@pytest.mark.slow
 def test_kill_at_each_step_of_a_release_is_rolled_back_or_kept(tmp_path):
     from minhbach.release import make_release, recover_release
 

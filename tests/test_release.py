@@ -24,6 +24,7 @@ def _sheet_rows(ws):
     return header, {ws.cell(row=r, column=1).value: r for r in range(3, ws.max_row + 1)}
 
 
+@pytest.mark.slow
 def test_new_year_and_changed_value_flow_from_workbook_to_site(tmp_path):
     pkg = copy_package(tmp_path / "pkg", releases=False)  # a package with no history: its first two releases
     make_release(pkg, "0.1.0", summary_vi="Bản đầu tiên.", summary_en="First release.", date="2026-11-01")

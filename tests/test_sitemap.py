@@ -67,6 +67,7 @@ def test_registry_pages_match_the_built_site(site):
         assert vi.is_file() and en.is_file(), p.key
 
 
+@pytest.mark.slow
 def test_adding_a_page_is_an_entry_a_template_and_two_strings(tmp_path):
     """A new page appears in both languages, in the nav and in the page list, with no code edit."""
     from minhbach import sitemap, strings
@@ -132,6 +133,7 @@ def test_unsafe_page_key_from_data_is_refused():
     assert any(i.code == "unsafe-page-key" and i.value == "pillars/../../etc" for i in e.value.issues)
 
 
+@pytest.mark.slow
 def test_render_leaves_environment_and_cwd_as_they_were(tmp_path):
     from minhbach.build import build_site
 
