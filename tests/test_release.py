@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import copy_package
 from minhbach.build import build_site
