@@ -21,6 +21,9 @@ BAD_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 FORMULA = ("=", "+", "@")
 TEXT = {".md", ".txt", ".cff", ".ttl", ".css", ".js", ".map", ".license", ""}
 BINARY = {".png", ".woff", ".woff2", ".ttf", ".ico", ".gz"}
+# what a document head may hold: any other tag there (a `<b>` from a label) ends the head early in a browser, and
+# the meta tags after it fall into the body
+HEAD_TAGS = {"meta", "link", "title", "script", "style", "base", "noscript", "template", "head", "html"}
 
 
 class _Html(HTMLParser):
@@ -29,9 +32,18 @@ class _Html(HTMLParser):
         self.problems: list[str] = []
         self._script: dict | None = None
         self._body = ""
+        self._where = "before"  # before | head | body
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        if tag == "head":
+            self._where = "head"
+        elif tag == "body":
+            self._where = "body"
+        elif self._where == "head" and tag not in HEAD_TAGS and self._script is None:
+            self.problems.append(f"<{tag}> inside <head>: the head ends there and what follows falls into the body")
+        elif self._where == "body" and tag in ("meta", "title", "base"):
+            self.problems.append(f"<{tag}> in the body: the head was broken before it")
         for k, v in a.items():
             if k.startswith("on"):
                 self.problems.append(f"<{tag}> has an event attribute {k}={v[:60]!r}")
@@ -43,6 +55,8 @@ class _Html(HTMLParser):
             self._script, self._body = a, ""
 
     def handle_endtag(self, tag):
+        if tag == "head":
+            self._where = "after-head"
         if tag == "script" and self._script is not None:
             if MARK in self._body:
                 kind = self._script.get("type", "")

@@ -144,7 +144,8 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
     w.write(
         "province",
         [
-            {**p.__dict__, "provinces_in_country": max(shape.out_of.values()), "provinces_in_region": 5}
+            # today's count (34 after the 2025 merger); earlier ranks print their own base ("24/63")
+            {**p.__dict__, "provinces_in_country": shape.out_of[max(shape.years)], "provinces_in_region": 5}
             for p in shape.provinces
         ],
     )
@@ -224,6 +225,8 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         ranked = sorted(totals, key=lambda k: -totals[k])
         for i, pid in enumerate(ranked):
             rank = 3 + 4 * i if shape.out_of[y] > len(ranked) else i + 1
+            if shape.out_of[y] > 40:  # out of 63: lower, and one place better each year (1 place, singular)
+                rank += 21 - (y - min(shape.years))
             dti.append(
                 {
                     "observation_id": f"{pid}-{y}-total-rank",
@@ -235,7 +238,7 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
                     "scale": "rank",
                     "out_of": shape.out_of[y],
                     "rank_scope": "national",
-                    **w.cite(sec, str(rank)),
+                    **w.cite(sec, f"{rank}/{shape.out_of[y]}"),
                 }
             )
     w.write("dti_observation", dti)
@@ -406,7 +409,14 @@ SHAPES = {
         scale="unit_interval", tables=("kpi_observation", "glossary"), years=(2022, 2023), out_of={2022: 63, 2023: 63}
     ),
     # a later framework: a ninth main index with no sub-indicator and no points yet
-    "ninth-index": Shape(ninth_index=True, scale="unit_interval", years=(2024, 2025), out_of={2024: 63, 2025: 34}),
+    # after the 2025 merger: no district tier, three years ranked out of 63, 63, then 34
+    "ninth-index": Shape(
+        ninth_index=True,
+        scale="unit_interval",
+        years=(2023, 2024, 2025),
+        out_of={2023: 63, 2024: 63, 2025: 34},
+        tables=tuple(t for t in OPTIONAL if t != "district"),
+    ),
     # three provinces of one region in one package
     "three-provinces": Shape(
         provinces=[

@@ -253,3 +253,64 @@ def test_every_shape_has_working_chart_reuse_and_social_cards(built):
         pages, card = card_problems(site, fetch)
         assert charts > 0 and pages > 20, f"{name}: {charts} charts on {pages} pages"
         assert not problems + card, f"{name}:\n" + "\n".join((problems + card)[:20])
+
+
+def test_no_rank_change_across_the_2025_merger(built):
+    """Ranks out of 63 (2023, 2024) and out of 34 (2025): the site shows both ranks and says they are not
+    comparable, and no page, chart or download states a change of places between them; the comparable
+    2023 → 2024 change is shown, in English with the singular."""
+    for name in ("points-34", "ninth-index"):
+        _, site, res = built[name]
+        sc = res.scores
+        tot = sc[(sc["level"] == "total") & (sc["statistic"] == "province")].set_index("year")
+        r24, r25 = int(tot.loc[2024, "rank"]), int(tot.loc[2025, "rank"])
+        naive = r24 - r25
+        assert naive > 1, "the shape must make a cross-base change look like a move"
+        wrong = [f"tăng {naive} bậc", f"up {naive} places", f"+{naive}"]
+        hits = []
+        for f in site.rglob("*"):
+            if f.is_file() and f.suffix in (".html", ".csv", ".json", ".svg", ".xml"):
+                text = html.unescape(f.read_text(encoding="utf-8", errors="replace"))
+                hits += [f"{f.relative_to(site)}: {w}" for w in wrong if w in text]
+        assert not hits, f"{name}: {hits[:5]}"
+        for lang, words in (("vi", "không so sánh được"), ("en", "not comparable")):
+            home = article_text(page(site, "", lang))
+            assert words in home, f"{name} {lang}: the home rank card says the bases differ"
+            assert f"2024: {r24}/63 · 2025: {r25}/34" in home
+        assert not (res.changes["rank_base_changed"] & res.changes["rank_change"].notna()).any()
+        tch = res.changes[(res.changes["level"] == "total") & (res.changes["statistic"] == "province")]
+        assert tch.set_index("to_year").loc[2024, "rank_change"] == 1, "63 → 63 stays comparable"
+        assert "up 1 places" not in "".join(f.read_text(encoding="utf-8") for f in (site / "en").rglob("index.html"))
+
+
+def test_plural_forms_come_from_the_catalogue():
+    from minhbach import strings
+
+    cat = strings.load(ROOT / "site_src")
+    assert cat.get("en", "common.places_up", n=1) == "up 1 place"
+    assert cat.get("en", "common.places_up", n=2) == "up 2 places"
+    assert cat.get("vi", "common.places_up", n=1) == "tăng 1 bậc"
+
+
+def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
+    import csv
+
+    from minhbach.validate import validate_package
+
+    pkg = synthetic.make(tmp_path / "pkg", synthetic.SHAPES["points-34"])
+    f = pkg / "data" / "dti_observation.csv"
+    rows = list(csv.DictReader(f.open(encoding="utf-8")))
+    ranks = [r for r in rows if r["metric"] == "rank" and r["year"] == "2025"]
+    extra = dict(ranks[0], observation_id="extra-rank", out_of="63", as_written=f"{ranks[0]['value']}/63")
+    extra["section"] = ranks[0]["section"]
+    rows.append(extra)
+    with f.open("w", encoding="utf-8", newline="") as out:
+        w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    (pkg / "data" / "sources" / f"{synthetic.SOURCE}.txt").open("a", encoding="utf-8").write(
+        f"\n{ranks[0]['section']}\n{ranks[0]['value']}/63\n"
+    )
+    issues, _ = validate_package(pkg)
+    codes = {i.code for i in issues}
+    assert "rank-base-differs" in codes, [i.render() for i in issues[:5]]

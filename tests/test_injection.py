@@ -273,6 +273,9 @@ def test_the_scanner_finds_each_kind_of_breakout():
         "f.csv": b"id,label\n1,=HYPERLINK(1)\n",
         "g.json": b"{not json",
         "h.newext": b"x",
+        # a label with `<b>` printed raw into the head ends it: the meta tags after it fall into the body
+        "i.html": b'<html><head><meta name="description" content="a"><b>&amp;</b><meta property="og:title" '
+        b'content="t"></head><body></body></html>',
     }
     for name, data in bad.items():
         assert scan_bytes(name, data), name
@@ -281,6 +284,11 @@ def test_the_scanner_finds_each_kind_of_breakout():
         z.writestr("inner/page.html", bad["a.html"])
     assert scan_bytes("x.zip", buf.getvalue())
     assert not scan_bytes("ok.html", b'<p title="&quot;&gt;&lt;script&gt;">x</p><script>var a=1</script>')
+    assert not scan_bytes(
+        "ok-head.html",
+        b'<html><head><meta charset="utf-8"><title>&lt;b&gt;</title><link rel="icon" href="x.png">'
+        b"<script>var a=1</script></head><body><p>x</p></body></html>",
+    )
     assert not scan_bytes("ok.csv", b"id,value\n1,-0.5\n2,+3\n")
 
 

@@ -239,8 +239,14 @@ def changes(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
         for _, cur in g.iterrows():
             if prev is not None:
                 rc = pd.NA
+                base_changed = False
                 if not pd.isna(prev.get("rank")) and not pd.isna(cur.get("rank")):
-                    rc = int(prev["rank"]) - int(cur["rank"])
+                    # ranks out of different sets (63 provinces before the 2025 merger, 34 after) are not comparable
+                    n0, n1 = prev.get("rank_out_of"), cur.get("rank_out_of")
+                    if pd.isna(n0) or pd.isna(n1) or int(n0) == int(n1):
+                        rc = int(prev["rank"]) - int(cur["rank"])
+                    else:
+                        base_changed = True
                 rows.append(
                     {
                         "province_id": key[0],
@@ -258,11 +264,14 @@ def changes(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
                         "rank_from": prev.get("rank"),
                         "rank_to": cur.get("rank"),
                         "rank_change": rc,
+                        "rank_from_out_of": prev.get("rank_out_of"),
+                        "rank_to_out_of": cur.get("rank_out_of"),
+                        "rank_base_changed": base_changed,
                     }
                 )
             prev = cur
     out = pd.DataFrame(rows)
-    for col in ("rank_from", "rank_to", "rank_change"):
+    for col in ("rank_from", "rank_to", "rank_change", "rank_from_out_of", "rank_to_out_of"):
         if col in out.columns:
             out[col] = out[col].astype("Int64")
     return out

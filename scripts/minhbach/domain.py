@@ -44,6 +44,7 @@ def domain_issues(pkg: Package) -> list[Issue]:
             issues += check_provenance(pkg, df, path)
     issues += check_source_files(pkg)
     issues += check_scores(pkg)
+    issues += check_rank_bases(pkg)
     issues += check_shares(pkg)
     issues = rules.apply(pkg, issues)
     return issues
@@ -344,7 +345,10 @@ def check_scores(pkg: Package) -> list[Issue]:
         elif metric == "rank":
             n = row["out_of"]
             limit = None
-            if not pd.isna(row["province_id"]) and row["province_id"] in prov.index:
+            # a rank printed with its base ("41/63") carries its own number of provinces (63 before the 2025
+            # merger, 34 after); province.csv's count bounds only ranks printed without one
+            printed = re.fullmatch(r"\s*[\d.,]+\s*/\s*([\d.,]+)\s*", str(row.get("as_written") or ""))
+            if not printed and not pd.isna(row["province_id"]) and row["province_id"] in prov.index:
                 col = "provinces_in_region" if row["rank_scope"] == "region" else "provinces_in_country"
                 limit = int(prov.loc[row["province_id"], col])
             if pd.isna(n) or (limit is not None and n > limit):
@@ -371,6 +375,32 @@ def check_scores(pkg: Package) -> list[Issue]:
                         expected=f"1..{n}",
                     )
                 )
+    return issues
+
+
+def check_rank_bases(pkg: Package) -> list[Issue]:
+    """One year ranks every subject of one scope out of one set of provinces: a second base in the same year is a
+    transcription slip (the framework per year is what lets 63 before 2025 and 34 after both validate)."""
+    path, obs = "data/dti_observation.csv", pkg.t("dti_observation")
+    ranks = obs[(obs["metric"] == "rank") & obs["out_of"].notna()] if "out_of" in obs.columns else obs.iloc[0:0]
+    issues = []
+    for (prov, year, scope), g in ranks.groupby(["province_id", "year", "rank_scope"], dropna=False):
+        bases = sorted({int(n) for n in g["out_of"]})
+        if len(bases) < 2:
+            continue
+        first = int(g["out_of"].iloc[0])
+        odd = next(i for i, n in zip(g.index, g["out_of"], strict=True) if int(n) != first)
+        issues.append(
+            Issue(
+                "rank-base-differs",
+                f"ranks of {prov} in {int(year)} ({scope}) are out of different numbers of provinces",
+                file=path,
+                row=int(obs.index.get_loc(odd)) + 2,
+                column="out_of",
+                value=str(int(g.loc[odd, "out_of"])),
+                expected=f"one number for the year and scope: {', '.join(map(str, bases))} given",
+            )
+        )
     return issues
 
 

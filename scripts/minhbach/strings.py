@@ -20,6 +20,13 @@ from .errors import Failed, Issue
 LANGS = ("vi", "en")
 DEFAULT_SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
 _FORMATTER = string.Formatter()
+# a string may be given as plural forms, `{one: "up {n} place", other: "up {n} places"}`, chosen by `n`; a language
+# without a singular (Vietnamese) gives `other` only. CLDR's category names.
+PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+def is_plural(node: Any) -> bool:
+    return isinstance(node, dict) and "other" in node and set(node) <= PLURAL_FORMS
 
 
 def _issue(file: Path | str, message: str, key: str | None = None, expected: str | None = None) -> Issue:
@@ -102,6 +109,9 @@ class Catalogue:
 
     def get(self, lang: str, path: str, /, **kw: Any) -> str:
         text = self.raw(lang, path)
+        if is_plural(text):
+            n = kw.get("n")
+            text = text["one"] if "one" in text and isinstance(n, int | float) and abs(n) == 1 else text["other"]
         if not isinstance(text, str):
             raise Failed([_issue(self._file(lang, path), f"'{path}' is a section, not a string", path)])
         return fill(text, kw, self._file(lang, path), path)
@@ -213,7 +223,7 @@ def _compare(by_lang: dict[str, dict], files: dict[str, dict[str, str]]) -> list
     """Every key in every language, so no page shows a word in one language only."""
 
     def keys(node: Any, prefix: str = "") -> set[str]:
-        if isinstance(node, dict):
+        if isinstance(node, dict) and not is_plural(node):
             out: set[str] = set()
             for k, v in node.items():
                 out |= keys(v, f"{prefix}{k}.")

@@ -171,12 +171,12 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     if ch.empty:
         return []
     prov = publisher_province(pkg)
-    d = ch[
-        (ch["statistic"] == "province") & ch["rank_from"].notna() & ch["rank_to"].notna() & (ch["province_id"] == prov)
-    ]
+    # ranks out of the same set of provinces only (no change is computed across the 2025 merger's 63 → 34), and
+    # one pair of years: the latest comparable one (two pairs would draw a year twice on one line)
+    d = ch[(ch["statistic"] == "province") & ch["rank_change"].notna() & (ch["province_id"] == prov)]
     if d.empty:
         return []
-    d = d.copy()
+    d = d[d["to_year"] == d["to_year"].max()].copy()
     for lang in LANGS:
         d[f"subject_{lang}"] = [
             subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"], strict=True)

@@ -73,6 +73,10 @@ class ScoreRow:
     ref: Ref | None
     rank_ref: Ref | None
     observation_id: str | None = None
+    # the previous year's rank when it was out of another set of provinces (no change is computed then)
+    rank_from: int | None = None
+    rank_from_out_of: int | None = None
+    rank_base_changed: bool = False
 
     @property
     def unit_as_written(self) -> str | None:
@@ -101,6 +105,9 @@ def _score_row(r: dict, change: dict | None) -> ScoreRow:
         ref=ref(r.get("source_id"), r.get("section")),
         rank_ref=ref(r.get("rank_source_id"), r.get("rank_section")),
         observation_id=r.get("observation_id"),
+        rank_from=change.get("rank_from"),
+        rank_from_out_of=change.get("rank_from_out_of"),
+        rank_base_changed=bool(change.get("rank_base_changed") or False),
     )
 
 
