@@ -324,7 +324,8 @@ def _vega_bundle(cache: Cache) -> str:
     """vega + vega-lite + vega-embed in one offline file; generating it takes seconds, so it is cached per version."""
     import vl_convert
 
-    key = f"vega-bundle-{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}"
+    versions = f"{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}"
+    key = "vega-bundle-" + "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in versions)
     hit = cache.get(key, "bundle")
     if hit is not None:
         return hit.decode("utf-8")
