@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
+from .cache import Cache
 from .errors import Failed, Issue
 
 LANGS = ("vi", "en")
@@ -38,6 +39,7 @@ class BuildReport:
     findings: int = 0
     up_to_date: bool = False
     timings: list[StageTiming] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)  # the build went on without something (cache-unwritable)
 
 
 class Timer:
@@ -158,16 +160,14 @@ def build_site(
         if issues:
             raise Failed(issues)
         # the offline chart bundle takes ~2 s of native code that releases the GIL: make it beside compute and charts
-        cache = render_cache(out_dir)
+        cache = Cache(render_cache(out_dir), warn=report.warnings.append)
         bundle = pool.submit(_vega_bundle, cache)
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
         base_url = (
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
-        chart_map = timer.run(
-            "charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache / "charts"
-        )
+        chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache)
         report.charts = len(chart_map)
         staged = timer.run(
             "pages",
@@ -181,7 +181,7 @@ def build_site(
             publish,
             base_url,
             bundle,
-            cache / "social",
+            cache,
         )
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
@@ -249,7 +249,7 @@ def _config_site_url(config_file: Path) -> str | None:
     return None
 
 
-def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
+def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
     import re
 
     chart_map = {}
@@ -275,7 +275,7 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Path) -> dict:
 
 
 def _stage_pages(
-    pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle, cache: Path
+    pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle, cache: Cache
 ):
     from . import reuse, sitemap, strings
 
@@ -320,18 +320,17 @@ def _stage_pages(
     return pages, cat
 
 
-def _vega_bundle(cache: Path) -> str:
+def _vega_bundle(cache: Cache) -> str:
     """vega + vega-lite + vega-embed in one offline file; generating it takes seconds, so it is cached per version."""
     import vl_convert
 
-    f = cache / f"vega-bundle-{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}.js"
-    if f.is_file():
-        return f.read_text(encoding="utf-8")
+    versions = f"{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}"
+    key = "vega-bundle-" + "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in versions)
+    hit = cache.get(key, "bundle")
+    if hit is not None:
+        return hit.decode("utf-8")
     text = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub misses the default
-    f.parent.mkdir(parents=True, exist_ok=True)
-    part = f.with_suffix(f".{os.getpid()}.part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(f)
+    cache.put(key, "bundle", text.encode("utf-8"))
     return text
 
 

@@ -57,6 +57,8 @@ def cmd_build(a) -> int:
             _err(render_text(f.issues))
             _err(f"\nBuild refused: {len(f.issues)} problem(s). The previous site in {a.out}/site is unchanged.")
         return 1
+    for w in rep.warnings:  # the build went on without something: said even with --quiet
+        _err(f"warning: {w.render()}")
     if rep.up_to_date:
         print(f"Up to date: {rep.site_dir} already holds the build of these inputs ({rep.pages} pages).")
         return 0

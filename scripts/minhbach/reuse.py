@@ -503,8 +503,10 @@ def social_cards(
     (keyed by the staged file's path)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from .cache import of
     from .charts.render import svg_to_png
 
+    cache = of(cache)  # one Cache for every card: one warning at most
     out_dir = docs / "assets" / "social"
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs, meta = [], {}
@@ -534,7 +536,7 @@ def social_cards(
             "locale_alternate": [cat.get(x, "reuse.og_locale") for x in LANGS if x != lang],
         }
     with ThreadPoolExecutor(max_workers=2) as ex:
-        pngs = list(ex.map(lambda j: svg_to_png(j[1], cache, scale=1), jobs))
+        pngs = list(ex.map(lambda j: svg_to_png(j[1], cache, scale=1, kind="card"), jobs))
     for (path, _), png in zip(jobs, pngs, strict=True):
         path.write_bytes(png)
     return meta

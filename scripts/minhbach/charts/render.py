@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import cache as cache_mod
 from .. import fmt
+from ..cache import Cache
 from .model import LANGS, Chart, Words
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
@@ -133,38 +135,32 @@ def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> 
     return d
 
 
-def render_svg(spec_dict: dict, lang: str, cache: Path | None) -> str:
+def render_svg(spec_dict: dict, lang: str, cache: Cache | Path | None) -> str:
     """SVG for a spec, cached by the hash of spec + locale + renderer and font versions (rendering is the slow part)."""
     vlc = converter()
+    store = cache_mod.of(cache)
     text = json.dumps(spec_dict, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{text}".encode()).hexdigest()
-    hit = cache / f"{key}.svg" if cache else None
-    if hit is not None and hit.is_file():
-        return hit.read_text(encoding="utf-8")
-    svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
+    hit = store.get(key, "svg")
     if hit is not None:
-        _cache_put(hit, svg.encode("utf-8"))
+        return hit.decode("utf-8")
+    svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
+    store.put(key, "svg", svg.encode("utf-8"))
     return svg
 
 
-def svg_to_png(svg: str, cache: Path | None, scale: float = PNG_SCALE) -> bytes:
-    """A PNG of an SVG (resvg, vendored fonts), cached by the hash of the SVG, the scale and the fonts."""
+def svg_to_png(svg: str, cache: Cache | Path | None, scale: float = PNG_SCALE, kind: str = "png") -> bytes:
+    """A PNG of an SVG (resvg, vendored fonts), cached by the hash of the SVG, the scale and the fonts; `kind` is
+    "png" for a chart, "card" for a social card (kept apart in the cache)."""
     vlc = converter()
+    store = cache_mod.of(cache)
     key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{scale}|{svg}".encode()).hexdigest()
-    hit = cache / f"{key}.png" if cache else None
-    if hit is not None and hit.is_file():
-        return hit.read_bytes()
-    png = bytes(vlc.svg_to_png(svg, scale=scale))
+    hit = store.get(key, kind)
     if hit is not None:
-        _cache_put(hit, png)
+        return hit
+    png = bytes(vlc.svg_to_png(svg, scale=scale))
+    store.put(key, kind, png)
     return png
-
-
-def _cache_put(hit: Path, data: bytes) -> None:
-    hit.parent.mkdir(parents=True, exist_ok=True)
-    tmp = hit.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(hit)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -186,11 +182,12 @@ def svg_size(svg: str) -> tuple[str, str]:
     return (w.group(1) if w else "", h.group(1) if h else "")
 
 
-def write_charts(charts: list[Chart], out_dir: Path, cache: Path | None = None, workers: int = 2) -> dict:
+def write_charts(charts: list[Chart], out_dir: Path, cache: Cache | Path | None = None, workers: int = 2) -> dict:
     """Write per chart and language: wide SVG, narrow SVG, PNG (2×), Vega-Lite JSON and CSV; rendered in parallel.
 
     Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "png", "png_size", "json", "csv"}}}."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    cache = cache_mod.of(cache)  # one Cache for every chart: one warning at most
     words = Words()
     jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
     files: dict[str, dict] = {}
