@@ -202,6 +202,28 @@ def cmd_dictionary(a) -> int:
     return 0
 
 
+def cmd_new(a) -> int:
+    from . import strings
+    from .new import Province, checklist, create
+
+    project = Path(a.project)
+    cat = strings.load(project / "site_src")
+    prov = Province(
+        a.province_id,
+        a.name_vi,
+        a.name_en,
+        a.region_vi,
+        a.region_en,
+        a.provinces_in_country,
+        a.provinces_in_region,
+        a.publisher_vi,
+        a.publisher_en,
+    )
+    create(Path(a.data), project, prov, a.year, cat)
+    print(checklist(cat, a.lang, a.data))
+    return 0
+
+
 def cmd_bench(a) -> int:
     from .bench import main as bench_main
 
@@ -258,6 +280,21 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--summary-en", default="")
     r.add_argument("--date", default=None, help="release date YYYY-MM-DD (default: today)")
     r.set_defaults(fn=cmd_release)
+    n = sub.add_parser("new", help="write an empty, valid data package for a new province into --data")
+    n.add_argument("--data", required=True, help="new folder for the package")
+    n.add_argument("--province-id", required=True, help="e.g. lam-dong")
+    n.add_argument("--name-vi", required=True)
+    n.add_argument("--name-en", required=True)
+    n.add_argument("--region-vi", required=True)
+    n.add_argument("--region-en", required=True)
+    n.add_argument("--year", type=int, required=True, help="the first year the package covers")
+    n.add_argument("--provinces-in-country", type=int, default=34, help="today's number of provinces (default 34)")
+    n.add_argument("--provinces-in-region", type=int, required=True)
+    n.add_argument("--publisher-vi", default=None)
+    n.add_argument("--publisher-en", default=None)
+    n.add_argument("--project", default=".", help="folder with site_src/ and the shipped package (default: .)")
+    n.add_argument("--lang", default="vi", choices=["vi", "en"], help="language of the checklist printed")
+    n.set_defaults(fn=cmd_new)
     dd = sub.add_parser("dictionary", help="regenerate docs/data-dictionary.md from datapackage.json")
     dd.add_argument("--data", default=".")
     dd.set_defaults(fn=cmd_dictionary)

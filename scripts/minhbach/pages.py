@@ -135,6 +135,7 @@ class Ctx:
         self.downloads: dict = {}
         self.site_src: Path = Path(".")
         self.catalogue: Catalogue | None = None
+        self.page_keys: frozenset[str] | None = None  # the pages built; a link to any other is plain text
 
     # text
     def t(self, path: str, /, **kw) -> str:
@@ -179,6 +180,10 @@ class Ctx:
         return rel(self.key, "/" + path.lstrip("/"), self.lang, shared=True)
 
     def a(self, to: str, text) -> Markup:
+        """A link to a page, or its text alone when that page is not built (absence is silence: no dead link)."""
+        target = to.split("#", 1)[0].strip("/")
+        if self.page_keys is not None and not to.startswith("/") and target not in self.page_keys:
+            return Markup(esc(text))
         return link(self.href(to), text)
 
     def src(self, source_id, section=None) -> Markup:
@@ -403,6 +408,7 @@ class Renderer:
         h.q, h.downloads, h.site_src = self.q, self.downloads, self.site_src
         h.catalogue = self.catalogue
         h.identity = self.identity
+        h.page_keys = frozenset(p.key for p in self.pages) if self.pages else None
         tpl = self.env.get_template(page.template)
         v = None
         if page.spec is not None and page.spec.view:

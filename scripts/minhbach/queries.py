@@ -100,6 +100,8 @@ class Q:
             & (sc["province_id"] == self.province["province_id"])
         ]
         d = d[d["year"] == d["year"].max()].sort_values("value_unit")
+        if d.empty:  # a package with the total only: no main index to name
+            return None, None
         return d.iloc[-1].to_dict(), d.iloc[0].to_dict()
 
     def pillars_of(self, main_index_id: str) -> list[dict]:

@@ -29,6 +29,8 @@ _SPEC_KEYS = {
     "sort",
     "requires",
     "min_rows",
+    "needs",
+    "by",
     "explore",
     "downloads",
     "view",
@@ -48,6 +50,8 @@ class PageSpec:
     sort: str | None = None
     requires: tuple[str, ...] = ()
     min_rows: tuple[tuple[str, int], ...] = ()
+    needs: tuple[str, ...] = ()  # per row: tables that must name the row (by `by`), else no page for that row
+    by: str | None = None
     explore: bool | str = False
     downloads: tuple[str, ...] = ()
     view: str | None = None
@@ -110,6 +114,8 @@ def read_specs(site_src: Path) -> list[PageSpec]:
                 sort=entry.get("sort"),
                 requires=tuple(entry.get("requires") or ()),
                 min_rows=tuple(sorted((entry.get("min_rows") or {}).items())),
+                needs=tuple(entry.get("needs") or ()),
+                by=entry.get("by"),
                 explore=entry.get("explore") or False,
                 downloads=tuple(entry.get("downloads") or ()),
                 view=entry.get("view"),
@@ -129,6 +135,20 @@ def _rows(pkg, spec: PageSpec) -> list[dict]:
     if spec.sort and spec.sort in df.columns:
         df = df.sort_values(spec.sort, kind="stable")
     return df.to_dict("records")
+
+
+def _named(pkg, spec: PageSpec, row: dict) -> bool:
+    """Absence is silence: a row's page is built only when something is said about it. For the descriptor's
+    resources (`needs: [rows]`) that is a table with at least one row; otherwise one of the `needs` tables names
+    the row's `by` value."""
+    if spec.over == "resources":
+        return _count(pkg, str(row.get("name"))) > 0
+    value = row.get(spec.by or "")
+    for t in spec.needs:
+        df = pkg.tables.get(t)
+        if df is not None and spec.by in df.columns and (df[spec.by] == value).any():
+            return True
+    return False
 
 
 def _count(pkg, table: str) -> int:
@@ -165,6 +185,8 @@ def expand(pkg, site_src: Path, cat: Catalogue) -> list[Page]:
         if any(_count(pkg, t) < n for t, n in spec.min_rows):
             continue
         rows: list[dict | None] = [None] if spec.over is None else list(_rows(pkg, spec))
+        if spec.needs:
+            rows = [r for r in rows if r is not None and _named(pkg, spec, r)]
         for row in rows:
             try:
                 key = spec.key.format(**row) if row is not None else spec.key
