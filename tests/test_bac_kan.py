@@ -130,6 +130,13 @@ def test_home_shows_the_headline_in_points_and_on_the_0_1_scale(site):
 
 
 @pytest.mark.slow
+def test_the_methodology_counts_one_document(site):
+    """A one-document package reads "1 official document", not "1 official documents" (plural from the catalogue)."""
+    assert re.search(r"transcribed by hand from 1 official document \(", article(site, "methodology", "en"))
+    assert re.search(r"chép tay từ 1 văn bản chính thức \(", article(site, "methodology", "vi"))
+
+
+@pytest.mark.slow
 def test_the_2020_rank_is_out_of_63(site):
     for lang, key in (("vi", "pillars/digital-government"), ("en", "pillars/digital-government")):
         assert "59/63" in article(site, key, lang), lang
