@@ -341,6 +341,7 @@ def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
     pillars = pkg.t("pillar").sort_values("sort_order").to_dict("records")
     facts = {
         "source_count": len(pkg.t("source")),
+        "source_documents": cat.get(lang, "methodology.source_documents", n=len(pkg.t("source"))),
         "example_as_written": score.iloc[0] if len(score) else "",
         "main_index_count": len(mis),
         "foundation_count": sum(1 for m in mis if m["group"] == "foundation"),
