@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 
 from . import sources
+from .cells import FIELD_TYPES, field_type_unknown, key_columns, key_not_nfc, nfc_duplicate, whole_cells
 from .errors import Issue
 
 # One rule for every id or name that becomes a path, a URL segment, an anchor or an IRI: lower-case ASCII
@@ -116,6 +118,8 @@ def descriptor_shape(d) -> list[Issue]:
                         value=repr(f)[:60],
                     )
                 )
+            elif isinstance(f.get("type"), str) and f["type"] not in FIELD_TYPES:
+                issues.append(field_type_unknown(f["type"], f["name"], res, f"{where}.schema.fields[{k}].type"))
             elif not isinstance(f.get("type", "string"), str) or not isinstance(f.get("constraints", {}), dict):
                 issues.append(
                     Issue(
@@ -132,12 +136,17 @@ def descriptor_shape(d) -> list[Issue]:
 def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
     """One pass of the csv module over a table: quoting, column count, cell size, control characters,
     strict numbers (no NaN, inf, full-width digits or spaces) and safe ids, each with row and column."""
+    with whole_cells(text):
+        return _scan(text, res, path)
+
+
+def _scan(text: str, res: dict, path: str) -> list[Issue]:
     fields = res["schema"]["fields"]
     types = {f["name"]: f.get("type", "string") for f in fields}
     ids = set(id_columns(res))
+    pk = key_columns(res)
+    keys: dict[tuple, tuple[int, tuple]] = {}  # NFC key -> (row, key as written)
     issues: list[Issue] = []
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, MAX_CELL_CHARS * 10))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, [])
@@ -165,8 +174,14 @@ def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
                     )
                 )
                 continue
-            for col, cell in zip(header, row, strict=False):
+            by_col = dict(zip(header, row, strict=False))
+            for col, cell in by_col.items():
+                if (col in ids or col in pk) and cell != unicodedata.normalize("NFC", cell):
+                    issues.append(key_not_nfc(cell, col, path, row_no))
+                    continue
                 issues += _cell(cell, col, types.get(col), col in ids, path, row_no)
+            if pk and all(c in by_col for c in pk):
+                issues += nfc_duplicate(keys, tuple(by_col[c] for c in pk), pk, path, row_no)
             if len(issues) > 100:
                 break
     except csv.Error as exc:
@@ -179,17 +194,18 @@ def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
                 expected="every quoted cell closed with a quote",
             )
         ]
-    finally:
-        csv.field_size_limit(limit)
     return issues
 
 
 def _cell(cell: str, col: str, typ: str | None, is_id: bool, path: str, row: int) -> list[Issue]:
     if len(cell) > MAX_CELL_CHARS:
+        # a cell that swallowed whole lines with commas may be a quote left open: say so only then
+        swallowed = cell.count("\n") > 1 and cell.count(",") >= cell.count("\n")
         return [
             Issue(
                 "cell-too-long",
-                f"cell holds {len(cell):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
+                f"cell holds {len(cell):,} characters; at most {MAX_CELL_CHARS:,} are accepted"
+                + (f' (it spans {cell.count(chr(10)) + 1:,} lines: is a quote (") left open?)' if swallowed else ""),
                 file=path,
                 row=row,
                 column=col,
