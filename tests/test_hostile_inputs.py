@@ -70,14 +70,14 @@ def break_a_cell(root: Path) -> None:
     set_cell(root, "dti_observation", "value", "NaN")
 
 
-def bad_address_line(err: str, place: str, value: str) -> str:
+def bad_address_line(err: str, place: str, value: str, expect: str = "https://") -> str:
     """The one `bad-address` line: its place and the value escaped (a newline shown as \\n, not a new line)."""
     lines = [ln for ln in err.splitlines() if ln.startswith("[bad-address]")]
     assert len(lines) == 1, err
     line = lines[0]
     assert line.startswith(f"[bad-address] {place}:"), line
     assert repr(value) in line, line
-    assert "https://" in line.split("expected:", 1)[1]
+    assert expect in line.split("expected:", 1)[1]
     return line
 
 
@@ -166,6 +166,60 @@ def test_contact_url_and_other_bad_shapes_are_named(pkg, value, why):
     no_internal_error(out, err)
     line = bad_address_line(err, "datapackage.json, column x-contact.url", value)
     assert why in line
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("x-contact.email", 'dti@example.org"><script>alert(1)</script>'),
+        ("x-contact.email", "dti@example.org\nBcc: x@example.org"),
+        ("licenses[0].path", "javascript:alert(1)//"),
+        ("licenses[0].path", 'https://creativecommons.org/licenses/by/4.0/"><b>'),
+    ],
+)
+def test_contact_email_and_licence_address_are_checked(pkg, field, value):
+    d = descriptor(pkg)
+    if field == "x-contact.email":
+        d["x-contact"] = {"email": value}
+    else:
+        d["licenses"][0]["path"] = value
+    save_descriptor(pkg, d)
+    rc, out, err = run("validate", "--data", str(pkg))
+    assert rc == 1
+    no_internal_error(out, err)
+    bad_address_line(err, f"datapackage.json, column {field}", value, "@" if "email" in field else "://")
+
+
+def test_licence_at_an_http_address_stays_valid(pkg):
+    d = descriptor(pkg)
+    d["licenses"][0]["path"] = "http://opendatacommons.org/licenses/odbl/1-0/"
+    d["x-contact"] = {"email": "so.tttt@daknong.gov.vn", "url": "https://daknong.gov.vn/lien-he/"}
+    save_descriptor(pkg, d)
+    rc, out, err = run("validate", "--data", str(pkg))
+    assert rc == 0, err
+
+
+def test_serve_on_a_public_interface_without_an_address_is_refused_before_binding(pkg, tmp_path):
+    """A preview served on 192.0.2.1 would be built for http://192.0.2.1:PORT/, which passes for a public site."""
+    rc, out, err = run("serve", "--data", str(pkg), "--out", str(tmp_path / "out"), "--project", str(ROOT),
+                       "--host", "192.0.2.1", "--port", "0", timeout=60)  # fmt: skip
+    assert rc == 1
+    no_internal_error(out, err)
+    bad_address_line(err, "--host", "192.0.2.1")
+    assert "Serving" not in out and not (tmp_path / "out").exists()
+
+
+def test_bad_site_url_in_mkdocs_yml_refuses_the_build(pkg, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        text.replace("site_url: http://127.0.0.1:8000/", "site_url: javascript:alert(1)//"), encoding="utf-8"
+    )
+    rc, out, err = run("build", "--data", str(pkg), "--out", str(tmp_path / "out"), "--project", str(project))
+    assert rc == 1
+    no_internal_error(out, err)
+    bad_address_line(err, "mkdocs.yml, column site_url", "javascript:alert(1)//")
 
 
 @pytest.mark.parametrize("good", GOOD)

@@ -21,6 +21,7 @@ EXPECTED = (
     "an absolute https:// address with a host, e.g. https://dti.example.org/ "
     "(http:// only for a preview on 127.0.0.1, localhost or ::1)"
 )
+LICENCE_EXPECTED = "an absolute https:// or http:// address, e.g. https://creativecommons.org/licenses/by/4.0/"
 # what ends an HTML attribute, a Markdown link, a YAML scalar or a line, or is invisible
 _FORBIDDEN = re.compile(r"[\"'<>\\`\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _LOOPBACK_NAMES = {"localhost"}
@@ -28,8 +29,9 @@ _LOOPBACK_NAMES = {"localhost"}
 _ANY = {"0.0.0.0", "::"}
 
 
-def problem(value: object) -> str | None:
-    """Why `value` cannot be a public address (a short phrase), or None when it can."""
+def problem(value: object, any_http: bool = False) -> str | None:
+    """Why `value` cannot be a public address (a short phrase), or None when it can. `any_http`: an address of
+    someone else's (a licence) may be http:// on any host."""
     if not isinstance(value, str):
         return f"it is a JSON {type(value).__name__}, not text"
     m = _FORBIDDEN.search(value)
@@ -54,7 +56,7 @@ def problem(value: object) -> str | None:
         return "its port is 0"
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return "it holds a query (?) or a fragment (#)"
-    if scheme == "http" and not loopback(host):
+    if scheme == "http" and not any_http and not loopback(host):
         return "http:// is accepted only for a preview on 127.0.0.1, localhost or ::1"
     return None
 
@@ -78,9 +80,11 @@ def _char_name(ch: str) -> str:
     return f"the invisible character U+{ord(ch):04X}"
 
 
-def issue(value: object, file: str, column: str | None = None) -> Issue | None:
+def issue(
+    value: object, file: str, column: str | None = None, any_http: bool = False, expected: str = EXPECTED
+) -> Issue | None:
     """One `bad-address` Issue for the address at file/column (file "--base-url" for the option), or None."""
-    why = problem(value)
+    why = problem(value, any_http)
     if why is None:
         return None
     where = f"{column} in {file}" if column else file
@@ -90,7 +94,24 @@ def issue(value: object, file: str, column: str | None = None) -> Issue | None:
         file=file,
         column=column,
         value=value if isinstance(value, str) else repr(value),
-        expected=EXPECTED,
+        expected=expected,
+    )
+
+
+_EMAIL = re.compile(r"(mailto:)?[^@\s\"'<>\\`()\[\],;:]+@[^@\s\"'<>\\`()\[\],;:/?#]+\.[^@\s\"'<>\\`()\[\],;:/?#.]+")
+
+
+def email_issue(value: object) -> Issue | None:
+    """The contact email becomes a mailto: IRI in the catalogue and an address in the feeds."""
+    if isinstance(value, str) and _EMAIL.fullmatch(value) and not _FORBIDDEN.search(value):
+        return None
+    return Issue(
+        "bad-address",
+        "x-contact.email in datapackage.json is not a usable email address",
+        file="datapackage.json",
+        column="x-contact.email",
+        value=value if isinstance(value, str) else repr(value),
+        expected="one address such as dti@example.org (no spaces, quotes, <> or a second @)",
     )
 
 
@@ -104,7 +125,32 @@ def descriptor_issues(descriptor: object) -> list[Issue]:
     contact = descriptor.get("x-contact")
     if isinstance(contact, dict) and contact.get("url") not in (None, ""):
         found.append(issue(contact["url"], "datapackage.json", "x-contact.url"))
+    if isinstance(contact, dict) and contact.get("email") not in (None, ""):
+        found.append(email_issue(contact["email"]))
+    licences = descriptor.get("licenses")
+    for n, lic in enumerate(licences if isinstance(licences, list) else []):
+        path = lic.get("path") if isinstance(lic, dict) else None
+        # a licence given by address (not a file of the package) becomes the catalogue's licence IRI
+        if isinstance(path, str) and re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", path):
+            found.append(
+                issue(path, "datapackage.json", f"licenses[{n}].path", any_http=True, expected=LICENCE_EXPECTED)
+            )
     return [i for i in found if i is not None]
+
+
+def serve_issue(host: str) -> Issue | None:
+    """`serve` builds a package without a public address for the origin it serves: only a loopback one is a
+    preview address (an http:// site on another host would pass for a public one)."""
+    if loopback(host):
+        return None
+    return Issue(
+        "bad-address",
+        f"serve --host {host} would build the site for http://{host}:PORT/, which is neither https:// nor a "
+        "loopback preview; serve on 127.0.0.1 (the default) or give --base-url https://...",
+        file="--host",
+        value=host,
+        expected=EXPECTED,
+    )
 
 
 def config_site_url(config_file: Path) -> str | None:
