@@ -332,6 +332,15 @@ def test_field_type_typo_names_file_resource_field_and_the_accepted_types(pkg):
     assert "not supported" not in line  # frictionless's own words are not what the clerk reads
 
 
+def test_quote_left_open_still_says_so_with_the_line_it_opened_on(pkg):
+    path = pkg / "data" / "district.csv"
+    text = path.read_text(encoding="utf-8")
+    start = text.count("\n") + 1
+    path.write_text(text + 'q1,dak-nong,"Quận,Quận,district,9\n', encoding="utf-8")
+    line, hit = refused(pkg, "csv-malformed", "data/district.csv", start, None)
+    assert f"starting on line {start} is left open" in hit["message"]
+
+
 FORMULAS = {
     "equals": ("=1+1", "'='"),
     "plus-cmd": ("+cmd|' /C calc'!A0", "'+'"),

@@ -148,6 +148,7 @@ def _scan(text: str, res: dict, path: str) -> list[Issue]:
     keys: dict[tuple, tuple[int, tuple]] = {}  # NFC key -> (row, key as written)
     issues: list[Issue] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    ended = 0  # the last line of the last whole record
     try:
         header = next(reader, [])
         if len(header) > MAX_COLUMNS:
@@ -161,8 +162,10 @@ def _scan(text: str, res: dict, path: str) -> list[Issue]:
                 )
             ]
         row_no = 1
+        ended = reader.line_num
         for row in reader:
             row_no += 1
+            ended = reader.line_num
             if len(row) > len(header):
                 issues.append(
                     Issue(
@@ -188,13 +191,22 @@ def _scan(text: str, res: dict, path: str) -> list[Issue]:
         return issues + [
             Issue(
                 "csv-malformed",
-                f'the CSV cannot be read ({exc}); is a quote (") left open?',
+                f'the CSV cannot be read ({exc}): a quote (") in the record starting on line {ended + 1} '
+                + _quote_fault(str(exc), reader.line_num - ended),
                 file=path,
                 row=reader.line_num or 1,
                 expected="every quoted cell closed with a quote",
             )
         ]
     return issues
+
+
+def _quote_fault(error: str, lines: int) -> str:
+    if "end of data" in error:
+        return "is left open: the file ends inside it"
+    if lines > 1:
+        return f"is left open: the cell runs over {lines} lines"
+    return "is not followed by a comma: a quote inside a cell is written twice"
 
 
 def _cell(cell: str, col: str, typ: str | None, is_id: bool, path: str, row: int) -> list[Issue]:
