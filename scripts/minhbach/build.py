@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
+from . import address
 from .cache import Cache
 from .errors import Failed, Issue
 
@@ -117,6 +118,9 @@ def build_site(
     site_src = project / "site_src"
     config_file = project / "mkdocs.yml"
     final = out_dir / "site"
+    bad = address.build_issues(base_url, _descriptor_or_none(data_root), config_file)
+    if bad:
+        raise Failed(bad)  # before any work: the address reaches every page head, feed and catalogue IRI
     tmp_root = out_dir / f".tmp-build-{os.getpid()}"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -240,6 +244,16 @@ def _recover_import(data_root: Path) -> list[Issue]:
 
     _, issues = recover(data_root)
     return issues
+
+
+def _descriptor_or_none(data_root: Path):
+    """The descriptor for the address check; one that cannot be read is left to validation to name."""
+    from .load import read_descriptor
+
+    try:
+        return read_descriptor(data_root)
+    except Failed:
+        return None
 
 
 def _config_site_url(config_file: Path) -> str | None:

@@ -119,11 +119,21 @@ def cmd_serve(a) -> int:
     import http.server
     import json
 
+    from .address import build_issues, serve_issue
+    from .build import _descriptor_or_none
     from .publish import is_preview
 
+    descriptor = _descriptor_or_none(Path(a.data))
+    bad = build_issues(a.base_url, descriptor, Path(a.project) / "mkdocs.yml")
+    homepage = descriptor.get("homepage") if isinstance(descriptor, dict) else None
+    if not bad and not a.base_url and is_preview(homepage):
+        bad = [i for i in [serve_issue(a.host)] if i is not None]
+    if bad:
+        raise Failed(bad)  # before binding: a bad address is refused, not served from the last site
     site = Path(a.out) / "site"
     with http.server.ThreadingHTTPServer((a.host, a.port), site_handler(site)) as httpd:
-        origin = f"http://{a.host}:{httpd.server_address[1]}/"
+        host = f"[{a.host}]" if ":" in a.host else a.host
+        origin = f"http://{host}:{httpd.server_address[1]}/"
         dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
         if not a.base_url and is_preview(dp.get("homepage")):
             a.base_url = origin

@@ -16,6 +16,7 @@ from .load import Package, safe_join
 from .numbers import parse_vi
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_NAMES = {"\t": "a tab (U+0009)", "\r": "a carriage return (U+000D)", "\n": "a line break (U+000A)"}
 PLAIN_NUMBER = re.compile(r"^[+-]?\d[\d.,]*%?$")
 TEXT_PAIRS = ("title", "name", "issuer", "region", "reason", "text", "definition", "funding", "note", "expansion")
 
@@ -116,12 +117,13 @@ def check_text_cells(df: pd.DataFrame, path: str, cols: list[str]) -> list[Issue
                 issues.append(
                     Issue(
                         "formula-injection",
-                        "text cell starts with a character spreadsheets run as a formula (= + - @ tab CR LF)",
+                        f"text cell starts with {_FORMULA_NAMES.get(v[0], repr(v[0]))}, which a spreadsheet "
+                        "opening the CSV runs as a formula",
                         file=path,
                         row=line,
                         column=c,
                         value=v[:60],
-                        expected="text that does not start with = + - @",
+                        expected="text not starting with = + - @, a tab or a line break (a number may carry a sign)",
                     )
                 )
     return issues

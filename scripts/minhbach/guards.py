@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 
 from . import sources
+from .cells import FIELD_TYPES, field_type_unknown, key_columns, key_not_nfc, nfc_duplicate, whole_cells
 from .errors import Issue
 
 # One rule for every id or name that becomes a path, a URL segment, an anchor or an IRI: lower-case ASCII
@@ -116,6 +118,8 @@ def descriptor_shape(d) -> list[Issue]:
                         value=repr(f)[:60],
                     )
                 )
+            elif isinstance(f.get("type"), str) and f["type"] not in FIELD_TYPES:
+                issues.append(field_type_unknown(f["type"], f["name"], res, f"{where}.schema.fields[{k}].type"))
             elif not isinstance(f.get("type", "string"), str) or not isinstance(f.get("constraints", {}), dict):
                 issues.append(
                     Issue(
@@ -132,13 +136,19 @@ def descriptor_shape(d) -> list[Issue]:
 def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
     """One pass of the csv module over a table: quoting, column count, cell size, control characters,
     strict numbers (no NaN, inf, full-width digits or spaces) and safe ids, each with row and column."""
+    with whole_cells(text):
+        return _scan(text, res, path)
+
+
+def _scan(text: str, res: dict, path: str) -> list[Issue]:
     fields = res["schema"]["fields"]
     types = {f["name"]: f.get("type", "string") for f in fields}
     ids = set(id_columns(res))
+    pk = key_columns(res)
+    keys: dict[tuple, tuple[int, tuple]] = {}  # NFC key -> (row, key as written)
     issues: list[Issue] = []
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, MAX_CELL_CHARS * 10))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    ended = 0  # the last line of the last whole record
     try:
         header = next(reader, [])
         if len(header) > MAX_COLUMNS:
@@ -152,8 +162,10 @@ def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
                 )
             ]
         row_no = 1
+        ended = reader.line_num
         for row in reader:
             row_no += 1
+            ended = reader.line_num
             if len(row) > len(header):
                 issues.append(
                     Issue(
@@ -165,31 +177,47 @@ def scan_cells(text: str, res: dict, path: str) -> list[Issue]:
                     )
                 )
                 continue
-            for col, cell in zip(header, row, strict=False):
+            by_col = dict(zip(header, row, strict=False))
+            for col, cell in by_col.items():
+                if (col in ids or col in pk) and cell != unicodedata.normalize("NFC", cell):
+                    issues.append(key_not_nfc(cell, col, path, row_no))
+                    continue
                 issues += _cell(cell, col, types.get(col), col in ids, path, row_no)
+            if pk and all(c in by_col for c in pk):
+                issues += nfc_duplicate(keys, tuple(by_col[c] for c in pk), pk, path, row_no)
             if len(issues) > 100:
                 break
     except csv.Error as exc:
         return issues + [
             Issue(
                 "csv-malformed",
-                f'the CSV cannot be read ({exc}); is a quote (") left open?',
+                f'the CSV cannot be read ({exc}): a quote (") in the record starting on line {ended + 1} '
+                + _quote_fault(str(exc), reader.line_num - ended),
                 file=path,
                 row=reader.line_num or 1,
                 expected="every quoted cell closed with a quote",
             )
         ]
-    finally:
-        csv.field_size_limit(limit)
     return issues
+
+
+def _quote_fault(error: str, lines: int) -> str:
+    if "end of data" in error:
+        return "is left open: the file ends inside it"
+    if lines > 1:
+        return f"is left open: the cell runs over {lines} lines"
+    return "is not followed by a comma: a quote inside a cell is written twice"
 
 
 def _cell(cell: str, col: str, typ: str | None, is_id: bool, path: str, row: int) -> list[Issue]:
     if len(cell) > MAX_CELL_CHARS:
+        # a cell that swallowed whole lines with commas may be a quote left open: say so only then
+        swallowed = cell.count("\n") > 1 and cell.count(",") >= cell.count("\n")
         return [
             Issue(
                 "cell-too-long",
-                f"cell holds {len(cell):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
+                f"cell holds {len(cell):,} characters; at most {MAX_CELL_CHARS:,} are accepted"
+                + (f' (it spans {cell.count(chr(10)) + 1:,} lines: is a quote (") left open?)' if swallowed else ""),
                 file=path,
                 row=row,
                 column=col,

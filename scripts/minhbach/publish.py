@@ -54,7 +54,8 @@ def preview_issues(descriptor: dict, base_url: str | None) -> list[Issue]:
         out.append(
             Issue(
                 "preview-base-url",
-                "no public address: set homepage in datapackage.json (or build with --base-url https://...)",
+                "no public address: set homepage in datapackage.json to the site's https:// address "
+                "(a release records it from there; `build --base-url` sets only a build's address)",
                 file="datapackage.json",
                 column="homepage",
                 value=str(base_url or ""),

@@ -15,7 +15,9 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
+from . import address
 from .errors import Failed, Issue
+from .load import read_descriptor
 from .publish import _version_key, archived_releases
 from .validate import validate_package
 from .workbook import Diff, _merge, _read_csv, _Sheet
@@ -160,6 +162,9 @@ def make_release(
     """Freeze the data as release `version`. `require_public` (the CLI's default) refuses a preview package:
     one without a public address (homepage) or a contact email, whose files would carry unusable identifiers."""
     root = Path(root).resolve()
+    bad = address.descriptor_issues(read_descriptor(root))
+    if bad:
+        raise Failed(bad)  # before anything is stamped: the address is recorded in every released file
     if require_public:
         from .publish import package_base_url, preview_issues
 

@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from . import guards
+from . import address, cells, guards
 from .domain import domain_issues
 from .errors import Issue
 from .load import Package, load_package, read_descriptor, safe_join
@@ -25,6 +25,7 @@ def validate_package(root: Path, max_bytes: int = MAX_CSV_BYTES) -> tuple[list[I
     root = Path(root).resolve()
     descriptor = read_descriptor(root)
     issues = guards.descriptor_shape(descriptor) or check_descriptor(descriptor, root)
+    issues += address.descriptor_issues(descriptor)
     if issues:
         return issues, None
     for res in descriptor["resources"]:
@@ -136,19 +137,10 @@ def check_raw_csv(root: Path, res: dict, max_bytes: int) -> list[Issue]:
                 expected="UTF-8 bytes",
             )
         ]
-    issues = []
-    if "\r" in text:
-        issues.append(
-            Issue(
-                "line-endings",
-                "file has Windows (CRLF) line endings; save it with LF line endings",
-                file=path,
-                row=text[: text.index("\r")].count("\n") + 1,
-            )
-        )
     first = text.split("\n", 1)[0].rstrip("\r")
     expected = [f["name"] for f in res["schema"]["fields"]]
     header = next(csv.reader(io.StringIO(first)), [])
+    issues = cells.carriage_returns(text, header, path) if len(header) <= guards.MAX_COLUMNS else []
     if len(header) > guards.MAX_COLUMNS:
         return issues + guards.scan_cells(first, res, path)  # one message, not one per column
     if len(header) == 1 and ";" in first:
