@@ -387,3 +387,17 @@ def test_signed_numbers_as_written_stay_valid(pkg):
     assert {"+14", "-7"} <= {r["as_written"] for r in rows}
     rc, err, errors = validate(pkg)
     assert (rc, errors) == (0, []), err
+
+
+def test_a_private_network_preview_is_a_preview_not_a_public_address():
+    """Staff preview on a phone over the office Wi-Fi: `serve --host 192.168.1.20` is accepted, and its build is a
+    preview (noindex, never published); a public IP over http is refused."""
+    from minhbach import address
+    from minhbach.publish import is_preview
+
+    assert address.serve_issue("192.168.1.20") is None
+    assert address.problem("http://10.0.0.5:8000/") is None
+    assert is_preview("http://192.168.1.20:8000/")
+    assert not is_preview("https://dti.example.org/")
+    assert address.serve_issue("203.0.113.9") is not None
+    assert address.problem("http://8.8.8.8/") is not None

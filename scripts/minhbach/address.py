@@ -27,6 +27,10 @@ _FORBIDDEN = re.compile(r"[\"'<>\\`\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029
 _LOOPBACK_NAMES = {"localhost"}
 # the unspecified address a `serve --host 0.0.0.0` preview is built for: never a public address either
 _ANY = {"0.0.0.0", "::"}
+# private networks (RFC 1918, unique-local IPv6): an office LAN, never the internet; documentation ranges are not
+_PRIVATE = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10")
+)
 
 
 def problem(value: object, any_http: bool = False) -> str | None:
@@ -57,18 +61,21 @@ def problem(value: object, any_http: bool = False) -> str | None:
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return "it holds a query (?) or a fragment (#)"
     if scheme == "http" and not any_http and not loopback(host):
-        return "http:// is accepted only for a preview on 127.0.0.1, localhost or ::1"
+        return "http:// is accepted only for a preview on 127.0.0.1, localhost, ::1 or a private-network address"
     return None
 
 
 def loopback(host: str) -> bool:
+    """A preview host: this machine, or an address of a private network (a phone on the office Wi-Fi reading
+    `serve --host 192.168.1.20`), never reachable from the internet, so never a public address."""
     host = host.strip("[]").lower()
     if host in _LOOPBACK_NAMES or host in _ANY:
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return ip.is_loopback or any(ip in net for net in _PRIVATE if ip.version == net.version)
 
 
 def _char_name(ch: str) -> str:

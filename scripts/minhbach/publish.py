@@ -18,9 +18,11 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
+from .address import loopback
 from .errors import Failed, Issue
 from .load import Package
 from .pages import Page
@@ -33,7 +35,9 @@ _LOOPBACK = re.compile(r"^https?://(localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])
 def is_preview(base_url: str | None) -> bool:
     """A build without a public address: missing, not http(s), or loopback. Such a build is never published."""
     u = str(base_url or "").strip()
-    return not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK.match(u))
+    if not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK.match(u)):
+        return True
+    return loopback(urlsplit(u).hostname or "")
 
 
 def package_base_url(descriptor: dict) -> str | None:
