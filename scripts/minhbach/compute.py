@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from math import nan
 
 import pandas as pd
 
@@ -77,6 +78,22 @@ def max_points(pkg: Package) -> dict[tuple[str, str], float]:
     return out
 
 
+def framework_first_year(pkg: Package) -> dict[tuple[str, str], int]:
+    """The first assessment year each maximum applies to (`main_index.first_year`; a pillar: its latest member's).
+    An earlier year was scored under another framework (2020, before Decision 922/QĐ-BTTTT): its maxima are not
+    these, so its scores are not converted between points and 0-1."""
+    mi = pkg.t("main_index")
+    if "first_year" not in mi.columns:
+        return {}
+    first = {str(k): int(v) for k, v in zip(mi["main_index_id"], mi["first_year"], strict=True) if not pd.isna(v)}
+    out: dict[tuple[str, str], int] = {("main_index", k): v for k, v in first.items()}
+    for p, g in pkg.t("main_index_pillar").groupby("pillar_id"):
+        years = [first[m] for m in g["main_index_id"] if m in first]
+        if years:
+            out[("pillar", str(p))] = max(years)
+    return out
+
+
 def _d(x) -> Decimal:
     return Decimal(repr(float(x)))
 
@@ -88,6 +105,7 @@ def scores(pkg: Package) -> pd.DataFrame:
     """Reported scores on both scales, one canonical row per subject, year and statistic."""
     obs = pkg.t("dti_observation")
     maxp = max_points(pkg)
+    first = framework_first_year(pkg)
     rank = source_rank(pkg)
     rows = []
     for i, r in enumerate(obs.to_dict("records")):
@@ -99,6 +117,8 @@ def scores(pkg: Package) -> pd.DataFrame:
             continue  # an index with no maximum yet has no scale to put a score on
         unit = r["value"] if r["scale"] == "unit_interval" else r["value"] / m
         pts = r["value"] * m if r["scale"] == "unit_interval" else r["value"]
+        if int(r["year"]) < first.get((level, sid), 0):  # another framework's year: the printed scale only
+            unit, pts, m = (r["value"], nan, nan) if r["scale"] == "unit_interval" else (nan, r["value"], nan)
         rows.append(
             {
                 "province_id": r["province_id"],
