@@ -255,6 +255,27 @@ def test_next_build_restores_a_site_lost_between_the_renames(tmp_path, where):
     assert listing(out) == [".last-build.json", "site"]
 
 
+@pytest.mark.slow
+def test_real_builds_publish_by_symlink_byte_identical_and_leave_no_litter(tmp_path):
+    """A real build over the old layout (OUT/site a directory) moves it to the symlink layout; a forced rebuild
+    publishes a new tree with the same bytes; each time only OUT/site, its tree, the stamp, the kept stage and the
+    cache remain: no temporary folder, no earlier tree."""
+    out = tmp_path / "out"
+    fake_site(out / "site", "old layout")
+    build.build_site(ROOT, out, ROOT)
+    first = (out / "site").resolve()
+    assert (out / "site").is_symlink() and (first.parent, first.name.startswith("site-")) == (out, True)
+    assert whole(out / "site") is not None
+    files = tree(out / "site")
+    keep = {".last-build.json", "stage", "site"} | ({"cache"} if (out / "cache").is_dir() else set())
+    assert set(listing(out)) == keep | {first.name}
+    build.build_site(ROOT, out, ROOT, force=True)
+    second = (out / "site").resolve()
+    assert second != first and not first.exists()
+    assert tree(out / "site") == files  # the tree's name changes, never its content
+    assert set(listing(out)) == keep | {second.name}
+
+
 def test_truncated_build_stamp_means_rebuild_not_crash(tmp_path, monkeypatch):
     out = tmp_path / "out"
     fake_site(out / "site", "x")
