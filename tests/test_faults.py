@@ -212,6 +212,19 @@ def test_output_issue_says_whether_there_was_a_previous_site(tmp_path):
     assert "new site is already published" in atomic.output_issue(exc, out / "site", published=True).message
 
 
+def test_a_refused_first_build_says_there_was_no_previous_site(tmp_path):
+    proj = project_copy(tmp_path)
+    _key_in_one_language(proj)
+    out = tmp_path / "out"
+    r = cli("build", "--data", str(ROOT), "--project", str(proj), "--out", str(out), "--quiet")
+    assert r.returncode == 1 and "[strings]" in r.stderr, r.stderr
+    assert "there was none before" in r.stderr and "previous site" not in r.stderr
+    assert listing(out) == []  # no site, no unpublished tree, no .minhbach-tmp
+    fake_published(out, "old")
+    r = cli("build", "--data", str(ROOT), "--project", str(proj), "--out", str(out), "--quiet")
+    assert r.returncode == 1 and f"the previous site in {out / 'site'} is unchanged" in r.stderr
+
+
 def test_recover_cleans_dead_builds_and_spares_live_ones(tmp_path):
     out = tmp_path / "out"
     (out / atomic.TMP).mkdir(parents=True)

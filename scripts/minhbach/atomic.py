@@ -193,13 +193,13 @@ def output_issue(exc: OSError, final: Path, published: bool = False):
     }.get(code, exc.strerror or str(exc))
     return Issue(
         code,
-        f"{reason}; the build stopped and {_site_state(final, published)}",
+        f"{reason}; the build stopped and {site_state(final, published)}",
         file=str(exc.filename) if exc.filename else str(final.parent),
         value=exc.strerror or None,
     )
 
 
-def _site_state(final: Path, published: bool) -> str:
+def site_state(final: Path, published: bool = False) -> str:
     """What the reader of the message can count on: the new site, the previous one, or none at all."""
     if published:
         return f"the new site is already published in {final}"
