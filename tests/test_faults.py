@@ -289,6 +289,38 @@ def test_real_builds_publish_by_symlink_byte_identical_and_leave_no_litter(tmp_p
     assert set(listing(out)) == keep | {second.name}
 
 
+@pytest.mark.slow
+def test_interruption_just_after_the_switch_keeps_the_new_site(tmp_path, monkeypatch):
+    """Ctrl-C after OUT/site was switched (while the old trees are pruned): the build's clean-up must not remove
+    the tree it has just published."""
+    out = tmp_path / "out"
+    fake_published(out, "old")
+
+    def render(config_file, docs, site_tmp, *a):
+        fake_site(site_tmp, "new")
+
+    real_prune, calls = atomic.prune, []
+
+    def prune(out_dir):
+        calls.append(out_dir)
+        if len(calls) == 2:  # the first is the start's recovery, the second the one after the switch
+            raise KeyboardInterrupt("SIGINT")
+        return real_prune(out_dir)
+
+    monkeypatch.setattr(build, "_render", render)
+    monkeypatch.setattr(atomic, "prune", prune)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_site(ROOT, out, ROOT, force=True)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert whole(out / "site") == fake_site(tmp_path / "expected", "new")
+    assert not (out / atomic.TMP).exists()
+    atomic.recover(out)  # the next run prunes what the interrupted one could not
+    assert listing(out) == sorted(
+        ["site", (out / "site").resolve().name, "stage"] + (["cache"] * (out / "cache").is_dir())
+    )
+
+
 def test_truncated_build_stamp_means_rebuild_not_crash(tmp_path, monkeypatch):
     out = tmp_path / "out"
     fake_site(out / "site", "x")

@@ -129,6 +129,11 @@ def _published(final: Path) -> Path | None:
     return final.resolve() if final.is_symlink() and final.exists() else None
 
 
+def shows(final: Path, tree: Path) -> bool:
+    """Does `final` (OUT/site) publish `tree` now?"""
+    return _published(final) == tree.resolve()
+
+
 def prune(out_dir: Path) -> list[str]:
     """Remove every `site-*` tree that is not the published one, unless its build is still running."""
     current = _published(out_dir / SITE)

@@ -128,7 +128,6 @@ def build_site(
     stage = tmp_root / "stage"
     docs = stage / "docs"
     site_tmp = atomic.new_tree(out_dir)  # MkDocs renders here, beside the published one
-    published = False
     report = BuildReport(site_dir=final)
     stamp = out_dir / ".last-build.json"
     fingerprint = input_fingerprint(data_root, project, base_url)
@@ -189,7 +188,6 @@ def build_site(
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
         for line in atomic.publish(site_tmp, final):
             progress(line)
-        published = True
         stamp_tmp = tmp_root / "last-build.json"
         stamp_tmp.write_text(
             json.dumps(
@@ -204,10 +202,11 @@ def build_site(
         )
         os.replace(stamp_tmp, stamp)
     except OSError as exc:
-        raise Failed([output_issue(exc, final, published)]) from exc
+        raise Failed([output_issue(exc, final, atomic.shows(final, site_tmp))]) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         tempfile.tempdir = saved_tempdir
+        published = atomic.shows(final, site_tmp)  # also when an interruption fell just after the switch
         if not published:
             shutil.rmtree(site_tmp, ignore_errors=True)
         if tmp_root.exists():
