@@ -1,8 +1,10 @@
 """Faults: kills and failures at every rename of the site swap and of `minhbach release`, a full or read-only
 disk, Ctrl-C and SIGTERM, careless string catalogues, and a build under LANG=C without network.
 
-Kills are real (os._exit in a child process at the n-th rename/replace/unlink); the state afterwards and
-after the next run's recovery is proven on disk. Only two tests run a full build.
+Kills are real: a SIGKILL in a child process at the n-th rename/replace/symlink/unlink/rmdir/renameat2 of the
+site swap (atomic.publish, on small fake trees, for every n), os._exit at the n-th rename/replace/unlink of a
+release; the state right after each kill and after the next run's recovery is proven on disk. Three tests run
+a full build (slow), one all but MkDocs.
 """
 
 from __future__ import annotations

@@ -211,6 +211,29 @@ def test_recovery_does_not_swap_away_an_edit_made_after_the_kill(tmp_path):
     assert not (pkg / commit_mod.STAGING).exists()
 
 
+def test_data_is_swapped_as_one_tree_and_a_table_outside_it_file_by_file(tmp_path, monkeypatch):
+    pkg = make_package(tmp_path / "pkg")
+    (pkg / "data" / "sources").mkdir()
+    (pkg / "data" / "sources" / "s1.txt").write_text("kept", encoding="utf-8")
+    os.chmod(pkg / "data" / "beta.csv", 0o600)
+    before = os.stat(pkg / "data").st_ino
+    exchanged, real = [], atomic.exchange
+    monkeypatch.setattr(atomic, "exchange", lambda a, b: exchanged.append((a, b)) or real(a, b))
+    assert commit_mod.commit(pkg, NEW) == sorted(NEW)
+    assert state(pkg) == "new" and exchanged and os.stat(pkg / "data").st_ino != before  # a new data/ folder
+    assert (pkg / "data" / "sources" / "s1.txt").read_text(encoding="utf-8") == "kept"
+    assert os.stat(pkg / "data" / "beta.csv").st_mode & 0o777 == 0o600 and stray_files(pkg) == [
+        "data/sources",
+        "data/sources/s1.txt",
+    ]
+    exchanged.clear()
+    texts = {"data/alpha.csv": OLD["data/alpha.csv"], "extra/gamma.csv": "id\ng1\n"}
+    assert commit_mod.commit(pkg, texts) == sorted(texts)
+    assert exchanged == [] and (pkg / "extra/gamma.csv").read_text(encoding="utf-8") == "id\ng1\n"
+    assert (pkg / "data/alpha.csv").read_text(encoding="utf-8") == OLD["data/alpha.csv"]
+    assert not (pkg / commit_mod.STAGING).exists()
+
+
 def test_journal_conflict_is_reported_not_overwritten(setup):
     pkg, xlsx = setup
     assert run("exit", 1, pkg, xlsx).returncode == 9  # journal written, the new data/ not yet swapped in
