@@ -1,8 +1,10 @@
 """Faults: kills and failures at every rename of the site swap and of `minhbach release`, a full or read-only
 disk, Ctrl-C and SIGTERM, careless string catalogues, and a build under LANG=C without network.
 
-Kills are real (os._exit in a child process at the n-th rename/replace/unlink); the state afterwards and
-after the next run's recovery is proven on disk. Only two tests run a full build.
+Kills are real: a SIGKILL in a child process at the n-th rename/replace/symlink/unlink/rmdir/renameat2 of the
+site swap (atomic.publish, on small fake trees, for every n), os._exit at the n-th rename/replace/unlink of a
+release; the state right after each kill and after the next run's recovery is proven on disk. Three tests run
+a full build (slow), one all but MkDocs.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package
-from minhbach import build
+from minhbach import atomic, build
 from minhbach.errors import Failed
 
 PY = sys.executable
@@ -39,7 +41,9 @@ def tree(folder: Path) -> dict[str, str]:
 
 def fake_site(folder: Path, marker: str) -> dict[str, str]:
     (folder / "assets").mkdir(parents=True)
+    (folder / "en").mkdir()
     (folder / "index.html").write_text(f"<p>{marker}</p>", encoding="utf-8")
+    (folder / "en" / "index.html").write_text(f"<p>{marker} en</p>", encoding="utf-8")
     (folder / "assets" / "x.css").write_text(marker, encoding="utf-8")
     return tree(folder)
 
@@ -66,80 +70,257 @@ def run_killed(at: int, body: str) -> int:
 
 # ------------------------------------------------------------------ site swap
 
+DEAD = 2**22 + 1  # above pid_max's default: no such process
 
-@pytest.mark.parametrize("at", [1, 2, 3])
-def test_kill_at_each_step_of_the_swap_never_leaves_no_site(tmp_path, at):
-    out = tmp_path / "out"
-    old = fake_site(out / "site", "old")
-    tmp = out / f".tmp-build-{2**22 + 1}"
-    new = fake_site(tmp / "site", "new")
-    rc = run_killed(
-        at,
-        f"from minhbach.build import _swap\nfrom pathlib import Path\n"
-        f"_swap(Path({str(tmp / 'site')!r}), Path({str(out / 'site')!r}))",
-    )
-    assert rc == 9
-    leftovers = sorted(p.name for p in out.iterdir())
-    if at == 1:  # killed before the old site moved: nothing changed
-        assert tree(out / "site") == old
-    else:  # killed between the renames (no site/ for an instant) or after them
-        assert at != 2 or not (out / "site").exists() and any(n.startswith(".old-site-") for n in leftovers)
-    done = build.recover(out)
-    assert (out / "site").is_dir(), "recovery must leave a site"
-    assert tree(out / "site") in (old, new)
-    assert sorted(p.name for p in out.iterdir()) == ["site"], done
-    if at == 2:
-        assert tree(out / "site") == old and any("restored" in d for d in done)
-
-
-@pytest.mark.parametrize("at", [1, 2])
-def test_interruption_inside_the_swap_keeps_the_old_site(tmp_path, monkeypatch, at):
-    out = tmp_path / "out"
-    old = fake_site(out / "site", "old")
-    fake_site(out / ".tmp-build-1" / "site", "new")
-    real, calls = os.rename, {"n": 0}
-
-    def rename(a, b):
+SWAP_KILLER = """
+import errno, os, signal, sys
+sys.path.insert(0, {scripts!r})
+from pathlib import Path
+from minhbach import atomic
+calls = {{"n": 0}}
+def wrap(fn):
+    def inner(*a, **kw):
         calls["n"] += 1
-        if calls["n"] == at:
-            raise KeyboardInterrupt("SIGTERM")
-        return real(a, b)
+        if calls["n"] == {at}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fn(*a, **kw)
+    return inner
+os.rename, os.replace, os.unlink, os.rmdir, os.symlink = map(wrap, (os.rename, os.replace, os.unlink, os.rmdir, os.symlink))
+def unsupported(src, dst, flags):
+    raise OSError(errno.EINVAL, "Invalid argument", src)
+atomic._renameat2 = wrap(atomic._renameat2 if {exchange} else unsupported)
+atomic.publish(Path({new!r}), Path({final!r}))
+print(calls["n"])
+"""
 
-    monkeypatch.setattr(os, "rename", rename)
-    with pytest.raises(KeyboardInterrupt):
-        build._swap(out / ".tmp-build-1" / "site", out / "site")
-    monkeypatch.setattr(os, "rename", real)
-    assert tree(out / "site") == old
-    assert not list(out.glob(".old-site-*"))
+
+def fake_tree(out: Path, marker: str, pid: int = DEAD) -> tuple[Path, dict[str, str]]:
+    """A small site in OUT/site-<id>, as a build of process `pid` renders it."""
+    folder = out / f"site-{time.time_ns()}-{pid}"
+    return folder, fake_site(folder, marker)
+
+
+def fake_published(out: Path, marker: str) -> dict[str, str]:
+    """OUT/site published the way a build does: a symlink to its tree."""
+    folder, files = fake_tree(out, marker)
+    os.symlink(folder.name, out / "site")
+    return files
+
+
+def whole(site: Path) -> dict[str, str] | None:
+    """The site's files when it resolves to a whole site (both home pages), else None."""
+    ok = (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
+    return tree(site) if ok else None
+
+
+def swap_case(out: Path, layout: str) -> tuple[dict[str, str], Path, dict[str, str]]:
+    old = fake_published(out, "old") if layout == "link" else fake_site(out / "site", "old")
+    new_dir, new = fake_tree(out, "new")
+    return old, new_dir, new
+
+
+def kill_swap(at: int, new_dir: Path, out: Path, exchange: bool) -> subprocess.CompletedProcess:
+    code = SWAP_KILLER.format(
+        scripts=str(ROOT / "scripts"), at=at, exchange=exchange, new=str(new_dir), final=str(out / "site")
+    )
+    return subprocess.run([PY, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
+
+
+def listing(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir())
+
+
+@pytest.mark.parametrize("layout", ["link", "dir", "dir-no-exchange"])
+def test_sigkill_at_every_syscall_of_the_swap_always_leaves_a_whole_site(tmp_path, layout):
+    """SIGKILL at the n-th rename/replace/symlink/unlink/rmdir/renameat2 of the swap, for every n: OUT/site is the
+    whole old site or the whole new one at once (the directory fallback without renameat2 has one window, put
+    right by the next run), and the next run leaves only OUT/site and the tree it shows, then swaps again."""
+    exchange = layout != "dir-no-exchange"
+    out = tmp_path / "count"
+    out.mkdir()
+    _, new_dir, new = swap_case(out, layout)
+    r = kill_swap(-1, new_dir, out, exchange)
+    assert r.returncode == 0, r.stderr
+    steps = int(r.stdout.split()[-1])
+    assert steps >= (2 if layout == "link" else 3), steps
+    assert whole(out / "site") == new and listing(out) == ["site", new_dir.name]
+    windows = []
+    for at in range(1, steps + 1):
+        out = tmp_path / f"k{at}"
+        out.mkdir()
+        old, new_dir, new = swap_case(out, layout)
+        r = kill_swap(at, new_dir, out, exchange)
+        assert r.returncode == -signal.SIGKILL, (at, r.stderr)
+        now = whole(out / "site")
+        if now is None:
+            windows.append(at)
+        else:
+            assert now in (old, new), at
+        done = atomic.recover(out)
+        after = whole(out / "site")
+        assert after in (old, new), (at, done)
+        if now is not None:
+            assert after == now, at  # recovery never goes back on what readers already saw
+        shown = [(out / "site").resolve().name] if (out / "site").is_symlink() else []
+        assert listing(out) == ["site", *shown], (at, done)
+        newer_dir, newer = fake_tree(out, "newer", os.getpid())
+        atomic.publish(newer_dir, out / "site")
+        assert whole(out / "site") == newer and listing(out) == ["site", newer_dir.name], at
+    assert windows == ([] if exchange else windows[:1]), windows  # the fallback: at most one kill point
+
+
+@pytest.mark.parametrize("layout", ["link", "dir"])
+def test_interruption_at_each_step_of_the_swap_keeps_a_whole_site(tmp_path, monkeypatch, layout):
+    """Ctrl-C (KeyboardInterrupt) inside publish at each call: a whole site, old or new, and no window."""
+    for at in range(1, 12):
+        out = tmp_path / f"i{at}"
+        out.mkdir()
+        old, new_dir, new = swap_case(out, layout)
+        calls = {"n": 0}
+
+        def wrap(fn, calls=calls, at=at):
+            def inner(*a, **kw):
+                calls["n"] += 1
+                if calls["n"] == at:
+                    raise KeyboardInterrupt("SIGTERM")
+                return fn(*a, **kw)
+
+            return inner
+
+        for name in ("rename", "replace", "symlink", "unlink", "rmdir"):
+            monkeypatch.setattr(os, name, wrap(getattr(os, name)))
+        monkeypatch.setattr(atomic, "_renameat2", wrap(atomic._renameat2))
+        try:
+            atomic.publish(new_dir, out / "site")
+            interrupted = False
+        except KeyboardInterrupt:
+            interrupted = True
+        monkeypatch.undo()
+        assert whole(out / "site") in (old, new), at
+        if not interrupted:
+            assert whole(out / "site") == new
+            break
+    else:
+        raise AssertionError("publish never finished within 11 calls")
+
+
+def test_output_issue_says_whether_there_was_a_previous_site(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    exc = OSError(errno.ENOSPC, "No space left on device", str(out / "x"))
+    assert "there was none before" in atomic.output_issue(exc, out / "site").message
+    fake_published(out, "old")
+    assert "previous site in" in atomic.output_issue(exc, out / "site").message
+    assert "new site is already published" in atomic.output_issue(exc, out / "site", published=True).message
+
+
+def test_a_refused_first_build_says_there_was_no_previous_site(tmp_path):
+    proj = project_copy(tmp_path)
+    _key_in_one_language(proj)
+    out = tmp_path / "out"
+    r = cli("build", "--data", str(ROOT), "--project", str(proj), "--out", str(out), "--quiet")
+    assert r.returncode == 1 and "[strings]" in r.stderr, r.stderr
+    assert "there was none before" in r.stderr and "previous site" not in r.stderr
+    assert listing(out) == []  # no site, no unpublished tree, no .minhbach-tmp
+    fake_published(out, "old")
+    r = cli("build", "--data", str(ROOT), "--project", str(proj), "--out", str(out), "--quiet")
+    assert r.returncode == 1 and f"the previous site in {out / 'site'} is unchanged" in r.stderr
 
 
 def test_recover_cleans_dead_builds_and_spares_live_ones(tmp_path):
     out = tmp_path / "out"
-    fake_site(out / "site", "current")
-    dead = 2**22 + 12345  # above pid_max's default: no such process
-    for name in (f".tmp-build-{dead}", f".old-site-{dead}", ".tmp-build-garbage"):
+    (out / atomic.TMP).mkdir(parents=True)
+    fake_published(out, "current")
+    shown = (out / "site").resolve().name
+    dead = 2**22 + 12345
+    for name in (f".tmp-build-{dead}", f".old-site-{dead}", ".tmp-build-garbage"):  # the layout before symlinks
         fake_site(out / name, "leftover")
+    for name in (f"build-{dead}", f"old-site-{dead}"):
+        fake_site(out / atomic.TMP / name, "leftover")
+    os.symlink(f"site-1-{dead}", out / atomic.TMP / f"site-link-{dead}")
+    unpublished, _ = fake_tree(out, "half")
     live = subprocess.Popen([PY, "-c", "import time; time.sleep(30)"])
     try:
-        fake_site(out / f".tmp-build-{live.pid}", "running")
-        build.recover(out)
-        assert sorted(p.name for p in out.iterdir()) == [f".tmp-build-{live.pid}", "site"]
+        fake_site(out / atomic.TMP / f"build-{live.pid}", "running")
+        running, _ = fake_tree(out, "running", live.pid)
+        done = atomic.recover(out)
+        assert listing(out) == sorted([atomic.TMP, "site", shown, running.name]), done
+        assert listing(out / atomic.TMP) == [f"build-{live.pid}"]
+        assert not unpublished.exists() and any(unpublished.name in d for d in done)
     finally:
         live.kill()
         live.wait()
+    atomic.recover(out)  # the live build has ended
+    assert listing(out) == ["site", shown]
 
 
-def test_next_build_restores_a_site_lost_between_the_renames(tmp_path):
-    """The up-to-date path of build_site runs recovery first: a kill between the renames costs nothing."""
+@pytest.mark.parametrize("where", [".old-site-{}", ".minhbach-tmp/old-site-{}"], ids=["legacy", "fallback"])
+def test_next_build_restores_a_site_lost_between_the_renames(tmp_path, where):
+    """The up-to-date path of build_site runs recovery first: a kill between the two renames of a directory swap
+    (the layout before symlinks, or the fallback without renameat2) costs nothing."""
     out = tmp_path / "out"
-    site = fake_site(out / f".old-site-{2**22 + 7}", "previous")
+    site = fake_site(out / where.format(2**22 + 7), "previous")
+    fake_site(out / atomic.TMP / f"build-{2**22 + 7}", "half")
     fake_site(out / f".tmp-build-{2**22 + 7}", "half")
     fp = build.input_fingerprint(ROOT, ROOT, None)
     (out / ".last-build.json").write_text(json.dumps({"fingerprint": fp, "pages": 1, "charts": 0, "findings": 0}))
     rep = build.build_site(ROOT, out, ROOT)
     assert rep.up_to_date
     assert tree(out / "site") == site
-    assert sorted(p.name for p in out.iterdir()) == [".last-build.json", "site"]
+    assert listing(out) == [".last-build.json", "site"]
+
+
+@pytest.mark.slow
+def test_real_builds_publish_by_symlink_byte_identical_and_leave_no_litter(tmp_path):
+    """A real build over the old layout (OUT/site a directory) moves it to the symlink layout; a forced rebuild
+    publishes a new tree with the same bytes; each time only OUT/site, its tree, the stamp, the kept stage and the
+    cache remain: no temporary folder, no earlier tree."""
+    out = tmp_path / "out"
+    fake_site(out / "site", "old layout")
+    build.build_site(ROOT, out, ROOT)
+    first = (out / "site").resolve()
+    assert (out / "site").is_symlink() and (first.parent, first.name.startswith("site-")) == (out, True)
+    assert whole(out / "site") is not None
+    files = tree(out / "site")
+    keep = {".last-build.json", "stage", "site"} | ({"cache"} if (out / "cache").is_dir() else set())
+    assert set(listing(out)) == keep | {first.name}
+    build.build_site(ROOT, out, ROOT, force=True)
+    second = (out / "site").resolve()
+    assert second != first and not first.exists()
+    assert tree(out / "site") == files  # the tree's name changes, never its content
+    assert set(listing(out)) == keep | {second.name}
+
+
+@pytest.mark.slow
+def test_interruption_just_after_the_switch_keeps_the_new_site(tmp_path, monkeypatch):
+    """Ctrl-C after OUT/site was switched (while the old trees are pruned): the build's clean-up must not remove
+    the tree it has just published."""
+    out = tmp_path / "out"
+    fake_published(out, "old")
+
+    def render(config_file, docs, site_tmp, *a):
+        fake_site(site_tmp, "new")
+
+    real_prune, calls = atomic.prune, []
+
+    def prune(out_dir):
+        calls.append(out_dir)
+        if len(calls) == 2:  # the first is the start's recovery, the second the one after the switch
+            raise KeyboardInterrupt("SIGINT")
+        return real_prune(out_dir)
+
+    monkeypatch.setattr(build, "_render", render)
+    monkeypatch.setattr(atomic, "prune", prune)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_site(ROOT, out, ROOT, force=True)
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert whole(out / "site") == fake_site(tmp_path / "expected", "new")
+    assert not (out / atomic.TMP).exists()
+    atomic.recover(out)  # the next run prunes what the interrupted one could not
+    assert listing(out) == sorted(
+        ["site", (out / "site").resolve().name, "stage"] + (["cache"] * (out / "cache").is_dir())
+    )
 
 
 def test_truncated_build_stamp_means_rebuild_not_crash(tmp_path, monkeypatch):
@@ -193,11 +374,11 @@ def test_disk_full_gives_a_message_and_keeps_the_previous_site(tmp_path, monkeyp
     before = fake_site(out / "site", "previous")
 
     def full(p: Path):
-        return OSError(errno.ENOSPC, "No space left on device", str(p)) if ".tmp-build-" in str(p) else None
+        return OSError(errno.ENOSPC, "No space left on device", str(p)) if atomic.TMP in str(p) else None
 
     rc, err = in_process_build(monkeypatch, tmp_path, out, full)
     assert rc == 1
-    assert "[disk-full]" in err and "the disk is full" in err and ".tmp-build-" in err
+    assert "[disk-full]" in err and "the disk is full" in err and atomic.TMP in err
     assert f"previous site in {out / 'site'} is unchanged" in err
     assert "Traceback" not in err
     assert tree(out / "site") == before

@@ -390,7 +390,7 @@ def test_release_version_reused_with_other_data_is_refused(hostile_site, pkg, tm
     assert [i.code for i in issues] == ["release-version-reused"]
     assert issues[0].file == "datapackage.json" and issues[0].column == "version" and issues[0].value == version
     assert tree_hashes(out / "site") == before  # failed late (while publishing), still nothing swapped in
-    assert not list(out.glob(".tmp-build-*")) and not list(out.glob(".old-site-*"))
+    assert {p.name for p in out.iterdir()} - {"cache"} == {"site"}  # no unpublished tree, no .minhbach-tmp
 
 
 def test_failed_build_leaves_the_last_good_site_byte_identical(hostile_site, pkg, tmp_path):
@@ -404,7 +404,7 @@ def test_failed_build_leaves_the_last_good_site_byte_identical(hostile_site, pkg
         ("type-error", "data/kpi_observation.csv", line, "value")
     ]
     assert tree_hashes(out / "site") == before
-    assert not list(out.glob(".tmp-build-*")) and not list(out.glob(".old-site-*"))
+    assert {p.name for p in out.iterdir()} - {"cache"} == {"site"}  # no unpublished tree, no .minhbach-tmp
 
 
 # ------------------------------------------------------------------ issue 13: the careless and hostile corpus

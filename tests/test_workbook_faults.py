@@ -1,8 +1,9 @@
 """`minhbach import` and `minhbach template` under faults and hostile input, on a two-table synthetic package.
 
-Kills and failures are injected at each os.replace of the import's commit (in a subprocess for os._exit and
-signals); afterwards the tables are all old or all new once the next run has recovered, no staging or
-temporary file remains, and importing again works. Limits: a workbook that inflates past the limit is
+Kills and failures are injected at each step of the import's commit (os.replace of the journal, the
+renameat2 exchange of data/, and in the unit-level tests every rename, unlink, rmdir and renameat2, with a real
+SIGKILL in a subprocess): data/ is all old or all new at once (file by file only in the fallback without
+renameat2, made whole by the next run), no staging or temporary file remains, and importing again works. Limits: a workbook that inflates past the limit is
 refused before it is read (peak memory measured), over-long cells and control characters are refused with
 sheet, row and column, in the template and on import.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from minhbach import atomic
 from minhbach import workbook as wbmod
 from minhbach.errors import Failed
 from minhbach.workbook import commit as commit_mod
@@ -39,24 +41,27 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
 PY = sys.executable
 
-# os.replace calls of a two-table import: the journal (commit point), then data/alpha.csv, data/beta.csv
-REPLACES = 3
+# renames of a two-table import: the journal into place (commit point), then the exchange of data/ (renameat2)
+REPLACES = 2
 
 RUNNER = r"""
 import os, signal, sys, time
 sys.path.insert(0, {scripts!r})
+from minhbach import atomic
 mode, k, pkg, xlsx = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-real, calls = os.replace, [0]
-def replace(src, dst, *a, **kw):
-    if str(src).startswith(pkg):
-        if calls[0] == k:
-            if mode == "exit":
-                os._exit(9)
-            if mode == "sigint":
-                os.kill(os.getpid(), signal.SIGINT)
-        calls[0] += 1
-    return real(src, dst, *a, **kw)
-os.replace = replace
+calls = [0]
+def counted(real):
+    def step(src, dst, *a, **kw):
+        if str(src).startswith(pkg):
+            if calls[0] == k:
+                if mode == "exit":
+                    os._exit(9)
+                if mode == "sigint":
+                    os.kill(os.getpid(), signal.SIGINT)
+            calls[0] += 1
+        return real(src, dst, *a, **kw)
+    return step
+os.replace, atomic._renameat2 = counted(os.replace), counted(atomic._renameat2)
 if mode in ("pause", "pause-term"):
     from minhbach.workbook import importer
     validate = importer.validate_package
@@ -98,7 +103,7 @@ def test_killed_at_each_replace_recovers_on_the_next_run(setup, k):
     p = run("exit", k, pkg, xlsx)
     assert p.returncode == 9, p.stderr
     assert (pkg / commit_mod.STAGING).is_dir()  # the kill left its staging folder
-    assert state(pkg) == ("mixed" if k == 2 else "old")  # on disk right after the kill, before recovery
+    assert state(pkg) == "old"  # on disk right after the kill, before recovery: never a mix
     # the next run finishes (journal written: k >= 1) or undoes (k == 0) the interrupted import
     done, stuck = wbmod.recover(pkg)
     assert stuck == []
@@ -115,16 +120,20 @@ def test_a_failing_replace_leaves_old_or_new_never_half(setup, monkeypatch, k):
     """An OSError at replace k (e.g. a disk error) once: before the commit point nothing changes, after it the
     import completes at once."""
     pkg, xlsx = setup
-    real, calls = os.replace, [0]
+    calls = [0]
 
-    def flaky(src, dst, *a, **kw):
-        if str(src).startswith(str(pkg)):
-            calls[0] += 1
-            if calls[0] == k + 1:
-                raise OSError(5, "Input/output error (injected)")
-        return real(src, dst, *a, **kw)
+    def flaky(real):
+        def step(src, dst, *a, **kw):
+            if str(src).startswith(str(pkg)):
+                calls[0] += 1
+                if calls[0] == k + 1:
+                    raise OSError(5, "Input/output error (injected)")
+            return real(src, dst, *a, **kw)
 
-    monkeypatch.setattr(os, "replace", flaky)
+        return step
+
+    monkeypatch.setattr(os, "replace", flaky(os.replace))
+    monkeypatch.setattr(atomic, "_renameat2", flaky(atomic._renameat2))
     result = import_workbook(xlsx, pkg)
     assert stray_files(pkg) == []
     if k == 0:
@@ -134,9 +143,100 @@ def test_a_failing_replace_leaves_old_or_new_never_half(setup, monkeypatch, k):
         assert result.ok and result.written == sorted(NEW) and state(pkg) == "new"
 
 
+COMMIT_KILLER = r"""
+import errno, os, signal, sys
+sys.path.insert(0, {scripts!r})
+from pathlib import Path
+from minhbach import atomic
+from minhbach.workbook import commit
+calls = [0]
+def wrap(fn):
+    def inner(*a, **kw):
+        calls[0] += 1
+        if calls[0] == {at}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fn(*a, **kw)
+    return inner
+os.rename, os.replace, os.unlink, os.rmdir = map(wrap, (os.rename, os.replace, os.unlink, os.rmdir))
+def unsupported(src, dst, flags):
+    raise OSError(errno.EINVAL, "Invalid argument", src)
+atomic._renameat2 = wrap(atomic._renameat2 if {exchange} else unsupported)
+commit.commit(Path({pkg!r}), {texts!r})
+print(calls[0])
+"""
+
+
+def kill_commit(at: int, pkg: Path, exchange: bool) -> subprocess.CompletedProcess:
+    code = COMMIT_KILLER.format(scripts=str(SCRIPTS), at=at, exchange=exchange, pkg=str(pkg), texts=NEW)
+    return subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "fallback"])
+def test_sigkill_at_every_syscall_of_the_commit_leaves_data_all_old_or_all_new(tmp_path, exchange):
+    """SIGKILL at the n-th rename/replace/unlink/rmdir/renameat2 of the commit, for every n: with renameat2 data/
+    is all old or all new at every instant; without it (the documented fallback) a mix can last until the next
+    command, which rolls it forward. After recovery: all old or all new, no litter, and importing again works."""
+    r = kill_commit(-1, make_package(tmp_path / "count"), exchange)
+    assert r.returncode == 0, r.stderr
+    steps = int(r.stdout.split()[-1])
+    assert steps >= 3, steps  # the journal, the swap, removing the staging folder
+    mixed = []
+    for at in range(1, steps + 1):
+        pkg = make_package(tmp_path / f"k{at}")
+        r = kill_commit(at, pkg, exchange)
+        assert r.returncode == -signal.SIGKILL, (at, r.stderr)
+        now = state(pkg)
+        if now == "mixed":
+            mixed.append(at)
+        done, stuck = wbmod.recover(pkg)
+        assert stuck == [] and stray_files(pkg) == [], at
+        after = state(pkg)
+        assert after in ("old", "new") and not (now == "new" and after == "old"), (at, now, after)
+        assert done == ([] if after == "old" else sorted(NEW)) or (now == "new" and done == []), (at, done)
+        assert commit_mod.commit(pkg, NEW) == sorted(NEW) and state(pkg) == "new" and stray_files(pkg) == []
+    assert mixed == [] if exchange else len(mixed) == 1, mixed  # two tables: one kill point between them
+
+
+def test_recovery_does_not_swap_away_an_edit_made_after_the_kill(tmp_path):
+    """Killed after the commit point, then another file in data/ edited: the roll-forward goes file by file so the
+    edit stays."""
+    pkg = make_package(tmp_path / "pkg")
+    (pkg / "data" / "notes.txt").write_text("before", encoding="utf-8")
+    r = kill_commit(2, pkg, True)  # 1: the journal into place, 2: the exchange
+    assert r.returncode == -signal.SIGKILL and state(pkg) == "old"
+    (pkg / "data" / "notes.txt").write_text("edited meanwhile", encoding="utf-8")
+    done, stuck = wbmod.recover(pkg)
+    assert (done, stuck) == (sorted(NEW), []) and state(pkg) == "new"
+    assert (pkg / "data" / "notes.txt").read_text(encoding="utf-8") == "edited meanwhile"
+    assert not (pkg / commit_mod.STAGING).exists()
+
+
+def test_data_is_swapped_as_one_tree_and_a_table_outside_it_file_by_file(tmp_path, monkeypatch):
+    pkg = make_package(tmp_path / "pkg")
+    (pkg / "data" / "sources").mkdir()
+    (pkg / "data" / "sources" / "s1.txt").write_text("kept", encoding="utf-8")
+    os.chmod(pkg / "data" / "beta.csv", 0o600)
+    before = os.stat(pkg / "data").st_ino
+    exchanged, real = [], atomic.exchange
+    monkeypatch.setattr(atomic, "exchange", lambda a, b: exchanged.append((a, b)) or real(a, b))
+    assert commit_mod.commit(pkg, NEW) == sorted(NEW)
+    assert state(pkg) == "new" and exchanged and os.stat(pkg / "data").st_ino != before  # a new data/ folder
+    assert (pkg / "data" / "sources" / "s1.txt").read_text(encoding="utf-8") == "kept"
+    assert os.stat(pkg / "data" / "beta.csv").st_mode & 0o777 == 0o600 and stray_files(pkg) == [
+        "data/sources",
+        "data/sources/s1.txt",
+    ]
+    exchanged.clear()
+    texts = {"data/alpha.csv": OLD["data/alpha.csv"], "extra/gamma.csv": "id\ng1\n"}
+    assert commit_mod.commit(pkg, texts) == sorted(texts)
+    assert exchanged == [] and (pkg / "extra/gamma.csv").read_text(encoding="utf-8") == "id\ng1\n"
+    assert (pkg / "data/alpha.csv").read_text(encoding="utf-8") == OLD["data/alpha.csv"]
+    assert not (pkg / commit_mod.STAGING).exists()
+
+
 def test_journal_conflict_is_reported_not_overwritten(setup):
     pkg, xlsx = setup
-    assert run("exit", 2, pkg, xlsx).returncode == 9  # alpha replaced, beta still staged
+    assert run("exit", 1, pkg, xlsx).returncode == 9  # journal written, the new data/ not yet swapped in
     (pkg / "data/beta.csv").write_text("id,label\nb1,edited by hand\n", encoding="utf-8")
     result = import_workbook(xlsx, pkg)
     assert [i.code for i in result.issues] == ["import-interrupted"]

@@ -1,7 +1,8 @@
 """The pipeline, end to end: validate → compute → charts → stage pages → publish files → MkDocs.
 
-Everything is written under a temporary folder and swapped into place only when every stage
-succeeded, so a failed build leaves the last good site byte for byte as it was.
+Everything is written under OUT/.minhbach-tmp/ and a fresh OUT/site-<id>, published by one atomic rename of the
+OUT/site symlink only when every stage succeeded (atomic.py), so a failed or killed build leaves the last good site
+byte for byte as it was, and a reader never finds no site.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from . import address
+from . import address, atomic
+from .atomic import output_issue
 from .cache import Cache
 from .errors import Failed, Issue
 
@@ -106,33 +108,23 @@ def build_site(
     trace_memory: bool = False,
     force: bool = False,
 ) -> BuildReport:
-    from . import charts as charts_mod
-    from . import findings as findings_mod
-    from . import pages as pages_mod
-    from . import publish
-    from . import strings as strings_mod
-    from .compute import compute_all
-    from .validate import MAX_CSV_BYTES, validate_package
-
     data_root, out_dir, project = Path(data_root).resolve(), Path(out_dir).resolve(), Path(project).resolve()
     site_src = project / "site_src"
     config_file = project / "mkdocs.yml"
-    final = out_dir / "site"
+    final = out_dir / atomic.SITE  # a symlink to the published site-<id> tree
     bad = address.build_issues(base_url, _descriptor_or_none(data_root), config_file)
     if bad:
         raise Failed(bad)  # before any work: the address reaches every page head, feed and catalogue IRI
-    tmp_root = out_dir / f".tmp-build-{os.getpid()}"
+    tmp_root = atomic.tmp_dir(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for line in recover(out_dir):
+        for line in atomic.recover(out_dir):
             progress(line)
-        if tmp_root.exists():
-            shutil.rmtree(tmp_root)
     except OSError as exc:
         raise Failed([output_issue(exc, final)]) from exc
     stage = tmp_root / "stage"
     docs = stage / "docs"
-    site_tmp = tmp_root / "site"
+    site_tmp = atomic.new_tree(out_dir)  # MkDocs renders here, beside the published one
     report = BuildReport(site_dir=final)
     stamp = out_dir / ".last-build.json"
     fingerprint = input_fingerprint(data_root, project, base_url)
@@ -146,6 +138,15 @@ def build_site(
             report.up_to_date = True
             report.pages, report.charts, report.findings = last["pages"], last["charts"], last["findings"]
             return report
+    # the heavy libraries (pandas, altair, frictionless) load only now: a no-change rebuild never pays for them
+    from . import charts as charts_mod
+    from . import findings as findings_mod
+    from . import pages as pages_mod
+    from . import publish
+    from . import strings as strings_mod
+    from .compute import compute_all
+    from .validate import MAX_CSV_BYTES, validate_package
+
     timer = Timer(report, progress, trace_memory)
     pool = ThreadPoolExecutor(max_workers=1)
     saved_tempdir = tempfile.tempdir
@@ -189,7 +190,8 @@ def build_site(
         )
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
-        _swap(site_tmp, final)
+        for line in atomic.publish(site_tmp, final):
+            progress(line)
         stamp_tmp = tmp_root / "last-build.json"
         stamp_tmp.write_text(
             json.dumps(
@@ -204,13 +206,16 @@ def build_site(
         )
         os.replace(stamp_tmp, stamp)
     except OSError as exc:
-        raise Failed([output_issue(exc, final)]) from exc
+        raise Failed([output_issue(exc, final, atomic.shows(final, site_tmp))]) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         tempfile.tempdir = saved_tempdir
+        published = atomic.shows(final, site_tmp)  # also when an interruption fell just after the switch
+        if not published:
+            shutil.rmtree(site_tmp, ignore_errors=True)
         if tmp_root.exists():
             # keep the staged sources of the last successful build for inspection
-            if final.exists() and stage.exists() and (site_tmp.exists() is False):
+            if published and stage.exists():
                 dst = out_dir / "stage"
                 try:
                     if dst.exists():
@@ -219,6 +224,7 @@ def build_site(
                 except OSError:
                     pass  # only kept for inspection: never let it mask the build's own outcome
             shutil.rmtree(tmp_root, ignore_errors=True)
+        atomic.tidy(out_dir)
     return report
 
 
@@ -391,80 +397,3 @@ def _epoch(pkg) -> int:
         return int(datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(UTC).timestamp())
     except ValueError:
         return 946684800
-
-
-def _swap(new: Path, final: Path):
-    """Put the new site in place. The old one is renamed aside first and restored if the second rename
-    fails; a hard kill between the two renames leaves `.old-site-<pid>`, which recover() puts back."""
-    old = final.parent / f".old-site-{os.getpid()}"
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        os.rename(final, old)
-    try:
-        os.rename(new, final)
-    except BaseException:
-        if old.exists() and not final.exists():
-            os.rename(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _pid_alive(path: Path) -> bool:
-    """Is the build that made `.tmp-build-<pid>` / `.old-site-<pid>` still running (not us, not dead)?"""
-    try:
-        pid = int(path.name.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover(out_dir: Path) -> list[str]:
-    """Undo what an interrupted build left in out_dir: put the previous site back if a kill fell between
-    the two renames of _swap, then delete temporary folders of builds that are no longer running."""
-    done = []
-    final = out_dir / "site"
-    olds = sorted((p for p in out_dir.glob(".old-site-*") if not _pid_alive(p)), key=lambda p: p.stat().st_mtime)
-    if not final.exists() and olds:
-        os.rename(olds[-1], final)
-        done.append(f"restored the previous site from {olds.pop().name}")
-    for p in sorted([*olds, *(p for p in out_dir.glob(".tmp-build-*") if not _pid_alive(p))]):
-        shutil.rmtree(p, ignore_errors=True)
-        done.append(f"removed {p.name}, left by an interrupted build")
-    return done
-
-
-def output_issue(exc: OSError, final: Path):
-    """An OSError while writing the output as an Issue naming the file: disk full, read-only, no permission."""
-    import errno
-
-    from .errors import Issue
-
-    code = {
-        errno.ENOSPC: "disk-full",
-        errno.EDQUOT: "disk-full",
-        errno.EROFS: "output-read-only",
-        errno.EACCES: "output-read-only",
-        errno.EPERM: "output-read-only",
-        errno.EEXIST: "output-not-a-folder",
-        errno.ENOTDIR: "output-not-a-folder",
-    }.get(exc.errno or 0, "output-error")
-    reason = {
-        "disk-full": "the disk is full",
-        "output-read-only": "the output folder cannot be written (read-only or no permission)",
-        "output-not-a-folder": "the output path (or a part of it) is a file, not a folder",
-    }.get(code, exc.strerror or str(exc))
-    return Issue(
-        code,
-        f"{reason}; the build stopped and the previous site in {final} is unchanged",
-        file=str(exc.filename) if exc.filename else str(final.parent),
-        value=exc.strerror or None,
-    )

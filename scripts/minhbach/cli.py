@@ -37,6 +37,7 @@ def cmd_validate(a) -> int:
 
 
 def cmd_build(a) -> int:
+    from .atomic import site_state
     from .build import build_site
 
     progress = (lambda s: None) if a.quiet else (lambda s: _err(f"· {s}"))
@@ -55,7 +56,7 @@ def cmd_build(a) -> int:
             print(render_json(f.issues))
         else:
             _err(render_text(f.issues))
-            _err(f"\nBuild refused: {len(f.issues)} problem(s). The previous site in {a.out}/site is unchanged.")
+            _err(f"\nBuild refused: {len(f.issues)} problem(s); {site_state(Path(a.out) / 'site')}.")
         return 1
     for w in rep.warnings:  # the build went on without something: said even with --quiet
         _err(f"warning: {w.render()}")

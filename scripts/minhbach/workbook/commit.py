@@ -1,11 +1,18 @@
 """Replace the package's CSV files all together or not at all, and finish or undo an interrupted import.
 
-Protocol: every new file is written (and fsynced) into a staging folder inside the package root;
-then a journal naming each target with the digests of its old and new content is renamed into place
-(the commit point); then each staged file is renamed over its target and the staging folder removed.
-A run that finds the staging folder without a journal removes it (nothing in data/ was touched); with
-a journal it renames the files still staged (roll forward), refusing when a target matches neither
-digest (someone edited it since). SIGINT/SIGTERM are held off while the renames run.
+Protocol: a whole new `data/` (a copy of it with the changed tables) is written and fsynced into the staging
+folder `.minhbach-import/data` inside the package root; then a journal naming each target with the digests of its
+old and new content is renamed into place (the commit point); then the staged tree and `data/` are exchanged in
+one renameat2(RENAME_EXCHANGE) call, so git, CI or Excel reading `data/` see every old table or every new one,
+never a mix; then the staging folder (holding the old tree) is removed.
+
+Fallback (no renameat2: not Linux, or a filesystem without it; or a table stored outside data/): each staged file
+is renamed over its target, one by one; a kill between two of them leaves data/ mixed until the next minhbach
+command rolls it forward from the journal.
+
+A run that finds the staging folder without a journal removes it (nothing in data/ was touched); with a journal
+it completes the import (the exchange when nothing else in data/ changed since, else file by file), refusing when
+a target matches neither digest (someone edited it since). SIGINT/SIGTERM are held off while the swap runs.
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ import signal
 import threading
 from pathlib import Path
 
+from .. import atomic
 from ..errors import Issue
 from .common import both, wissue
 
 STAGING = ".minhbach-import"
 JOURNAL = "journal.json"
+TREE = "data"  # the folder swapped as a whole
 _LEGACY_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")  # what the writer before the journal left behind
 
 
@@ -94,11 +103,12 @@ def recover(root: Path) -> tuple[list[str], list[Issue]]:
         return [], [wissue("import-interrupted", msg, csv_file=path, value=str(stage))]
 
     try:
-        entries = json.loads(journal.read_text(encoding="utf-8"))["files"]
+        recorded = json.loads(journal.read_text(encoding="utf-8"))
+        entries, tree = recorded["files"], recorded.get("tree") == TREE
         plan = []
         for e in entries:
-            target, staged = _inside(root, e["path"]), stage / Path(e["staged"]).name
-            if target is None:
+            target, staged = _inside(root, e["path"]), _inside(stage, e["staged"])
+            if target is None or staged is None:
                 return conflict(str(e["path"]))
             now = _digest(target)
             if now == e["new"]:
@@ -108,13 +118,35 @@ def recover(root: Path) -> tuple[list[str], list[Issue]]:
             plan.append((staged, target))
     except (OSError, ValueError, KeyError, TypeError):
         return conflict(str(journal))
-    with _signals_held():
-        for staged, target in plan:
-            os.replace(staged, target)
-        for d in {t.parent for _, t in plan}:
-            _fsync_dir(d)
-        shutil.rmtree(stage, ignore_errors=True)
+    # the whole tree only when no table was swapped yet and nothing else in data/ changed since it was copied
+    whole = tree and len(plan) == len(entries) and _same_rest(root / TREE, stage / TREE, {t for _, t in plan})
+    _apply(root, stage, plan, whole)
     return sorted(e["path"] for e in entries), []
+
+
+def _files(folder: Path) -> dict[str, str | None]:
+    return {str(p.relative_to(folder)): _digest(p) for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def _same_rest(data: Path, staged: Path, targets: set[Path]) -> bool:
+    """Is `staged` the same tree as `data` but for the targets (so exchanging them loses no one's edit)?"""
+    skip = {str(t.relative_to(data.resolve())) for t in targets if t.is_relative_to(data.resolve())}
+    a, b = _files(data), _files(staged)
+    return {k: v for k, v in a.items() if k not in skip} == {k: v for k, v in b.items() if k not in skip}
+
+
+def _apply(root: Path, stage: Path, plan: list[tuple[Path, Path]], whole: bool) -> None:
+    """After the commit point: swap the staged data/ in as a whole (or, failing renameat2, file by file)."""
+    with _signals_held():
+        if whole and atomic.exchange(stage / TREE, root / TREE):
+            _fsync_dir(root)  # data/ is the new tree now; the old one sits in the staging folder
+        else:
+            for staged, target in plan:
+                os.replace(staged, target)
+            for d in {t.parent for _, t in plan}:
+                _fsync_dir(d)
+        os.unlink(stage / JOURNAL)  # the import is complete: what remains of the staging folder is litter
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def commit(root: Path, texts: dict[str, str]) -> list[str]:
@@ -127,10 +159,16 @@ def commit(root: Path, texts: dict[str, str]) -> list[str]:
         raise Busy(str(stage)) from None
     entries: list[dict[str, str | None]] = []
     moves: list[tuple[Path, Path]] = []
+    data_dir = root / TREE
+    tree = bool(texts) and data_dir.is_dir() and not data_dir.is_symlink() and all(_in_tree(root, r) for r in texts)
     try:
+        if tree:
+            shutil.copytree(data_dir, stage / TREE, symlinks=True)
         for i, (rel, text) in enumerate(sorted(texts.items())):
             target = root / rel
-            staged = stage / f"{i}.csv"
+            staged_rel = (root / rel).resolve().relative_to(root.resolve()).as_posix() if tree else f"{i}.csv"
+            staged = stage / staged_rel
+            staged.parent.mkdir(parents=True, exist_ok=True)
             data = text.encode("utf-8")
             with open(staged, "wb") as fh:
                 fh.write(data)
@@ -142,12 +180,14 @@ def commit(root: Path, texts: dict[str, str]) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.chmod(staged, 0o644)
             entries.append(
-                {"path": rel, "staged": staged.name, "old": _digest(target), "new": hashlib.sha256(data).hexdigest()}
+                {"path": rel, "staged": staged_rel, "old": _digest(target), "new": hashlib.sha256(data).hexdigest()}
             )
             moves.append((staged, target))
+        if tree:
+            _fsync_tree(stage / TREE)
         tmp = stage / (JOURNAL + ".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"files": entries}, fh, indent=1)
+            json.dump({"files": entries, **({"tree": TREE} if tree else {})}, fh, indent=1)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, stage / JOURNAL)  # the commit point
@@ -155,13 +195,23 @@ def commit(root: Path, texts: dict[str, str]) -> list[str]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    with _signals_held():
-        for staged, target in moves:
-            os.replace(staged, target)
-        for d in {t.parent for _, t in moves}:
-            _fsync_dir(d)
-        shutil.rmtree(stage, ignore_errors=True)
+    _apply(root, stage, moves, tree)
     return sorted(texts)
+
+
+def _in_tree(root: Path, rel: str) -> bool:
+    target = _inside(root, rel)
+    return target is not None and target.is_relative_to((root / TREE).resolve())
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Every copied file and folder on disk before the commit point: after the swap they are data/."""
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.is_symlink():
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+    for d in sorted({folder, *(p.parent for p in folder.rglob("*"))}):
+        _fsync_dir(d)
 
 
 @contextlib.contextmanager
