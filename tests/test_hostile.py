@@ -92,6 +92,7 @@ def assert_refused(root: Path, code: str, file: str, row: int | None = None, col
     hits = [i for i in issues if (i.code, i.file, i.row, i.column) == (code, file, row, column)]
     assert hits, f"no [{code}] at {file} row {row} column {column}:\n" + "\n".join(i.render() for i in issues)[:3000]
     assert rc == 1
+    assert "internal error" not in err.lower() and "Traceback" not in err, err[-2000:]
     assert hits[0].render() in err and "nothing was published" in err
     rc, out, _ = cli_run(root, "--json")
     assert rc == 1

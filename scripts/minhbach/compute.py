@@ -80,8 +80,8 @@ def max_points(pkg: Package) -> dict[tuple[str, str], float]:
 
 def framework_first_year(pkg: Package) -> dict[tuple[str, str], int]:
     """The first assessment year each maximum applies to (`main_index.first_year`; a pillar: its latest member's).
-    An earlier year was scored under another framework (2020, before Decision 922/QĐ-BTTTT): its maxima are not
-    these, so its scores are not converted between points and 0-1."""
+    An earlier year was scored under another framework (2020, before the Ministry's Decision 922 of 2022): its
+    maxima are not these, so its scores are not converted between points and 0-1."""
     mi = pkg.t("main_index")
     if "first_year" not in mi.columns:
         return {}

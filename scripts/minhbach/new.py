@@ -2,9 +2,9 @@
 
 The package gets every descriptor key minhbach reads (each one filled from the arguments or left empty with the
 checklist saying when it must be filled), every table of the shipped schemas with its header and no row, the
-national framework tables (pillars, main indices and their links, from Decision 922/QĐ-BTTTT, the same for every
-province) copied from the shipped package, the province's own row, and `data/sources/README.md`. No row of the
-shipped province comes along: its sources, observations, districts and tasks stay behind.
+national framework tables (pillars, main indices and their links, from the Ministry's Decision 922 of 2022, the
+same for every province) copied from the shipped package, the province's own row, and `data/sources/README.md`.
+No row of the shipped province comes along: its sources, observations, districts and tasks stay behind.
 """
 
 from __future__ import annotations

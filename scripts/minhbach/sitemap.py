@@ -31,6 +31,7 @@ _SPEC_KEYS = {
     "min_rows",
     "needs",
     "by",
+    "requires_values",
     "explore",
     "downloads",
     "view",
@@ -52,6 +53,7 @@ class PageSpec:
     min_rows: tuple[tuple[str, int], ...] = ()
     needs: tuple[str, ...] = ()  # per row: tables that must name the row (by `by`), else no page for that row
     by: str | None = None
+    requires_values: tuple[tuple[str, str], ...] = ()  # {table: field}: a row of the table with the field filled
     explore: bool | str = False
     downloads: tuple[str, ...] = ()
     view: str | None = None
@@ -116,6 +118,7 @@ def read_specs(site_src: Path) -> list[PageSpec]:
                 min_rows=tuple(sorted((entry.get("min_rows") or {}).items())),
                 needs=tuple(entry.get("needs") or ()),
                 by=entry.get("by"),
+                requires_values=tuple(sorted((entry.get("requires_values") or {}).items())),
                 explore=entry.get("explore") or False,
                 downloads=tuple(entry.get("downloads") or ()),
                 view=entry.get("view"),
@@ -151,6 +154,11 @@ def _named(pkg, spec: PageSpec, row: dict) -> bool:
     return False
 
 
+def _filled(pkg, table: str, field: str) -> bool:
+    df = pkg.tables.get(table)
+    return df is not None and field in df.columns and bool(df[field].notna().any())
+
+
 def _count(pkg, table: str) -> int:
     df = pkg.tables.get(table)
     return 0 if df is None else len(df)
@@ -184,9 +192,9 @@ def expand(pkg, site_src: Path, cat: Catalogue) -> list[Page]:
             continue
         if any(_count(pkg, t) < n for t, n in spec.min_rows):
             continue
+        if any(not _filled(pkg, t, f) for t, f in spec.requires_values):
+            continue
         rows: list[dict | None] = [None] if spec.over is None else list(_rows(pkg, spec))
-        if spec.needs:
-            rows = [r for r in rows if r is not None and _named(pkg, spec, r)]
         for row in rows:
             try:
                 key = spec.key.format(**row) if row is not None else spec.key
@@ -210,6 +218,8 @@ def expand(pkg, site_src: Path, cat: Catalogue) -> list[Page]:
                     )
                 )
                 continue
+            if spec.needs and (row is None or not _named(pkg, spec, row)):
+                continue  # checked after the key: an unsafe path from data is refused even when it has no page
             context = {spec.as_: row} if spec.as_ and row is not None else {}
             pages.append(Page(key, spec.template, _title(spec, row, cat), context, spec.section, spec))
     seen: set[str] = set()
