@@ -237,20 +237,6 @@ def test_a_full_or_read_only_cache_disk_only_costs_time(tmp_path, uncached, monk
     assert left == []  # no temp file left behind
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a 0o500 folder")
-def test_a_read_only_cache_folder_only_costs_time(tmp_path, uncached):
-    (tmp_path / "charts").mkdir()
-    for d in (tmp_path / "charts", tmp_path):
-        d.chmod(0o500)
-    warnings: list = []
-    try:
-        assert _render_everything(Cache(tmp_path, warn=warnings.append)) == uncached[0]
-    finally:
-        for d in (tmp_path, tmp_path / "charts"):
-            d.chmod(0o700)
-    assert [w.code for w in warnings] == ["cache-unwritable"]
-
-
 def test_keys_cannot_leave_the_cache(tmp_path):
     cache = Cache(tmp_path)
     for key in ("../outside", "a/b", ".hidden", ""):
