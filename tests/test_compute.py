@@ -99,3 +99,23 @@ def test_full_year_figure_preferred_over_interim(pkg):
     p = _pkg_with(pkg, {"comparator": "at_least", "value": 50.0}, [{"period": "2022-08", "value": 40.0}])
     a = attainment(p).iloc[0]
     assert a["status"] == "not_achieved" and bool(a["interim"])
+
+
+def test_a_year_before_the_framework_keeps_its_printed_scale_and_is_not_recomputed():
+    """main_index.first_year: a year scored under an earlier framework (another set of maxima) is shown on the scale
+    it was printed on, with no conversion, and the total/pillar recomputation leaves it out instead of failing."""
+    from minhbach.compute import compute_all
+    from minhbach.load import load_package
+
+    pkg = load_package(ROOT)
+    pkg.tables["main_index"]["first_year"] = 2022  # as if 2021 were scored under the earlier framework
+    res = compute_all(pkg)
+    sc = res.scores
+    early = sc[(sc["year"] == 2021) & sc["level"].isin(["pillar", "main_index"]) & (sc["statistic"] == "province")]
+    assert len(early) > 0
+    unit = early[early["scale"] == "unit_interval"]
+    assert unit["value_points"].isna().all() and unit["max_points"].isna().all()
+    assert unit["value_unit"].notna().all()
+    assert res.recomputed.empty or not (res.recomputed["year"] == 2021).any()
+    shipped = compute_all(load_package(ROOT)).scores
+    assert shipped[(shipped["year"] == 2021) & (shipped["level"] == "pillar")]["value_points"].notna().all()

@@ -107,11 +107,50 @@ def report_build(label: str, data: Path, out: Path, project: Path) -> dict:
     wall, rep = _timed_build(data, out, project)
     _, rep_mem = _timed_build(data, out, project, trace=True)
     mem = {t.name: t.peak_mb for t in rep_mem.timings}
-    print(f"\n## {label}: {rep.pages} pages, {rep.charts} charts, total {wall:.1f} s")
-    print(f"{'stage':<10} {'wall s':>8} {'peak MB (tracemalloc)':>22}")
+    cpu = sum(t.cpu for t in rep.timings)
+    print(f"\n## {label}: {rep.pages} pages, {rep.charts} charts, total {wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"{'stage':<10} {'wall s':>8} {'CPU s':>8} {'peak MB (tracemalloc)':>22}")
     for t in rep.timings:
-        print(f"{t.name:<10} {t.seconds:>8.2f} {mem.get(t.name, float('nan')):>22.1f}")
-    return {"wall": wall, "pages": rep.pages, "stages": {t.name: t.seconds for t in rep.timings}, "mem": mem}
+        print(f"{t.name:<10} {t.seconds:>8.2f} {t.cpu:>8.2f} {mem.get(t.name, float('nan')):>22.1f}")
+    return {"wall": wall, "cpu": cpu, "pages": rep.pages, "stages": {t.name: t.seconds for t in rep.timings}}
+
+
+def build_in_child(data: Path, out: Path, project: Path) -> dict:
+    """One forced build in its own process: wall, CPU (user + sys of it and its children) and peak RSS, which a
+    build in this process cannot give apart from the bench's own."""
+    import os
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "minhbach", "build", "--data", str(data), "--out", str(out)]
+    cmd += ["--project", str(project), "--force", "--quiet"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode:
+        raise RuntimeError(f"national build failed ({proc.returncode}): {err[-2000:]}")
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "peak_mb": ru.ru_maxrss / 1024}
+
+
+def national_curve(project: Path, tmp: Path, sizes: list[int], years: int) -> list[dict]:
+    """The national package at several sizes: CPU per province should stay flat (linear growth)."""
+    points = []
+    print(f"{'provinces':>9} {'KPI rows':>9} {'wall s':>8} {'CPU s':>8} {'CPU/province s':>15} {'peak MB':>8}")
+    for n in sizes:
+        data = generate_national(project, tmp / f"nat{n}", provinces=n, years=years)
+        rows = sum(1 for _ in open(data / "data" / "kpi_observation.csv", encoding="utf-8")) - 1
+        m = build_in_child(data, tmp / f"nat{n}-out", project)
+        m.update(provinces=n, rows=rows)
+        points.append(m)
+        print(f"{n:>9} {rows:>9} {m['wall']:>8.1f} {m['cpu']:>8.1f} {m['cpu'] / n:>15.2f} {m['peak_mb']:>8.0f}")
+        shutil.rmtree(tmp / f"nat{n}-out", ignore_errors=True)
+    per = [p["cpu"] / p["provinces"] for p in points]
+    spread = (max(per) - min(per)) / min(per) * 100 if per else 0.0
+    print(f"CPU per province from {sizes[0]} to {sizes[-1]} provinces: spread {spread:.0f} % (goal within ±20 %)")
+    return points
 
 
 # ------------------------------------------------------------------ national-scale package
@@ -198,6 +237,8 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
         fields["source"],
     )
     mis = read("main_index")
+    # every generated year is scored under one framework (its first year is the first generated one)
+    write("main_index", [{**m, "first_year": str(2023 - years)} for m in mis], fields["main_index"])
     pillars = read("pillar")
     year0 = 2023 - years
     dti = []
@@ -342,6 +383,13 @@ def generate_national(src_root: Path, dst: Path, provinces: int = 63, years: int
 def main(a) -> int:
     project = Path(a.project).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="minhbach-bench-"))
+    if getattr(a, "curve", None):  # the national curve alone: minutes of CPU, run on its own
+        try:
+            print(f"## national curve, {a.years} years (each build in its own process)")
+            national_curve(project, tmp, [int(x) for x in a.curve.split(",")], a.years)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     try:
         print(
             "# minhbach bench (2-core goals: shipped ≤ 15 s, national ≤ 120 s, no-change rebuild ≤ 3 s, "

@@ -32,6 +32,7 @@ class StageTiming:
     name: str
     seconds: float
     peak_mb: float
+    cpu: float = float("nan")  # user + sys of this process (holds under load better than wall time)
 
 
 @dataclass
@@ -55,15 +56,15 @@ class Timer:
         self.progress(f"{name} …")
         if self.trace_memory:
             tracemalloc.start()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             out = fn(*args, **kw)
         finally:
-            dt = time.perf_counter() - t0
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             peak = tracemalloc.get_traced_memory()[1] / 1e6 if self.trace_memory else float("nan")
             if self.trace_memory:
                 tracemalloc.stop()
-        self.report.timings.append(StageTiming(name, dt, peak))
+        self.report.timings.append(StageTiming(name, dt, peak, cpu))
         self.progress(f"{name} done in {dt:.2f} s")
         return out
 
@@ -174,6 +175,9 @@ def build_site(
         ).rstrip("/") + "/"  # noqa: E501
         chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache)
         report.charts = len(chart_map)
+        open_data = timer.run(
+            "publish", _publish, pkg, res, site_src, docs, publish, strings_mod.load(site_src), base_url
+        )
         staged = timer.run(
             "pages",
             _stage_pages,
@@ -187,6 +191,7 @@ def build_site(
             base_url,
             bundle,
             cache,
+            open_data,
         )
         report.pages = len(staged[0]) * len(LANGS)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
@@ -293,10 +298,31 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
     return chart_map
 
 
+def _publish(pkg, res, site_src: Path, docs: Path, publish, cat, base_url: str):
+    """The open-data stage: releases, catalogue, feeds and every page's extracts, before the pages that link them."""
+    from . import sitemap
+
+    docs.mkdir(parents=True, exist_ok=True)
+    pages = sitemap.expand(pkg, site_src, cat)
+    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
+    downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
+    return pages, extra_pages, downloads, extra_context
+
+
 def _stage_pages(
-    pkg, res, site_src: Path, docs: Path, chart_map: dict, pages_mod, publish, base_url: str, bundle, cache: Cache
+    pkg,
+    res,
+    site_src: Path,
+    docs: Path,
+    chart_map: dict,
+    pages_mod,
+    publish,
+    base_url: str,
+    bundle,
+    cache: Cache,
+    open_data,
 ):
-    from . import reuse, sitemap, strings
+    from . import reuse, strings
 
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
@@ -306,13 +332,11 @@ def _stage_pages(
         vendor.mkdir(parents=True, exist_ok=True)
         (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
     cat = strings.load(site_src)
-    pages = sitemap.expand(pkg, site_src, cat)
+    pages, extra_pages, downloads, extra_context = open_data
     by_key = {p.key: p for p in pages}
-    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
     for extra in extra_pages:  # the release-specific context of the open-data pages
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
-    downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
     ident = reuse.identity(pkg, cat, base_url, preview=publish.is_preview(base_url))
     renderer = pages_mod.Renderer(
         pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident

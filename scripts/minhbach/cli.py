@@ -313,6 +313,9 @@ def parser() -> argparse.ArgumentParser:
     be.add_argument("--national", action="store_true", help="also build the generated 63-province package")
     be.add_argument("--provinces", type=int, default=63)
     be.add_argument("--years", type=int, default=5)
+    be.add_argument(
+        "--curve", default=None, help="only the national curve: sizes to build, e.g. 4,8,16,34 (CPU per province)"
+    )
     be.add_argument("--project", default=".")
     be.set_defaults(fn=cmd_bench)
     return p

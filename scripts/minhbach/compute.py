@@ -217,6 +217,8 @@ def recompute(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
             need = members[key]
             if not set(need) <= set(mi.index):
                 continue
+            if pd.isna(rep["value_unit"]) or any(pd.isna(mi.loc[m, "value_points"]) for m in need):
+                continue  # another framework's year (main_index.first_year): no maxima to recompute with
             total_max = Decimal(repr(maxp[key]))
             pts = sum(_d(mi.loc[m, "value_points"]) for m in need)
             recomputed = pts / total_max
