@@ -173,3 +173,13 @@ def test_no_text_of_dak_nong_anywhere_in_the_site(site):
         hits += [f"{name}: {w}" for name, text in texts for w in FOREIGN if w in text]
     assert not hits, hits[:20]
     assert any(site.rglob("*.zip")), "the scan covered the download bundles"
+
+
+@pytest.mark.slow
+def test_recomputation_table_shows_scores_printed_in_points_on_both_scales(site):
+    """The reported pillar score is printed in points (247): the table shows 0,3800 (247 points), not the points'
+    decimals applied to the 0-1 value (which read 0 and 0,3)."""
+    for lang, want in (("vi", "0,3800 (247 điểm)"), ("en", "0.3800 (247 points)")):
+        f = site / ("en" if lang == "en" else "") / "data-quality" / "index.html"
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", f.read_text(encoding="utf-8"))))
+        assert want in text, lang

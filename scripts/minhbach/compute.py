@@ -238,6 +238,8 @@ def recompute(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
                     "subject_id": rep["subject_id"],
                     "reported": float(reported),
                     "reported_as_written": rep["as_written"],
+                    "reported_scale": rep["scale"],
+                    "reported_points": float(rep["value_points"]),
                     "source_id": rep["source_id"],
                     "section": rep["section"],
                     "observation_id": rep["observation_id"],
