@@ -101,23 +101,69 @@ def test_findings_per_kind_and_severity(res):
         "combined_range": 1,
         "cross_source": 8,
         "denominator": 2,
-        "misprint": 1,
+        "misprint": 5,
         "period_shift": 2,
         "ratio": 9,
         "recomputation": 1,
         "sub_indicator_count": 1,
         "target_conflict": 1,
     }
-    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 5}
+    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 9}
     assert f["finding_id"].is_unique
 
 
 def test_distinct_targets_and_attainment(res, pkg):
     a = res.attainment
     assert len(pkg.t("target")) == 83 and len(a) == 61, "83 target rows state 61 distinct targets"
-    judged = a[(a["plan_id"] == "qd-231-2022") & a["status"].isin(["achieved", "not_achieved"])]
-    assert len(judged) == 28 and int((judged["status"] == "achieved").sum()) == 15
+    qd = a[a["plan_id"] == "qd-231-2022"]
+    # QĐ 231's own 24 targets with a 2022 figure; 002's restated table adds 4 that QĐ 231 does not set
+    assert qd.groupby("status").size().to_dict() == {
+        "achieved": 8,
+        "not_achieved": 10,
+        "disputed": 6,
+        "no_data": 11,
+        "not_comparable": 6,
+        "not_in_plan": 4,
+    }
+    assert set(qd[qd["status"] == "not_in_plan"]["kpi_id"]) == {
+        "community-teams-established",
+        "document-system-national-axis",
+        "provincial-intelligent-operations-centre",
+        "digital-economy-share-of-grdp",
+    }
+    assert (qd[qd["status"] == "not_in_plan"]["target_source_id"] == "dn-2022-results").all()
+    assert not qd[qd["status"] != "not_in_plan"]["in_plan"].eq(False).any()
     assert int(a["stated_in"].max()) == 2
+
+
+def test_misprinted_and_contradicted_figures_are_disputed_never_met(res):
+    """e-ID "72,5 %" is 48.201/664.416 = 7,25 %, digital signatures "4,18 %" are 0,42 %: both disputed, not met;
+    so are the figures that a major finding contradicts (76 % against 49/67 = 73,1 %)."""
+    a = res.attainment.set_index("kpi_id")
+    qd = a[a["plan_id"] == "qd-231-2022"]
+    for kpi in (
+        "digital-identity-users",
+        "adults-with-personal-digital-signature",
+        "information-systems-security-level-approved",
+        "applications-processed-online",
+        "online-services-on-national-portal",
+        "work-files-online-commune",
+    ):
+        assert qd.loc[kpi, "status"] == "disputed", kpi
+        assert bool(qd.loc[kpi, "disputed"])
+    assert qd.loc["digital-identity-users", "observed_value"] == 7.25
+    assert qd.loc["digital-identity-users", "observed_as_written"] == "72,5%"
+
+
+def test_a_figure_without_basis_is_no_data(res, pkg):
+    """000 says the 99,5 % satisfaction of 11/2021 is "không đủ cơ sở đánh giá": no figure for the target."""
+    obs = pkg.t("kpi_observation").set_index("observation_id")
+    assert bool(obs.loc["dn-dti2021-report-citizen-satisfaction-public-services-2021-11-sub-6-10", "no_basis"])
+    a = res.attainment.set_index("target_id")
+    tid = "qd-231-2022-citizen-satisfaction-public-services-2022-dn-plan-2022"
+    assert a.loc[tid, "status"] == "no_data"
+    p = res.extra["target_progress"].set_index("target_id")
+    assert p.loc[tid, "status"] == "insufficient" and p.loc[tid, "current"] != p.loc[tid, "current"]
 
 
 def test_budget_item_10_is_read_as_the_document_means(res, pkg):

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import fmt
+from . import fmt, source_names
 from .charts import Chart
 from .compute import Results, subject_label
 from .escape import esc
@@ -185,11 +185,17 @@ class Ctx:
         if fmt.missing(source_id):
             return Markup("")
         self.cited.append((str(source_id), str(section) if section and not fmt.missing(section) else ""))
-        tip = section if section and not fmt.missing(section) else source_id
         sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
+        tip, name = self.source_tip(source_id, section), self.source_label(source_id)
         return Markup(
-            f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(source_id)}</a>{sec}'
+            f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(name)}</a>{sec}'
         )
+
+    def source_label(self, source_id) -> str:
+        return source_names.label(self.pkg, self.lang, source_id)
+
+    def source_tip(self, source_id, section=None) -> str:
+        return source_names.tip(self.pkg, self.lang, source_id, None if fmt.missing(section) else section)
 
     def status(self, s) -> Markup:
         if fmt.missing(s):
