@@ -225,12 +225,12 @@ def test_home_headline_counts_distinct_targets_and_budget_page_reads_item_10(sit
 
     site_dir, _ = site
     home = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "index.html").read_text(encoding="utf-8")))
-    assert "15 of the 28 targets for 2022" in re.sub(r"\s+", " ", home)
+    assert "Decision 231/QĐ-UBND: 8 of 24 targets for 2022 met; 6 of the 24" in re.sub(r"\s+", " ", home)
     budget = (site_dir / "budget" / "index.html").read_text(encoding="utf-8")
     assert "2.500.000.000,000" not in budget and "2.500.000.000" in budget and "2.500.000,000" in budget
     assert "f-misprint-qd-231-2022-it-2021-item-10" in budget
     dq = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "data-quality" / "index.html").read_text("utf-8")))
-    assert "30 findings: 25 major, 5 minor." in re.sub(r"\s+", " ", dq)
+    assert "34 findings: 25 major, 9 minor." in re.sub(r"\s+", " ", dq)
     assert "20,140,500,000" not in dq, "the 2.5-billion gap came from misreading item 10"
 
 
@@ -281,8 +281,9 @@ def test_shipped_site_is_named_after_its_province(site):
 
 def test_summary_shows_the_shipped_headline_targets_findings_and_sources(site):
     """The one-page summary of Đắk Nông: DTI 2021 0.3509, 41st of 63 (4th of 5 in the Central Highlands), the
-    three pillars, 15 of 28 judged targets for 2022 achieved (13 missed, 11 without data, 6 not comparable), 30
-    findings (25 major), and the three documents those figures come from."""
+    three pillars, QĐ 231's own 24 judged targets for 2022: 8 achieved, 10 missed, 6 on a disputed figure (11 without
+    data, 6 not comparable, 4 restated by 002 only), 34 findings (25 major), and the three documents those figures
+    come from, named by short title."""
     import re
 
     site_dir, _ = site
@@ -299,16 +300,19 @@ def test_summary_shows_the_shipped_headline_targets_findings_and_sources(site):
     ):
         assert re.search(rf"{name} {score} {rank} {change} ", en), name
     assert "Chính quyền số 0,3527 46/63 tăng 14 bậc +0,0907" in vi
-    assert "15 of the 28 targets for 2022" in en and "15 trên 28 mục tiêu năm 2022" in vi
-    assert "2022 15 13 11 6" in en and "2022 15 13 11 6" in vi
+    assert "Decision 231/QĐ-UBND: 8 of 24 targets for 2022 met; 6 of the 24" in en
+    assert "QĐ 231/QĐ-UBND: đạt 8 trên 24 mục tiêu năm 2022; 6 trong số 24" in vi
+    assert "2022 8 10 6 11 6 4" in en and "2022 8 10 6 11 6 4" in vi
     missed = (site_dir / "en" / "summary" / "index.html").read_text(encoding="utf-8")
     table = missed[missed.find('aria-label="Targets missed in 2022"') :]
-    assert table[: table.find("</table>")].count("<tr>") == 1 + 13
+    assert table[: table.find("</table>")].count("<tr>") == 1 + 10
     assert "Share of documents exchanged electronically between state agencies 91.3% (2022) at least 92%" in en
     assert "91,3% (2022) tối thiểu 92%" in vi
-    assert "30 findings: 25 major, 5 minor." in en and "30 điểm không khớp: 25 nghiêm trọng, 5 nhỏ." in vi
+    assert "34 findings: 25 major, 9 minor." in en and "34 điểm không khớp: 25 nghiêm trọng, 9 nhỏ." in vi
     assert re.search(r"Major Reported value differs from its recomputation ?: Digital economy \(2021\)", en)
-    for sid in ("dn-dti2021-report", "dn-2022-results", "dn-plan-2022"):
-        assert f"{sid} :" in en and f"{sid} :" in vi, sid
-    assert "dn-press-2022 :" not in en, "no figure of the summary comes from the press release"
+    for short in ("2021 DTI and 8-month 2022 report", "2022 results report", "2022 plan (Decision 231/QĐ-UBND)"):
+        assert f"{short} :" in en, short
+    for short in ("Báo cáo DTI 2021 và 8 tháng 2022", "Báo cáo kết quả năm 2022", "Kế hoạch 2022 (QĐ 231/QĐ-UBND)"):
+        assert f"{short} :" in vi, short
+    assert "press release :" not in en, "no figure of the summary comes from the press release"
     assert "Data version 0.2.0 of 27 November 2026." in en and "Phiên bản dữ liệu 0.2.0, ngày 27/11/2026." in vi
