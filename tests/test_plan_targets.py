@@ -114,6 +114,12 @@ def test_headline_per_plan_equals_a_recount_from_the_published_csvs(site):
     assert "Decision 231/QĐ-UBND: 8 of 24 targets for 2022 met; 6 of the 24" in home
     m = re.search(r"found (\d+) places where the documents disagree", home)
     assert m and int(m.group(1)) == len(_rows(site_dir / "downloads" / "data-quality-findings.csv"))
+    # 99,5 % satisfaction (11/2021) is shown with what its document says of it, and judges no target
+    doc = html.unescape(_page(site_dir, "indices/government-activity", "en"))
+    assert re.search(r"99\.5%[^<]*\(the document says: no basis for assessment\)", doc)
+    assert "(văn bản ghi: không đủ cơ sở đánh giá)" in html.unescape(
+        _page(site_dir, "indices/government-activity", "vi")
+    )
     # the rule of the count is stated on the methodology page, in both languages
     assert "the targets of a year that the plan's own document sets" in _page(site_dir, "methodology", "en")
     assert "do chính văn bản của kế hoạch đặt ra" in _page(site_dir, "methodology", "vi")
