@@ -162,6 +162,15 @@ def test_no_link_on_any_page_reads_a_document_id(site):
     tops = {f.relative_to(site_dir).parts[0] for f in files}
     assert "en" in tops and "kpi" in tops, "both languages are checked"
     assert not bad, f"{len(bad)} links read an id, e.g. {bad[:3]}"
+    # nor does a cell of a chart's data table, on the chart's page or its embed page (the open-data previews and the
+    # document's own page show the code as data)
+    cells = []
+    for f in files:
+        doc = f.read_text(encoding="utf-8")
+        for t in re.findall(r'<details class="mb-chart__data">.*?</details>|<table.*?</table>', doc, re.S):
+            if ("embed" in f.parts or "mb-chart__data" in t) and re.search(r"<td[^>]*>dn(-|&#45;)[a-z0-9]", t):
+                cells.append(str(f.relative_to(site_dir)))
+    assert not cells, f"{len(cells)} pages have a table cell reading a document id, e.g. {cells[:3]}"
     doc = _page(site_dir, "kpi", "en")
     assert ">2022 results report</a>" in doc and "Đắk Nông Provincial People&#39;s Committee, November 2022" in doc
 
