@@ -101,23 +101,69 @@ def test_findings_per_kind_and_severity(res):
         "combined_range": 1,
         "cross_source": 8,
         "denominator": 2,
-        "misprint": 1,
+        "misprint": 5,
         "period_shift": 2,
         "ratio": 9,
         "recomputation": 1,
         "sub_indicator_count": 1,
         "target_conflict": 1,
     }
-    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 5}
+    assert f.groupby("severity").size().to_dict() == {"major": 25, "minor": 9}
     assert f["finding_id"].is_unique
 
 
 def test_distinct_targets_and_attainment(res, pkg):
     a = res.attainment
     assert len(pkg.t("target")) == 83 and len(a) == 61, "83 target rows state 61 distinct targets"
-    judged = a[(a["plan_id"] == "qd-231-2022") & a["status"].isin(["achieved", "not_achieved"])]
-    assert len(judged) == 28 and int((judged["status"] == "achieved").sum()) == 15
+    qd = a[a["plan_id"] == "qd-231-2022"]
+    # QĐ 231's own 24 targets with a 2022 figure; 002's restated table adds 4 that QĐ 231 does not set
+    assert qd.groupby("status").size().to_dict() == {
+        "achieved": 8,
+        "not_achieved": 10,
+        "disputed": 6,
+        "no_data": 11,
+        "not_comparable": 6,
+        "not_in_plan": 4,
+    }
+    assert set(qd[qd["status"] == "not_in_plan"]["kpi_id"]) == {
+        "community-teams-established",
+        "document-system-national-axis",
+        "provincial-intelligent-operations-centre",
+        "digital-economy-share-of-grdp",
+    }
+    assert (qd[qd["status"] == "not_in_plan"]["target_source_id"] == "dn-2022-results").all()
+    assert not qd[qd["status"] != "not_in_plan"]["in_plan"].eq(False).any()
     assert int(a["stated_in"].max()) == 2
+
+
+def test_misprinted_and_contradicted_figures_are_disputed_never_met(res):
+    """e-ID "72,5 %" is 48.201/664.416 = 7,25 %, digital signatures "4,18 %" are 0,42 %: both disputed, not met;
+    so are the figures that a major finding contradicts (76 % against 49/67 = 73,1 %)."""
+    a = res.attainment.set_index("kpi_id")
+    qd = a[a["plan_id"] == "qd-231-2022"]
+    for kpi in (
+        "digital-identity-users",
+        "adults-with-personal-digital-signature",
+        "information-systems-security-level-approved",
+        "applications-processed-online",
+        "online-services-on-national-portal",
+        "work-files-online-commune",
+    ):
+        assert qd.loc[kpi, "status"] == "disputed", kpi
+        assert bool(qd.loc[kpi, "disputed"])
+    assert qd.loc["digital-identity-users", "observed_value"] == 7.25
+    assert qd.loc["digital-identity-users", "observed_as_written"] == "72,5%"
+
+
+def test_a_figure_without_basis_is_no_data(res, pkg):
+    """000 says the 99,5 % satisfaction of 11/2021 is "không đủ cơ sở đánh giá": no figure for the target."""
+    obs = pkg.t("kpi_observation").set_index("observation_id")
+    assert bool(obs.loc["dn-dti2021-report-citizen-satisfaction-public-services-2021-11-sub-6-10", "no_basis"])
+    a = res.attainment.set_index("target_id")
+    tid = "qd-231-2022-citizen-satisfaction-public-services-2022-dn-plan-2022"
+    assert a.loc[tid, "status"] == "no_data"
+    p = res.extra["target_progress"].set_index("target_id")
+    assert p.loc[tid, "status"] == "insufficient" and p.loc[tid, "current"] != p.loc[tid, "current"]
 
 
 def test_budget_item_10_is_read_as_the_document_means(res, pkg):
@@ -179,12 +225,12 @@ def test_home_headline_counts_distinct_targets_and_budget_page_reads_item_10(sit
 
     site_dir, _ = site
     home = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "index.html").read_text(encoding="utf-8")))
-    assert "15 of the 28 targets for 2022" in re.sub(r"\s+", " ", home)
+    assert "Decision 231/QĐ-UBND: 8 of 24 targets for 2022 met; 6 of the 24" in re.sub(r"\s+", " ", home)
     budget = (site_dir / "budget" / "index.html").read_text(encoding="utf-8")
     assert "2.500.000.000,000" not in budget and "2.500.000.000" in budget and "2.500.000,000" in budget
     assert "f-misprint-qd-231-2022-it-2021-item-10" in budget
     dq = html.unescape(re.sub(r"<[^>]+>", " ", (site_dir / "en" / "data-quality" / "index.html").read_text("utf-8")))
-    assert "30 findings: 25 major, 5 minor." in re.sub(r"\s+", " ", dq)
+    assert "34 findings: 25 major, 9 minor." in re.sub(r"\s+", " ", dq)
     assert "20,140,500,000" not in dq, "the 2.5-billion gap came from misreading item 10"
 
 
@@ -235,8 +281,9 @@ def test_shipped_site_is_named_after_its_province(site):
 
 def test_summary_shows_the_shipped_headline_targets_findings_and_sources(site):
     """The one-page summary of Đắk Nông: DTI 2021 0.3509, 41st of 63 (4th of 5 in the Central Highlands), the
-    three pillars, 15 of 28 judged targets for 2022 achieved (13 missed, 11 without data, 6 not comparable), 30
-    findings (25 major), and the three documents those figures come from."""
+    three pillars, QĐ 231's own 24 judged targets for 2022: 8 achieved, 10 missed, 6 on a disputed figure (11 without
+    data, 6 not comparable, 4 restated by 002 only), 34 findings (25 major), and the three documents those figures
+    come from, named by short title."""
     import re
 
     site_dir, _ = site
@@ -253,16 +300,19 @@ def test_summary_shows_the_shipped_headline_targets_findings_and_sources(site):
     ):
         assert re.search(rf"{name} {score} {rank} {change} ", en), name
     assert "Chính quyền số 0,3527 46/63 tăng 14 bậc +0,0907" in vi
-    assert "15 of the 28 targets for 2022" in en and "15 trên 28 mục tiêu năm 2022" in vi
-    assert "2022 15 13 11 6" in en and "2022 15 13 11 6" in vi
+    assert "Decision 231/QĐ-UBND: 8 of 24 targets for 2022 met; 6 of the 24" in en
+    assert "QĐ 231/QĐ-UBND: đạt 8 trên 24 mục tiêu năm 2022; 6 trong số 24" in vi
+    assert "2022 8 10 6 11 6 " in en and "2022 8 10 6 11 6 " in vi
     missed = (site_dir / "en" / "summary" / "index.html").read_text(encoding="utf-8")
     table = missed[missed.find('aria-label="Targets missed in 2022"') :]
-    assert table[: table.find("</table>")].count("<tr>") == 1 + 13
+    assert table[: table.find("</table>")].count("<tr>") == 1 + 10
     assert "Share of documents exchanged electronically between state agencies 91.3% (2022) at least 92%" in en
     assert "91,3% (2022) tối thiểu 92%" in vi
-    assert "30 findings: 25 major, 5 minor." in en and "30 điểm không khớp: 25 nghiêm trọng, 5 nhỏ." in vi
+    assert "34 findings: 25 major, 9 minor." in en and "34 điểm không khớp: 25 nghiêm trọng, 9 nhỏ." in vi
     assert re.search(r"Major Reported value differs from its recomputation ?: Digital economy \(2021\)", en)
-    for sid in ("dn-dti2021-report", "dn-2022-results", "dn-plan-2022"):
-        assert f"{sid} :" in en and f"{sid} :" in vi, sid
-    assert "dn-press-2022 :" not in en, "no figure of the summary comes from the press release"
+    for short in ("2021 DTI report", "2022 results report", "Decision 231/QĐ-UBND"):
+        assert f"{short} :" in en, short
+    for short in ("Báo cáo DTI 2021", "Báo cáo kết quả 2022", "QĐ 231/QĐ-UBND"):
+        assert f"{short} :" in vi, short
+    assert "press release :" not in en, "no figure of the summary comes from the press release"
     assert "Data version 0.2.0 of 27 November 2026." in en and "Phiên bản dữ liệu 0.2.0, ngày 27/11/2026." in vi

@@ -357,12 +357,15 @@ def compute_all(pkg: Package) -> Results:
     sc = scores(pkg)
     rec = recompute(pkg, sc)
     chg = changes(pkg, sc)
-    att = attainment(pkg)
     bud = budget(pkg)
     found, facts = findings.build(pkg, rec, chg, bud)
+    from .disputes import disputed, sibling_marks
     from .progress import target_progress
+    from .targets import usable_observations
 
-    progress = target_progress(att, canonical_observations(pkg)) if not att.empty else pd.DataFrame()
+    contested = set(disputed(pkg, found, facts))
+    att = attainment(pkg, contested)
+    progress = target_progress(att, usable_observations(pkg), contested) if not att.empty else pd.DataFrame()
     return Results(
         scores=sc,
         recomputed=rec,
@@ -372,5 +375,9 @@ def compute_all(pkg: Package) -> Results:
         status_counts=status_counts(pkg),
         budget=bud,
         findings=found,
-        extra={"finding_facts": facts, "target_progress": progress},
+        extra={
+            "finding_facts": facts,
+            "target_progress": progress,
+            "dispute_marks": sibling_marks(pkg, found, facts),
+        },
     )

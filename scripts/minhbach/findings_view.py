@@ -22,7 +22,12 @@ def finding_index(res) -> dict[tuple[str, str], list[str]]:
     """(table, row id) → finding ids, computed once per build and kept on the results."""
     if "finding_index" not in res.extra:
         facts = res.extra.get("finding_facts")
-        res.extra["finding_index"] = {} if facts is None else index(facts)
+        idx = {} if facts is None else index(facts)
+        # a disputed figure carries its finding wherever the same figure is printed (disputes.py)
+        for k, ids in (res.extra.get("dispute_marks") or {}).items():
+            have = idx.setdefault(k, [])
+            have += [i for i in ids if i not in have]
+        res.extra["finding_index"] = idx
     return res.extra["finding_index"]
 
 
@@ -48,6 +53,13 @@ def marks(h, table: str, row_ids) -> Markup:
         )
         for fid in ids
     )
+
+
+def _doc(h, source_id) -> str:
+    """A document as the reader knows it: its short title, never the internal id alone (source_names.py)."""
+    from .source_names import label
+
+    return "" if fmt.missing(source_id) or not source_id else label(h.pkg, h.lang, str(source_id))
 
 
 def _kinds(res) -> dict[str, str]:
@@ -130,9 +142,9 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
         "subject": subject(h, f, facts),
         "period": h.period(f["period"]) if not fmt.missing(f["period"]) else "",
         "a": a["as_written"] if f["kind"] == "misprint" else _value(h, a["value"], unit, a["as_written"]),
-        "a_source": a["source_id"] or "",
+        "a_source": _doc(h, a["source_id"]),
         "b": _value(h, b.get("value"), unit, b.get("as_written")) if b else "",
-        "b_source": b.get("source_id") or "",
+        "b_source": _doc(h, b.get("source_id")),
         "expected": _value(h, f["value_b"], unit if f["kind"] != "rank_change" else None),
         "difference": _value(h, f["difference"], unit),
     }
@@ -164,7 +176,7 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
         other = [x for x in facts if x["role"] == "other"]
         v["other"] = _value(h, other[0]["value"], unit, other[0]["as_written"]) if other else ""
         same = by_role.get("same_value", {})
-        v["b_source"] = same.get("source_id") or ""
+        v["b_source"] = _doc(h, same.get("source_id"))
     if f["kind"] == "cross_source":
         seen: list[str] = []
         for x in facts:
@@ -179,7 +191,7 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
 def displayed(h, f: dict, facts: list[dict]) -> Markup:
     shown = next((x for x in facts if x["role"] == "shown"), facts[0])
     unit = _unit(h, f)
-    kw = {"shown_source": esc(shown["source_id"] or ""), "shown": esc(_value(h, shown["value"], unit))}
+    kw = {"shown_source": esc(_doc(h, shown["source_id"])), "shown": esc(_value(h, shown["value"], unit))}
     return Markup(h.t(f"quality.displayed.{f['displayed']}", **kw))
 
 

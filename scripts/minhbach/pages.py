@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import fmt
+from . import fmt, source_names
 from .charts import Chart
 from .compute import Results, subject_label
 from .escape import esc
@@ -51,8 +51,10 @@ def load_strings(site_src: Path) -> dict:
 # ------------------------------------------------------------------ HTML pieces (all values escaped)
 
 
-def chart_table(chart: Chart, lang: str) -> Markup:
-    """The data table of a chart: every cell formatted by its column's kind (a year is never grouped)."""
+def chart_table(chart: Chart, lang: str, names: dict | None = None) -> Markup:
+    """The data table of a chart: every cell formatted by its column's kind (a year is never grouped); a text cell
+    that is a document's id reads its short title (`names`)."""
+    names = names or {}
     heads = [getattr(col, lang) for col in chart.columns]
     rows = []
     for rec in chart.table(lang).to_dict("records"):
@@ -67,7 +69,7 @@ def chart_table(chart: Chart, lang: str) -> Markup:
                 dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
                 row.append(fmt.number(v, lang, decimals=dec))
             else:
-                row.append(v)
+                row.append(names.get(v, v) if isinstance(v, str) else v)
         rows.append(row)
     numeric = {i for i, col in enumerate(chart.columns) if col.kind not in ("text", "year")}
     return table(heads, rows, caption=chart.title[lang], numeric=numeric)
@@ -190,11 +192,17 @@ class Ctx:
         if fmt.missing(source_id):
             return Markup("")
         self.cited.append((str(source_id), str(section) if section and not fmt.missing(section) else ""))
-        tip = section if section and not fmt.missing(section) else source_id
         sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
+        tip, name = self.source_tip(source_id, section), self.source_label(source_id)
         return Markup(
-            f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(source_id)}</a>{sec}'
+            f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(name)}</a>{sec}'
         )
+
+    def source_label(self, source_id) -> str:
+        return source_names.label(self.pkg, self.lang, source_id)
+
+    def source_tip(self, source_id, section=None) -> str:
+        return source_names.tip(self.pkg, self.lang, source_id, None if fmt.missing(section) else section)
 
     def status(self, s) -> Markup:
         if fmt.missing(s):
@@ -219,7 +227,7 @@ class Ctx:
         self.charts_shown.append(chart_id)
         self.cited.extend(chart.cited())
         svg = self.asset(f"assets/charts/{f['svg']}")
-        t = chart_table(chart, lang)
+        t = chart_table(chart, lang, {s: self.source_label(s) for s in self.pkg.t("source")["source_id"]})
         w, hgt = size[lang]
         lazy = ' loading="lazy"'
         narrow = ""

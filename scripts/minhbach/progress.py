@@ -94,18 +94,25 @@ def _nan(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
-def target_progress(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+def target_progress(
+    attainment: pd.DataFrame, observations: pd.DataFrame, disputed: set[tuple] | None = None
+) -> pd.DataFrame:
     """Per target (rows of `attainment`): baseline, current value, gap, share, expected value and status.
 
-    `observations` are canonical KPI observations; only province-level values count.
+    `observations` are canonical KPI observations; only province-level values count. A current value in
+    `disputed` (figure keys, `disputes.key`) gives the status `disputed` and no gap or share; a restatement
+    that is not a target of its plan (`not_in_plan`) has no progress.
     """
+    from .disputes import key
+
+    disputed = disputed or set()
     obs = observations[observations["district_id"].isna() & observations["value"].notna()]
     by_kpi = {k: g for k, g in obs.groupby(["kpi_id", "province_id"])}
     rows = []
     for t in attainment.to_dict("records"):
         g = by_kpi.get((t["kpi_id"], t["province_id"]))
         p = Progress(None, None, None, "insufficient")
-        if g is not None and not _nan(t["target_value"]):
+        if g is not None and not _nan(t["target_value"]) and t.get("status") != "not_in_plan":
             g = g.assign(_t=g["period"].map(when))
             g = g[g["_t"] <= t["target_year"] + 1].sort_values(["_t", "period"])
             if not g.empty:
@@ -119,6 +126,8 @@ def target_progress(attainment: pd.DataFrame, observations: pd.DataFrame) -> pd.
                     float(first["value"]),
                     str(first["period"]),
                 )
+                if key(last) in disputed:
+                    p = replace(p, gap=None, share=None, expected=None, status="disputed")
         rec = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in p.__dict__.items()}
         rows.append({"target_id": t["target_id"], **rec})
     cols = [

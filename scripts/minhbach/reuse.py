@@ -39,6 +39,7 @@ class Identity:
     tagline: dict[str, str]
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     preview: bool = False  # no public address: the embed pages, like every other page, are marked noindex
+    short_sources: dict[str, dict[str, str]] = field(default_factory=dict)  # short titles, for table cells
 
     @property
     def year(self) -> str:
@@ -61,6 +62,9 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in LANGS}
         for r in src.to_dict("records")
     }
+    from .source_names import label
+
+    short = {sid: {lang: label(pkg, lang, sid) for lang in LANGS} for sid in sources}
     return Identity(
         base_url=base_url,
         version=str(pkg.descriptor.get("version") or ""),
@@ -71,6 +75,7 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         tagline=tagline,
         sources=sources,
         preview=preview,
+        short_sources=short,
     )
 
 
@@ -408,7 +413,7 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                 "narrow_size": f.get("narrow_size") or ("", ""),
                 "size": size[lang],
                 "script": f"{up}assets/js/minhbach.js",
-                "table": chart_table(chart, lang),
+                "table": chart_table(chart, lang, {s: v[lang] for s, v in ident.short_sources.items()}),
                 "sources": sources_text(ident, pairs, lang),
                 "licence": ident.licence[0],
                 "licence_url": ident.licence[1],

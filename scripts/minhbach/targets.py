@@ -1,4 +1,11 @@
-"""Targets as facts and their attainment: one row per distinct target, judged against its year's figure."""
+"""Targets as facts and their attainment: one row per distinct target, judged against its year's figure.
+
+A target belongs to its plan (`plan_id`). A row from another document than the plan's own (`plan.source_id`)
+restates a target: it is linked to the plan's target of the same KPI, place and year (a different value is a
+`target_conflict` finding) and never counted as a target of its own; a restatement with no target in the plan's
+own document to link to is `not_in_plan`. A figure that a finding disputes makes its target `disputed`, never
+`achieved`; a figure the document itself says is no basis for assessment (`no_basis`) is no figure.
+"""
 
 from __future__ import annotations
 
@@ -32,23 +39,43 @@ def target_groups(pkg: Package) -> list[tuple[tuple, list[dict], dict]]:
     return out
 
 
-def attainment(pkg: Package) -> pd.DataFrame:
-    """Each distinct target against the observation for its year: achieved / not_achieved / no_data /
-    not_comparable. A target stated in several documents is one row (`stated_in`, `other_*`).
+def usable_observations(pkg: Package) -> pd.DataFrame:
+    """Canonical province and district observations with a value, without the figures their own document says
+    are no basis for assessment (`no_basis`)."""
+    from .compute import canonical_observations
+
+    obs = canonical_observations(pkg)
+    if "no_basis" in obs.columns:
+        obs = obs[~obs["no_basis"].fillna(False).astype(bool)]
+    return obs[obs["value"].notna()]
+
+
+def attainment(pkg: Package, disputed: set[tuple] | None = None) -> pd.DataFrame:
+    """Each distinct target against the observation for its year: achieved / not_achieved / disputed /
+    no_data / not_comparable / not_in_plan. A target stated in several documents is one row (`stated_in`,
+    `other_*`). `disputed`: the keys (`disputes.key`) of the observations some finding disputes.
 
     A full-year observation is preferred; a part-year one (e.g. 2022-08) is used only when no
     full-year figure exists and is flagged `interim`.
     """
-    from .compute import canonical_observations
+    from .disputes import key as obs_key
 
-    obs = canonical_observations(pkg)
-    obs = obs[obs["district_id"].isna() & obs["value"].notna()]
+    obs = usable_observations(pkg)
+    obs = obs[obs["district_id"].isna()]
+    disputed = disputed or set()
+    plans = pkg.t("plan").set_index("plan_id")
     by_kpi = {k: g for k, g in obs.groupby(["kpi_id", "province_id"])}
     empty = obs.iloc[0:0]
     kpi = pkg.t("kpi").set_index("kpi_id")
     rows = []
-    for _key, group, t in target_groups(pkg):
+    for key, group, t in target_groups(pkg):
         others = [r for r in group if r is not t]
+        home = plans.loc[key[0], "source_id"] if key[0] in plans.index else None
+        in_plan = (
+            not isinstance(home, str)
+            or home not in set(pkg.t("source")["source_id"])
+            or any(r["source_id"] == home for r in group)
+        )
         base = {
             "target_id": t["target_id"],
             "plan_id": t["plan_id"],
@@ -63,6 +90,7 @@ def attainment(pkg: Package) -> pd.DataFrame:
             "text_vi": t["text_vi"],
             "text_en": t["text_en"],
             "stated_in": len(group),
+            "in_plan": bool(in_plan),
             "other_target_ids": " ".join(r["target_id"] for r in others) or None,
             "other_source_ids": " ".join(r["source_id"] for r in others) or None,
             "other_sections": " | ".join(r["section"] for r in others) or None,
@@ -73,10 +101,14 @@ def attainment(pkg: Package) -> pd.DataFrame:
             "observed_source_id": None,
             "observed_section": None,
             "interim": False,
+            "disputed": False,
             "progress": None,
             "pillar_id": None,
             "main_index_id": None,
         }
+        if not in_plan:
+            rows.append({**base, "status": "not_in_plan"})
+            continue
         if pd.isna(t["kpi_id"]) or pd.isna(t["value"]) or pd.isna(t["comparator"]) or t["kpi_id"] not in kpi.index:
             rows.append({**base, "status": "not_comparable"})
             continue
@@ -109,7 +141,8 @@ def attainment(pkg: Package) -> pd.DataFrame:
                 "observed_section": o["section"],
                 "interim": bool(full.empty),
                 "progress": progress,
-                "status": "achieved" if ok else "not_achieved",
+                "disputed": obs_key(o) in disputed,
+                "status": "disputed" if obs_key(o) in disputed else ("achieved" if ok else "not_achieved"),
             }
         )
     return pd.DataFrame(rows)

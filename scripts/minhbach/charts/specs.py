@@ -170,6 +170,7 @@ TARGET_COLORS = {
     "limited": RED,
     "deterioration": RED,
     "insufficient": GREY,
+    "disputed": GREY,
 }
 _STATUS_ORDER = {s: i for i, s in enumerate(TARGET_COLORS)}
 

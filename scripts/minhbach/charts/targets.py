@@ -14,7 +14,7 @@ from .model import LANGS, Chart, Origin, Words
 
 def _status_label(w: Words, lang: str, status: str) -> str:
     """A target's status: the short KPI words for achieved / not achieved, else the general status label."""
-    if status in ("achieved", "not_achieved"):
+    if status in ("achieved", "not_achieved", "disputed"):
         return w.get(lang, f"kpi_status.{status}")
     known = w.cat.raw(lang, "charts.sub_status")
     return w.get(lang, f"sub_status.{status}") if status in known else str(status)
@@ -28,8 +28,11 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
         return []
     kpi = pkg.t("kpi").set_index("kpi_id")
     plans = pkg.t("plan").set_index("plan_id")
-    prog = target_progress(att, canonical_observations(pkg)).set_index("target_id")
-    d0 = att[att["target_value"].notna()].copy()
+    prog = res.extra.get("target_progress")
+    if prog is None or prog.empty:
+        prog = target_progress(att, canonical_observations(pkg))
+    prog = prog.set_index("target_id")
+    d0 = att[att["target_value"].notna() & (att["status"] != "not_in_plan")].copy()
     # the data have figures up to `last_year`; a target of a later year is shown with the latest figure
     d0 = d0[d0["kpi_id"].map(lambda k: kpi.loc[k, "unit"] == "percent" if k in kpi.index else False)]
     obs = canonical_observations(pkg)

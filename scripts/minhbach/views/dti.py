@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
+from .headline import TargetHeadline, plan_headlines, target_headline  # noqa: F401 (re-exported)
 from .tables import KpiRow, TaskRow, kpi_rows, task_rows
 
 
@@ -33,42 +34,6 @@ class RegionRank:
     ref: Ref | None
 
 
-@dataclass(frozen=True)
-class TargetHeadline:
-    """The plan and target year the home page reports: the latest year with judged targets, of the most recently
-    issued plan; else the plan whose targets all lie in later years."""
-
-    plan: str
-    year: int | None
-    achieved: int
-    judged: int
-    later_years: list[int]
-    plan_id: str = ""
-
-
-def target_headline(pkg, res, lang: str) -> TargetHeadline | None:
-    a = res.attainment
-    if a is None or a.empty:
-        return None
-    plans = {p["plan_id"]: p for p in pkg.t("plan").to_dict("records")}
-    issued = {pid: str(p.get("issued") or "") for pid, p in plans.items()}
-    best = None
-    for (plan_id, year), g in a.groupby(["plan_id", "target_year"]):
-        judged = g[g["status"].isin(["achieved", "not_achieved"])]
-        if len(judged):
-            key = (int(year), issued.get(plan_id, ""), plan_id)
-            if best is None or key > best[0]:
-                best = (key, plan_id, int(year), int((judged["status"] == "achieved").sum()), len(judged))
-    if best is not None:
-        _, plan_id, year, achieved, judged = best
-        return TargetHeadline(
-            text(plans.get(plan_id, {}), "name", lang) or plan_id, year, achieved, judged, [], str(plan_id)
-        )
-    plan_id = max(a["plan_id"].unique(), key=lambda p: (issued.get(p, ""), p))
-    years = sorted({int(y) for y in a[a["plan_id"] == plan_id]["target_year"]})
-    return TargetHeadline(text(plans.get(plan_id, {}), "name", lang) or plan_id, None, 0, 0, years, str(plan_id))
-
-
 @dataclass
 class HomeView:
     province: str
@@ -81,6 +46,7 @@ class HomeView:
     weakest: SubjectScore | None
     findings: int
     targets: TargetHeadline | None = None
+    plan_targets: list[TargetHeadline] = field(default_factory=list)  # one line per plan with judged targets
 
 
 @dataclass(frozen=True)
@@ -230,6 +196,7 @@ def home(ctx) -> HomeView:
         weakest,
         len(ctx.res.findings),
         target_headline(ctx.pkg, ctx.res, lang),
+        plan_headlines(ctx.pkg, ctx.res, lang),
     )
 
 

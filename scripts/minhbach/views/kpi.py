@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .base import Link, Ref, clean, record, ref, text
 from .tables import Target, target
 
-SUMMARY_STATUSES = ("achieved", "not_achieved", "no_data", "not_comparable")
+SUMMARY_STATUSES = ("achieved", "not_achieved", "disputed", "no_data", "not_comparable", "not_in_plan")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class KpiView:
     targets: list[TargetRow]
     progress: list[ProgressRow]
     main_indices: list[Link]
+    headlines: list = field(default_factory=list)  # views.headline.TargetHeadline, one per plan
 
 
 def kpi(ctx) -> KpiView:
@@ -120,4 +121,6 @@ def kpi(ctx) -> KpiView:
                     )
                 )
     mids = [Link(f"indices/{m['main_index_id']}", text(m, "name", lang) or m["main_index_id"]) for m in q.main_indices]
-    return KpiView(SUMMARY_STATUSES, summaries, targets, progress, mids)
+    from .headline import plan_headlines
+
+    return KpiView(SUMMARY_STATUSES, summaries, targets, progress, mids, plan_headlines(pkg, res, lang))

@@ -61,7 +61,8 @@ def _counts(ctx, t: TargetHeadline | None) -> list[StatusCount]:
         for row in table.rows:
             if row.year == t.year:
                 totals = [a + b for a, b in zip(totals, row.counts, strict=True)]
-    return [StatusCount(s, n) for s, n in zip(SUMMARY_STATUSES, totals, strict=True)]
+    # a restatement that its plan does not set is no target of the plan: the KPI page lists it, the summary does not
+    return [StatusCount(s, n) for s, n in zip(SUMMARY_STATUSES, totals, strict=True) if s != "not_in_plan"]
 
 
 def _missed(ctx, t: TargetHeadline | None) -> list[MissedTarget]:

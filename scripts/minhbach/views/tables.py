@@ -19,6 +19,7 @@ class Observation:
     ref: Ref | None
     refs: tuple[Ref, ...] = ()  # every passage that prints this value (shown once)
     ids: tuple[str, ...] = ()  # their observation ids, for finding marks
+    no_basis: bool = False  # the document itself says the figure is no basis for assessment
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def observation(o: dict, unit: str) -> Observation:
         ref(o.get("source_id"), o.get("section")),
         refs,
         ids,
+        o.get("no_basis") in (True,),
     )
 
 
