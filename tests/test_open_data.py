@@ -60,7 +60,7 @@ def test_every_download_matches_its_size_and_checksum(graphs, site):
     assert len(dists) >= 2 * 20
     for d in dists:
         url = str(g.value(d, DCAT.downloadURL))
-        assert url.startswith(base) and "/releases/" in url
+        assert url.startswith(base) and ("/releases/" in url or "/latest/" in url)
         status, _, body = fetch(url)
         assert status == 200
         assert int(g.value(d, DCAT.byteSize)) == len(body), url
@@ -75,13 +75,13 @@ def test_published_datapackage_agrees_with_its_files(site):
     assert dp["licenses"][0]["name"] == "CC-BY-4.0" and dp["licenses"][0]["path"].startswith("https://creativecommons")
     assert dp["version"] and dp["created"] and dp["contributors"] and dp["sources"]
     for r in dp["resources"]:
-        _, _, data = fetch(f"{base}releases/{dp['version']}/{r['path']}")
+        _, _, data = fetch(f"{base}latest/{r['path']}")
         assert r["bytes"] == len(data) and r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
         header = data.split(b"\n", 1)[0].decode()
         assert re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", header), header
         assert r["x-i18n"]["en"]["title"] and r["title"]
-        _, _, excel = fetch(f"{base}releases/{dp['version']}/{r['path'].replace('data/', 'excel/', 1)[:-4]}.xlsx")
+        _, _, excel = fetch(f"{base}latest/{r['path'].replace('data/', 'excel/', 1)[:-4]}.xlsx")
         assert excel.startswith(b"PK")  # a real workbook, not a BOM CSV
 
 
@@ -97,12 +97,18 @@ def test_frictionless_validates_the_published_package_over_http(site):
 def test_release_checksums_file_lists_every_file(site):
     site_dir, base = site
     _, _, dp = fetch(base + "latest/datapackage.json")
-    v = json.loads(dp)["version"]
-    _, _, sums = fetch(f"{base}releases/{v}/SHA256SUMS")
+    assert json.loads(dp)["version"]  # the shipped 0.2.0 is not released: its files are under latest/ only
+    _, _, sums = fetch(f"{base}latest/SHA256SUMS")
     lines = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
-    assert f"minhbach-{v}.zip" in lines and "datapackage.json" in lines
+    assert "minhbach-latest.zip" in lines and "datapackage.json" in lines
     for name, digest in lines.items():
-        _, _, body = fetch(f"{base}releases/{v}/{name}")
+        _, _, body = fetch(f"{base}latest/{name}")
+        assert hashlib.sha256(body).hexdigest() == digest, name
+    _, _, sums = fetch(f"{base}releases/0.1.0/SHA256SUMS")  # a recorded release: release.json, also in its zip
+    lines = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
+    assert {"release.json", "minhbach-0.1.0.zip"} <= set(lines)
+    for name, digest in lines.items():
+        _, _, body = fetch(f"{base}releases/0.1.0/{name}")
         assert hashlib.sha256(body).hexdigest() == digest, name
 
 
@@ -128,7 +134,7 @@ def test_dataset_landing_pages_carry_schema_org_json_ld(site):
     assert m
     doc = json.loads(m.group(1))
     assert doc["@type"] == "Dataset" and doc["license"].startswith("https://creativecommons.org/licenses/by/4.0")
-    assert doc["distribution"][0]["contentUrl"].startswith(base + "releases/")
+    assert doc["distribution"][0]["contentUrl"].startswith(base + "latest/")
 
 
 # ------------------------------------------------------------------ workbooks and preview (issue 14)

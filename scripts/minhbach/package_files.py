@@ -81,8 +81,9 @@ def _yaml_str(s: str) -> str:
     return json.dumps(str(s), ensure_ascii=False)
 
 
-def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
-    """CITATION.cff (Citation File Format 1.2.0), type dataset, the publisher as author (an entity)."""
+def citation_cff(descriptor: dict, cat, base_url: str, preview: bool, released: bool = True) -> str:
+    """CITATION.cff (Citation File Format 1.2.0), type dataset, the publisher as author (an entity). Data not
+    (yet) released carry no version and no release date: they may still change."""
     lic = (descriptor.get("licenses") or [{}])[0]
     lines = [
         "cff-version: 1.2.0",
@@ -91,9 +92,10 @@ def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
         f"title: {_yaml_str(_title(descriptor, 'en'))}",
         "authors:",
         f"  - name: {_yaml_str(publisher_title(descriptor, 'vi'))}",
-        f"version: {_yaml_str(descriptor.get('version', ''))}",
-        f"date-released: {_yaml_str(str(descriptor.get('created') or '')[:10])}",
     ]
+    if released:
+        lines.append(f"version: {_yaml_str(descriptor.get('version', ''))}")
+        lines.append(f"date-released: {_yaml_str(str(descriptor.get('created') or '')[:10])}")
     if lic.get("name"):
         lines.append(f"license: {_yaml_str(lic['name'])}")
     if not preview:

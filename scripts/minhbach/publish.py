@@ -3,8 +3,10 @@
 Layout under the site root (dataset identities never change; only download URLs carry a version):
   releases/<version>/datapackage.json (Data Package v2), data/<name>.csv (UTF-8, no BOM), excel/<name>.xlsx
   (typed cells), README.txt, LICENSE.txt, CITATION.cff, minhbach-<version>.zip (descriptor at its root),
-  SHA256SUMS                                — immutable, one folder per release
-  latest/…                                  — the same files for the newest release
+  SHA256SUMS, release.json                  — immutable, one folder per RECORDED release (releases/ of the
+                                              package, see release.py); never rewritten from the current data
+  latest/…                                  — the current data (the newest release, or data not yet released:
+                                              then only here, zip minhbach-latest.zip, marked unreleased)
   catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
 """
 
@@ -85,6 +87,7 @@ class Release:
     created: str
     root: Path  # folder holding datapackage.json and data/
     notes: dict  # release.json content ({} for the current, unreleased data)
+    recorded: bool = True  # False: the current data, not (yet) recorded with `minhbach release`
 
 
 def sha256(data: bytes) -> str:
@@ -129,7 +132,7 @@ def all_releases(pkg: Package, project: Path) -> list[Release]:
                 ]
             )
     else:
-        rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}))
+        rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}, recorded=False))
     return sorted(rel, key=lambda r: _version_key(r.version))
 
 
@@ -168,8 +171,10 @@ def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: st
     return d
 
 
-def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None) -> dict:
-    """Write one release folder; return its published descriptor and file list for catalogue and pages."""
+def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None, folder: str = "") -> dict:
+    """Write one release folder (`folder`, relative to the site: releases/<version> or latest); return its
+    published descriptor and file list for catalogue and pages. A recorded release is written from its own
+    frozen files only (its bytes never change); the current, unreleased data is marked as such."""
     from . import package_files, strings, xlsx
 
     cat = strings.load(None)
@@ -179,7 +184,7 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
     for r in dp["resources"]:
         files[r["path"]] = (rel.root / r["path"]).read_bytes()
     pub = published_descriptor(dp, files, base_url, rel.version)
-    if contact:  # how to reach the publisher today, not when the data was frozen
+    if contact and not rel.recorded:  # a recorded release keeps the contact it was released with
         pub["x-contact"] = contact
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
@@ -190,10 +195,11 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     written["README.txt"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
     written["LICENSE.txt"] = package_files.licence_file(pub, cat).encode("utf-8")
-    written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview).encode("utf-8")
-    if rel.notes:
-        written["release.json"] = (json.dumps(rel.notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-    zname = f"minhbach-{rel.version}.zip"
+    written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview, rel.recorded).encode("utf-8")
+    notes = rel.notes or ({"version": rel.version, "date": rel.created[:10]} if rel.recorded else {})
+    if notes:  # every recorded release carries its release.json, also inside its zip
+        written["release.json"] = (json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    zname = f"minhbach-{rel.version}.zip" if rel.recorded else "minhbach-latest.zip"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(written):
@@ -212,9 +218,11 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
         "version": rel.version,
         "created": rel.created,
         "descriptor": pub,
-        "notes": rel.notes,
+        "notes": notes,
         "files": {n: (len(d), sha256(d)) for n, d in written.items()},
         "zip": zname,
+        "released": rel.recorded,
+        "dir": folder or f"releases/{rel.version}",
     }
 
 
@@ -241,9 +249,12 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
     cat = strings.load(None)
     releases = all_releases(pkg, pkg.root)
     contact = pkg.descriptor.get("x-contact") or None
-    published = [write_release(r, docs / "releases" / r.version, base_url, contact) for r in releases]
+    # releases/<v>/ only for recorded releases; the current data always under latest/
+    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases if r.recorded]
+    current = write_release(releases[-1], docs / "latest", base_url, contact, "latest")
+    if not releases[-1].recorded:
+        published.append(current)
     latest = published[-1]
-    write_release(releases[-1], docs / "latest", base_url, contact)
     ctx = catalog_context(pkg)
     graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
