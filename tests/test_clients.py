@@ -211,6 +211,13 @@ def _convert(xlsx_files: list[Path], out: Path, locale: str) -> None:
     subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=True)
 
 
+def _as_bool(text: str) -> bool:
+    """A boolean cell as LibreOffice writes it: TRUE/FALSE, or ĐÚNG/SAI under vi_VN."""
+    t = text.strip().casefold()
+    assert t in ("true", "false", "đúng", "sai"), text
+    return t in ("true", "đúng")
+
+
 def _as_number(text: str, locale: str) -> float:
     t = text.strip()
     if locale.startswith("vi"):
@@ -247,6 +254,8 @@ def test_libreoffice_opens_every_workbook_with_numbers_and_text_intact(public_si
             for name, cell in zip(header, row, strict=True):
                 if kinds[name] in ("number", "integer") and exp[name] != "":
                     assert _as_number(cell, locale) == pytest.approx(float(exp[name]), rel=1e-12), (book, name, cell)
+                elif kinds[name] == "boolean":  # a real boolean cell, shown in the locale's words
+                    assert _as_bool(cell) == (exp[name] == "true"), (book.name, name, cell, exp[name])
                 else:
                     assert cell == exp[name], (book.name, name, cell, exp[name])
                 checked += 1
@@ -263,6 +272,8 @@ def test_libreoffice_opens_every_workbook_with_numbers_and_text_intact(public_si
             for cell, e, value in zip(row, exp, cells, strict=True):
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     assert _as_number(cell, locale) == pytest.approx(float(e), rel=1e-12), (book.name, cell, e)
+                elif isinstance(value, bool):
+                    assert _as_bool(cell) == (e.lower() == "true"), (book.name, cell, e)
                 else:
                     assert cell == e, (book.name, cell, e)
                 checked += 1
@@ -367,3 +378,63 @@ def test_feeds_are_authored_by_the_publisher_and_linked_from_each_language(publi
         assert 'type="application/atom+xml" title="' in html and f'href="{PUBLIC}{feed}"' in html, lang
         od = (site_dir / ("" if lang == "vi" else "en/") / "open-data" / "index.html").read_text(encoding="utf-8")
         assert feed in od  # a visible link too
+
+
+def _page_snippets(site_dir: Path, name: str) -> tuple[str, str]:
+    """The two pandas lines the dataset page gives (CSV, workbook), as the reader copies them."""
+    import html as html_mod
+
+    page = html_mod.unescape((site_dir / "en" / "open-data" / name / "index.html").read_text(encoding="utf-8"))
+    lines = re.findall(r"df = (pd\.read_(?:csv|excel)\(.*?\))</code>", page, re.S)
+    assert len(lines) == 2 and lines[0].startswith("pd.read_csv") and lines[1].startswith("pd.read_excel"), name
+    return lines[0], lines[1]
+
+
+def test_pandas_reads_every_table_with_the_schema_types(public_site):
+    """The CSV read as its page instructs, and the workbook with pandas' defaults, give the schema's dtypes."""
+    import pandas as pd
+
+    site_dir, _ = public_site
+    dp = json.loads((site_dir / "latest" / "datapackage.json").read_text(encoding="utf-8"))
+    local = {PUBLIC + "latest/": str(site_dir / "latest") + "/"}
+    excel_limits, checked = [], 0
+    for r in dp["resources"]:
+        csv_line, excel_line = _page_snippets(site_dir, r["name"])
+        for url, path in local.items():
+            csv_line, excel_line = csv_line.replace(url, path), excel_line.replace(url, path)
+        assert (site_dir / "latest" / (r["path"][:-4] + ".resource.json")).is_file()
+        with (site_dir / "latest" / r["path"]).open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        df = eval(csv_line, {"pd": pd})  # exactly the line the page shows
+        xl = pd.read_excel(site_dir / "latest" / r["path"].replace("data/", "excel/", 1).replace(".csv", ".xlsx"))
+        xl_page = eval(excel_line, {"pd": pd})
+        assert list(xl.columns) == [f["name"] for f in r["schema"]["fields"]] == list(df.columns), r["name"]
+        for f in r["schema"]["fields"]:
+            name, kind = f["name"], f["type"]
+            values = [x[name] for x in rows]
+            blanks, filled = values.count(""), [v for v in values if v != ""]
+            want_csv = {"integer": {"Int64"}, "number": {"float64"}, "boolean": {"boolean", "bool"}}.get(
+                kind, {"object", "str", "string"}
+            )
+            assert str(df[name].dtype) in want_csv, (r["name"], name, df[name].dtype)
+            if kind == "string":
+                assert [("" if pd.isna(v) else v) for v in df[name]] == values, (r["name"], name)
+            got = str(xl[name].dtype)
+            if kind == "integer":
+                ok = got == "int64" or (blanks and got == "float64")  # pandas holds a blank as NaN, a float
+            elif kind == "number":
+                ok = got == "float64" or (got == "int64" and all(float(v).is_integer() for v in filled))
+            elif kind == "boolean":
+                ok = got == "bool"
+            else:
+                ok = got in ("object", "str") or not filled  # an all-blank column has no type to keep
+                if not ok:  # read_excel turns an all-numeric text column into numbers: the page names it as str
+                    assert [("" if pd.isna(v) else v) for v in xl_page[name]] == values, (r["name"], name)
+                    excel_limits.append(f"{r['name']}.{name}")
+                    ok = True
+            if kind != "string" and got != {"integer": "int64", "number": "float64", "boolean": "bool"}[kind]:
+                excel_limits.append(f"{r['name']}.{name} {got}")
+            assert ok, (r["name"], name, got)
+            checked += 1
+    assert checked > 200
+    print("read_excel defaults differ from the schema (see the page's line):", excel_limits)

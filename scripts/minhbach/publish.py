@@ -189,9 +189,13 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
     schemas = {r["path"]: r.get("schema") or {} for r in dp["resources"]}
-    for path, data in files.items():
-        written[path] = data
-        written[excel_path(path)] = xlsx.csv_to_xlsx(data, schemas[path], path.rsplit("/", 1)[-1][:-4])
+    folder = folder or f"releases/{rel.version}"
+    for r in pub["resources"]:
+        path = r["path"]
+        written[path] = files[path]
+        cover = package_files.table_cover(pub, r, rel.root, base_url, folder, rel.recorded)
+        written[excel_path(path)] = xlsx.csv_to_xlsx(files[path], schemas[path], path.rsplit("/", 1)[-1][:-4], cover)
+        written[path[:-4] + ".resource.json"] = package_files.resource_json(pub, r).encode("utf-8")
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     written["README.txt"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
     written["LICENSE.txt"] = package_files.licence_file(pub, cat).encode("utf-8")
@@ -222,7 +226,7 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
         "files": {n: (len(d), sha256(d)) for n, d in written.items()},
         "zip": zname,
         "released": rel.recorded,
-        "dir": folder or f"releases/{rel.version}",
+        "dir": folder,
     }
 
 
@@ -281,6 +285,7 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
                     "preview": _preview(pkg, r["name"]),
                     "jsonld": {lang: so.dataset(r, lang) for lang in langs},
                     "xlsx_path": excel_path(r["path"]),
+                    "pandas": _snippets(pkg, r, base_url, latest["dir"]),
                 },
                 "open-data",
             )
@@ -289,6 +294,19 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
     _write_feeds(published, docs, base_url, latest["descriptor"])
     context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
     return pages, {}, context
+
+
+def _snippets(pkg: Package, r: dict, base_url: str, folder: str) -> dict[str, str]:
+    """The pandas lines that read this table's CSV and workbook with the schema's types."""
+    from . import snippets
+
+    data = (pkg.root / r["path"]).read_bytes()
+    return {
+        "csv": snippets.read_csv_line(f"{base_url}{folder}/{r['path']}", r["schema"]),
+        "xlsx": snippets.read_excel_line(
+            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.numeric_looking_text(data, r["schema"])
+        ),
+    }
 
 
 def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:
