@@ -423,7 +423,8 @@ def _check_distribution(g: Graph, dist, url: str, payload: bytes, page: str, med
     assert media == URIRef(f"http://www.iana.org/assignments/media-types/{mediatype}")
     assert (media, RDF.type, DCT.MediaType) in g
     fmt = g.value(dist, DCT.format)
-    assert list(g.objects(fmt, RDF.type)) == [DCT.IMT]
+    assert fmt == URIRef(f"http://publications.europa.eu/resource/authority/file-type/{label}")
+    assert set(g.objects(fmt, RDF.type)) == {DCT.IMT, DCT.MediaTypeOrExtent}
     assert g.value(fmt, RDF.value) == Literal(mediatype) and g.value(fmt, RDFS.label) == Literal(label)
     lic = g.value(dist, DCT.license)
     assert lic == URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -468,3 +469,24 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
     g = catalog.build_catalog(d, BASE, "1.0.0", [])
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
+
+
+def test_all_three_shape_files_without_any_ontology(parsed):
+    """shapes.ttl + range.ttl + shapes_recommended.ttl, no DC Terms / vCard / FOAF axioms: 0 violations in every
+    serialisation (formats are EU file-type IRIs typed dct:MediaTypeOrExtent, frequency typed dct:Frequency)."""
+    import pyshacl
+
+    shapes = _shapes("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
+    for fmt, g in parsed.items():
+        conforms, report, text = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True)
+        violations = [
+            r
+            for r in report.subjects(RDF.type, SH.ValidationResult)
+            if report.value(r, SH.resultSeverity) == SH.Violation
+        ]
+        assert not violations, (fmt, text[:3000])
+    g = parsed["turtle"]
+    for ds in _datasets(g):
+        freq = g.value(ds, DCT.accrualPeriodicity)
+        assert freq == URIRef("http://publications.europa.eu/resource/authority/frequency/IRREG"), ds
+        assert (freq, RDF.type, DCT.Frequency) in g

@@ -16,6 +16,7 @@ from .terms import (
     DCAT_VERSION,
     DCATAP,
     DCT,
+    FILE_TYPE,
     FORMATS,
     FRICTIONLESS_DP,
     SPDX,
@@ -33,6 +34,7 @@ class DatasetNodes:
         g.add((ds, RDF.type, DCAT.Dataset))
         g.add((ds, DCT.identifier, Literal(identifier)))
         g.add((ds, DCT.publisher, self.publisher))
+        g.add((ds, DCT.accrualPeriodicity, self.frequency))
         g.add((ds, DCAT.contactPoint, self.contact))
         for lang in self.languages:
             g.add((ds, DCT.language, lang))
@@ -75,10 +77,12 @@ class DatasetNodes:
         g.add((dist, DCAT.downloadURL, self.url(f"{folder}/{rel_path}")))
         iana, label = FORMATS[mediatype]
         g.add((dist, DCAT.mediaType, self.typed(iana, DCT.MediaType)))
-        fmt = BNode(_node_id(key, "format"))
-        # only dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's (first) type is dct:IMT;
-        # DCMI declares dct:IMT rdfs:subClassOf dct:MediaTypeOrExtent, the range DCAT-AP asks for.
+        # the EU file-type IRI, typed dct:MediaTypeOrExtent (the range DCAT-AP asks for, no ontology needed) and
+        # dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's first type is dct:IMT, and
+        # every serialisation lists the types sorted (IMT before MediaTypeOrExtent)
+        fmt = URIRef(FILE_TYPE + label)
         self.g.add((fmt, RDF.type, DCT.IMT))
+        self.g.add((fmt, RDF.type, DCT.MediaTypeOrExtent))
         g.add((fmt, RDF.value, Literal(mediatype)))
         g.add((fmt, RDFS.label, Literal(label)))
         g.add((dist, DCT.format, fmt))

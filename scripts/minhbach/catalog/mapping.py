@@ -26,6 +26,7 @@ from .terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES
     DEFAULT_LICENSE,
     EU,
     FORMATS,
+    FREQUENCY,
     FRICTIONLESS_DP,
     GSP,
     IANA,
@@ -242,6 +243,11 @@ class _Builder(DatasetNodes):
                     self.concept(URIRef("http://purl.org/adms/licencetype/" + t), *self.pair(f"licence_type_{t}")),
                 )
             )
+        # how often the data are updated: `x-accrual-periodicity` (an EU frequency code), else irregularly
+        code = str(self.d.get("x-accrual-periodicity") or "IRREG").strip().upper()
+        self.frequency = self.typed(URIRef(FREQUENCY + code), DCT.Frequency)
+        if code in ("IRREG", "ANNUAL"):
+            self.concept(self.frequency, *self.pair(f"frequency_{code}"))
         # availability: a release's files never change; the current, unreleased data may
         self.stable = self.concept(AVAILABILITY_STABLE, *self.pair("availability"))
         self.availability = (

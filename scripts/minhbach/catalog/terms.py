@@ -49,12 +49,14 @@ LICENSE_TYPES = {
 }
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
+FORMATS = {  # media type -> (IANA IRI, label CKAN shows; also the EU file-type code)
     "text/csv": (URIRef(IANA + "text/csv"), "CSV"),
     "application/zip": (URIRef(IANA + "application/zip"), "ZIP"),
     "application/json": (URIRef(IANA + "application/json"), "JSON"),
     XLSX: (URIRef(IANA + XLSX), "XLSX"),
 }
+FILE_TYPE = EU + "file-type/"  # the EU file-type authority table: what data.europa.eu's quality check expects
+FREQUENCY = EU + "frequency/"
 
 PREFIXES = {
     "dcat": DCAT,
