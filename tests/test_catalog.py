@@ -284,9 +284,11 @@ def test_datasets(graph, inputs):
     for r in dp["resources"]:
         ds = URIRef(f"{BASE}open-data/{r['name']}/#dataset")
         titles = {o.language: str(o) for o in graph.objects(ds, DCT.title)}
-        # alone in a portal list: subject, province (ASCII in English, for slugs) and period
-        assert r["title"] in titles["vi"] and "Đắk Nông" in titles["vi"], titles
-        assert titles["en"].startswith(r["x-i18n"]["en"]["title"] + " – Dak Nong"), titles
+        # alone in a national portal list: province (ASCII in English, for slugs), topic, subject and period
+        assert titles["vi"].startswith("Đắk Nông – Chuyển đổi số: " + r["title"]), titles
+        assert titles["en"].startswith("Dak Nong – digital transformation: " + r["x-i18n"]["en"]["title"]), titles
+        if not CTX["tables"][r["name"]]["span"]:  # a lookup table says so
+            assert titles["en"].endswith("(reference table)") and titles["vi"].endswith("(bảng tra cứu)"), titles
         span = CTX["tables"][r["name"]]["span"]
         if span:
             assert span[0] in titles["en"] and span[1] in titles["en"]
