@@ -152,7 +152,13 @@ def test_a_release_never_changes_and_unreleased_data_live_under_latest(tmp_path)
     assert f"{base}releases/0.1.0/minhbach-0.1.0.zip" in sums_a
     assert "date-released" in rel_a["CITATION.cff"].decode()
 
+    ttl_a = (site_a / "catalog.ttl").read_text(encoding="utf-8")
+    assert "mailto:new-desk@example.gov.vn" not in ttl_a
+
     assert bump_version(pkg) == "0.2.0"
+    dp = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    dp["x-contact"] = {"email": "new-desk@example.gov.vn"}  # today's contact: in the catalogue, not in 0.1.0's files
+    (pkg / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     path = pkg / "data" / "organisation.csv"
     text = path.read_text(encoding="utf-8")
     assert "Department of Home Affairs" in text
@@ -174,7 +180,9 @@ def test_a_release_never_changes_and_unreleased_data_live_under_latest(tmp_path)
     assert not (latest / "release.json").exists() and (latest / "minhbach-latest.zip").is_file()
     ttl = (site_b / "catalog.ttl").read_text(encoding="utf-8")
     assert f"{base}releases/0.2.0" not in ttl and f"{base}latest/data/organisation.csv" in ttl
-    assert "planned-availability/EXPERIMENTAL" in ttl
+    assert "planned-availability/EXPERIMENTAL" in ttl and "mailto:new-desk@example.gov.vn" in ttl
+    page = html.unescape((site_b / "en" / "open-data" / "organisation" / "index.html").read_text(encoding="utf-8"))
+    assert "0.2.0 (not yet released)" in page
     for lang in ("vi", "en"):
         feed = (site_b / ("feed.xml" if lang == "vi" else f"feed-{lang}.xml")).read_text(encoding="utf-8")
         assert feed.count("<entry>") == 1 and "releases/0.1.0/" in feed and "0.2.0" not in feed

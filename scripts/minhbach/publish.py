@@ -260,10 +260,12 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
         published.append(current)
     latest = published[-1]
     ctx = catalog_context(pkg)
-    graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published, ctx)
+    # how to reach the publisher today, even when the newest release froze an older address
+    described = {**latest["descriptor"], **({"x-contact": contact} if contact else {})}
+    graph = catalog.build_catalog(described, base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
         (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
-    so = SchemaOrg(latest["descriptor"], latest, published, base_url, ctx)
+    so = SchemaOrg(described, latest, published, base_url, ctx)
     langs = ("vi", "en")
     pages = [
         Page(
@@ -291,7 +293,7 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
             )
         )
     pages.append(Page("whats-new", "whats_new.md.j2", cat.both("open_pages.whats_new")))
-    _write_feeds(published, docs, base_url, latest["descriptor"])
+    _write_feeds(published, docs, base_url, described)
     context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
     return pages, {}, context
 
