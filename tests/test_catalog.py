@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, SH, SKOS
 
 from minhbach import catalog, publish, xlsx
+from minhbach.catalog.terms import AVAILABILITY_STABLE, DCATAP
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
@@ -283,9 +284,11 @@ def test_datasets(graph, inputs):
     for r in dp["resources"]:
         ds = URIRef(f"{BASE}open-data/{r['name']}/#dataset")
         titles = {o.language: str(o) for o in graph.objects(ds, DCT.title)}
-        # alone in a portal list: subject, province (ASCII in English, for slugs) and period
-        assert r["title"] in titles["vi"] and "Đắk Nông" in titles["vi"], titles
-        assert titles["en"].startswith(r["x-i18n"]["en"]["title"] + " – Dak Nong"), titles
+        # alone in a national portal list: province (ASCII in English, for slugs), topic, subject and period
+        assert titles["vi"].startswith("Đắk Nông – Chuyển đổi số: " + r["title"]), titles
+        assert titles["en"].startswith("Dak Nong – digital transformation: " + r["x-i18n"]["en"]["title"]), titles
+        if not CTX["tables"][r["name"]]["span"]:  # a lookup table says so
+            assert titles["en"].endswith("(reference table)") and titles["vi"].endswith("(bảng tra cứu)"), titles
         span = CTX["tables"][r["name"]]["span"]
         if span:
             assert span[0] in titles["en"] and span[1] in titles["en"]
@@ -325,11 +328,55 @@ def test_dataset_iris_are_stable_across_versions(graph, inputs):
     dp, files, rels = inputs
     old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
     assert _datasets(old) == _datasets(graph)
-    assert sorted(old.subjects(RDF.type, DCAT.Distribution)) == sorted(graph.subjects(RDF.type, DCAT.Distribution))
+
+    def current(g):  # the current files; each release's own zip has an IRI of its own (its files never change)
+        return sorted(d for d in g.subjects(RDF.type, DCAT.Distribution) if "#release-" not in d)
+
+    assert current(old) == current(graph)
     for g in (old, graph):
-        for node in list(_datasets(g)) + list(g.subjects(RDF.type, DCAT.Distribution)):
+        for node in list(_datasets(g)) + current(g):
             assert V1 not in node and V2 not in node, node
     assert len(_datasets(graph)) == len(dp["resources"]) + 1
+
+
+def test_every_release_is_linked_with_its_own_checksums(graph, inputs):
+    """Each recorded release: a zip distribution of the package at releases/<v>/ with that release's checksum,
+    stable availability, and a version chain (dcat:hasVersion, dcat:previousVersion)."""
+    _, _, rels = inputs
+    pkg = URIRef(f"{BASE}open-data/#dataset-package")
+    dcat3 = Namespace("http://www.w3.org/ns/dcat#")
+    for r in rels:
+        v = r["version"]
+        dist = URIRef(f"{BASE}open-data/#release-{v}")
+        assert dist in set(graph.objects(pkg, DCAT.distribution))
+        assert graph.value(dist, DCAT.downloadURL) == URIRef(f"{BASE}releases/{v}/minhbach-{v}.zip")
+        assert str(graph.value(graph.value(dist, SPDX.checksum), SPDX.checksumValue)) == r["files"][r["zip"]][1]
+        assert graph.value(dist, DCATAP.availability) == AVAILABILITY_STABLE
+        assert URIRef(f"{BASE}releases/{v}/") in set(graph.objects(pkg, dcat3.hasVersion))
+    assert graph.value(pkg, dcat3.previousVersion) == URIRef(f"{BASE}releases/{V1}/")
+    assert graph.value(URIRef(f"{BASE}releases/{V2}/"), dcat3.previousVersion) == URIRef(f"{BASE}releases/{V1}/")
+
+
+def test_unreleased_data_are_marked_and_point_at_latest(inputs):
+    """The current data not yet recorded as a release: files under latest/, experimental availability, notes
+    that say so; the recorded release keeps its own zip with its checksum."""
+    dp, files, rels = inputs
+    cur = dict(rels[-1], released=False, dir="latest", zip="minhbach-latest.zip", notes={})
+    cur["files"] = dict(cur["files"], **{"minhbach-latest.zip": (3, "ab" * 32)})
+    g = catalog.build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX)
+    zip_dist = URIRef(f"{BASE}open-data/#zip")
+    assert g.value(zip_dist, DCAT.downloadURL) == URIRef(f"{BASE}latest/minhbach-latest.zip")
+    for d in g.subjects(RDF.type, DCAT.Distribution):
+        url = str(g.value(d, DCAT.downloadURL))
+        assert url.startswith(f"{BASE}latest/") or url.startswith(f"{BASE}releases/{V1}/"), url
+        assert f"releases/{V2}" not in url
+        stable = g.value(d, DCATAP.availability) == AVAILABILITY_STABLE
+        assert stable == ("/releases/" in url), url
+    assert URIRef(f"{BASE}open-data/#release-{V2}") not in set(g.subjects())
+    notes = {o.language: str(o) for o in g.objects(URIRef(f"{BASE}open-data/#dataset-package"), ADMS.versionNotes)}
+    assert "latest/" in notes["en"] and "latest/" in notes["vi"]
+    conforms, _, text, counts = _validate(g, "shapes.ttl", "range.ttl")
+    assert counts.get("Violation", 0) == 0, text
 
 
 def test_distributions_point_at_the_versioned_files(graph, inputs):
@@ -378,7 +425,8 @@ def _check_distribution(g: Graph, dist, url: str, payload: bytes, page: str, med
     assert media == URIRef(f"http://www.iana.org/assignments/media-types/{mediatype}")
     assert (media, RDF.type, DCT.MediaType) in g
     fmt = g.value(dist, DCT.format)
-    assert list(g.objects(fmt, RDF.type)) == [DCT.IMT]
+    assert fmt == URIRef(f"http://publications.europa.eu/resource/authority/file-type/{label}")
+    assert set(g.objects(fmt, RDF.type)) == {DCT.IMT, DCT.MediaTypeOrExtent}
     assert g.value(fmt, RDF.value) == Literal(mediatype) and g.value(fmt, RDFS.label) == Literal(label)
     lic = g.value(dist, DCT.license)
     assert lic == URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -423,3 +471,24 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
     g = catalog.build_catalog(d, BASE, "1.0.0", [])
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
+
+
+def test_all_three_shape_files_without_any_ontology(parsed):
+    """shapes.ttl + range.ttl + shapes_recommended.ttl, no DC Terms / vCard / FOAF axioms: 0 violations in every
+    serialisation (formats are EU file-type IRIs typed dct:MediaTypeOrExtent, frequency typed dct:Frequency)."""
+    import pyshacl
+
+    shapes = _shapes("shapes.ttl", "range.ttl", "shapes_recommended.ttl")
+    for fmt, g in parsed.items():
+        conforms, report, text = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True)
+        violations = [
+            r
+            for r in report.subjects(RDF.type, SH.ValidationResult)
+            if report.value(r, SH.resultSeverity) == SH.Violation
+        ]
+        assert not violations, (fmt, text[:3000])
+    g = parsed["turtle"]
+    for ds in _datasets(g):
+        freq = g.value(ds, DCT.accrualPeriodicity)
+        assert freq == URIRef("http://publications.europa.eu/resource/authority/frequency/IRREG"), ds
+        assert (freq, RDF.type, DCT.Frequency) in g

@@ -60,7 +60,7 @@ def test_every_download_matches_its_size_and_checksum(graphs, site):
     assert len(dists) >= 2 * 20
     for d in dists:
         url = str(g.value(d, DCAT.downloadURL))
-        assert url.startswith(base) and "/releases/" in url
+        assert url.startswith(base) and ("/releases/" in url or "/latest/" in url)
         status, _, body = fetch(url)
         assert status == 200
         assert int(g.value(d, DCAT.byteSize)) == len(body), url
@@ -75,13 +75,13 @@ def test_published_datapackage_agrees_with_its_files(site):
     assert dp["licenses"][0]["name"] == "CC-BY-4.0" and dp["licenses"][0]["path"].startswith("https://creativecommons")
     assert dp["version"] and dp["created"] and dp["contributors"] and dp["sources"]
     for r in dp["resources"]:
-        _, _, data = fetch(f"{base}releases/{dp['version']}/{r['path']}")
+        _, _, data = fetch(f"{base}latest/{r['path']}")
         assert r["bytes"] == len(data) and r["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
         header = data.split(b"\n", 1)[0].decode()
         assert re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+)*", header), header
         assert r["x-i18n"]["en"]["title"] and r["title"]
-        _, _, excel = fetch(f"{base}releases/{dp['version']}/{r['path'].replace('data/', 'excel/', 1)[:-4]}.xlsx")
+        _, _, excel = fetch(f"{base}latest/{r['path'].replace('data/', 'excel/', 1)[:-4]}.xlsx")
         assert excel.startswith(b"PK")  # a real workbook, not a BOM CSV
 
 
@@ -97,12 +97,18 @@ def test_frictionless_validates_the_published_package_over_http(site):
 def test_release_checksums_file_lists_every_file(site):
     site_dir, base = site
     _, _, dp = fetch(base + "latest/datapackage.json")
-    v = json.loads(dp)["version"]
-    _, _, sums = fetch(f"{base}releases/{v}/SHA256SUMS")
+    assert json.loads(dp)["version"]  # the shipped 0.2.0 is not released: its files are under latest/ only
+    _, _, sums = fetch(f"{base}latest/SHA256SUMS")
     lines = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
-    assert f"minhbach-{v}.zip" in lines and "datapackage.json" in lines
+    assert "minhbach-latest.zip" in lines and "datapackage.json" in lines
     for name, digest in lines.items():
-        _, _, body = fetch(f"{base}releases/{v}/{name}")
+        _, _, body = fetch(f"{base}latest/{name}")
+        assert hashlib.sha256(body).hexdigest() == digest, name
+    _, _, sums = fetch(f"{base}releases/0.1.0/SHA256SUMS")  # a recorded release: release.json, also in its zip
+    lines = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
+    assert {"release.json", "minhbach-0.1.0.zip"} <= set(lines)
+    for name, digest in lines.items():
+        _, _, body = fetch(f"{base}releases/0.1.0/{name}")
         assert hashlib.sha256(body).hexdigest() == digest, name
 
 
@@ -128,7 +134,7 @@ def test_dataset_landing_pages_carry_schema_org_json_ld(site):
     assert m
     doc = json.loads(m.group(1))
     assert doc["@type"] == "Dataset" and doc["license"].startswith("https://creativecommons.org/licenses/by/4.0")
-    assert doc["distribution"][0]["contentUrl"].startswith(base + "releases/")
+    assert doc["distribution"][0]["contentUrl"].startswith(base + "latest/")
 
 
 # ------------------------------------------------------------------ workbooks and preview (issue 14)
@@ -158,13 +164,54 @@ def test_workbook_is_typed_and_deterministic():
     time.sleep(1.1)
     assert xlsx.csv_to_xlsx(data, schema) == one
     assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(one)).infolist()} == {xlsx.ZIP_DATE}
-    ws = openpyxl.load_workbook(io.BytesIO(one)).active
+    book = openpyxl.load_workbook(io.BytesIO(one))
+    assert book.sheetnames == ["data", "Fields"]  # the data first: pandas.read_excel reads the first sheet
+    ws = book.active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Mã", "Kỳ", "Giá trị (points)") and rows[1][0] == "Id"
-    assert rows[2] == ("sub_indicator_id", "period", "value", "year", "as_written")
-    assert rows[3] == ("4.10", "2022-08", 0.262, 2021, "04/5")
-    assert rows[4] == ("6.10", "2021", 3128, 2022, "3.128")
-    assert ws.cell(row=4, column=1).number_format == "@" and ws.cell(row=4, column=5).number_format == "@"
+    assert rows[0] == ("sub_indicator_id", "period", "value", "year", "as_written")  # one header row
+    assert rows[1] == ("4.10", "2022-08", 0.262, 2021, "04/5")
+    assert rows[2] == ("6.10", "2021", 3128.0, 2022, "3.128")
+    assert isinstance(rows[2][3], int)  # (a whole number is stored as "3128" in the file: xlsx has one number type)
+    assert ws.cell(row=2, column=1).number_format == "@" and ws.cell(row=2, column=5).number_format == "@"
+    fields = list(book["Fields"].iter_rows(values_only=True))
+    assert fields[1][:5] == ("sub_indicator_id", "Mã", "Id", "string", None)
+    assert fields[3][:5] == ("value", "Giá trị", "value", "number", "points")
+
+
+def test_booleans_are_real_booleans_and_a_release_workbook_has_a_cover():
+    import io
+
+    import openpyxl
+
+    from minhbach import xlsx
+    from minhbach.xlsx_sheets import Cover
+
+    schema = {"fields": [{"name": "task_id", "type": "string"}, {"name": "recurring", "type": "boolean"}]}
+    cover = Cover(
+        name="task",
+        title={"vi": "Nhiệm vụ", "en": "Tasks"},
+        description={"vi": "", "en": ""},
+        version="0.2.0",
+        released=False,
+        licence="CC BY 4.0",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        publisher={"vi": "Sở", "en": "Department"},
+        contact="opendata@example.gov.vn",
+        citation={"vi": "Trích", "en": "Cite"},
+        url="https://x.org/open-data/task/",
+        download="https://x.org/latest/excel/task.xlsx",
+        sources={"s1": ("Văn bản", "Document")},
+    )
+    schema["fields"].append({"name": "source_id", "type": "string"})
+    schema["fields"].append({"name": "section", "type": "string"})
+    data = b"task_id,recurring,source_id,section\n1.10,true,s1,A > B\n2,false,s1,C\n"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.csv_to_xlsx(data, schema, "task", cover)))
+    assert book.sheetnames == ["task", "Fields", "About"]
+    rows = list(book["task"].iter_rows(values_only=True))
+    assert rows[1][:2] == ("1.10", True) and rows[2][1] is False
+    text = "\n".join(str(b) for _, b in book["About"].iter_rows(values_only=True))
+    assert "opendata@example.gov.vn" in text and "CC BY 4.0" in text and "not yet released" in text
+    assert "s1: Văn bản / Document" in text and "s1: A > B" in text and "s1: C" in text
 
 
 def test_every_page_download_has_a_workbook_beside_its_csv(site):

@@ -6,6 +6,7 @@ import csv
 import html
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -110,3 +111,80 @@ def test_shipped_releases_are_kept_and_never_reissued(tmp_path):
             assert f.issues[0].code == "release-version-reused"
         else:
             raise AssertionError(f"{version} released twice")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _release_checksums(site: Path) -> dict[str, tuple[str, str]]:
+    """Download URL -> (size, SHA-256) of every distribution under releases/ in the Turtle catalogue."""
+    from rdflib import Graph, Namespace
+
+    dcat, spdx = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://spdx.org/rdf/terms#")
+    g = Graph().parse(site / "catalog.ttl", format="turtle")
+    out = {}
+    for dist in g.subjects(dcat.downloadURL, None):
+        url = str(g.value(dist, dcat.downloadURL))
+        if "/releases/" in url:
+            ck = g.value(g.value(dist, spdx.checksum), spdx.checksumValue)
+            out[url] = (str(g.value(dist, dcat.byteSize)), str(ck))
+    return out
+
+
+@pytest.mark.slow
+def test_a_release_never_changes_and_unreleased_data_live_under_latest(tmp_path):
+    """Harvest twice across a change: build, record 0.1.0, build; change a value (version 0.2.0, not released),
+    build again. Every file of releases/0.1.0/ is byte-identical and its catalogue checksums unchanged; 0.2.0 is
+    under latest/ only, not stable, no feed entry, no release date in its CITATION.cff."""
+    from conftest import bump_version
+
+    base = "https://dti.example.org/"
+    pkg = copy_package(tmp_path / "pkg", releases=False)
+    make_release(pkg, "0.1.0", summary_vi="Bản đầu.", summary_en="First.", date="2026-11-01")
+    build_site(pkg, tmp_path / "a", ROOT, base_url=base)
+    site_a = tmp_path / "a" / "site"
+    rel_a = _tree(site_a / "releases" / "0.1.0")
+    assert "release.json" in rel_a and json.loads(rel_a["release.json"])["version"] == "0.1.0"
+    with zipfile.ZipFile(site_a / "releases" / "0.1.0" / "minhbach-0.1.0.zip") as z:
+        assert "release.json" in z.namelist()
+    sums_a = _release_checksums(site_a)
+    assert f"{base}releases/0.1.0/minhbach-0.1.0.zip" in sums_a
+    assert "date-released" in rel_a["CITATION.cff"].decode()
+
+    ttl_a = (site_a / "catalog.ttl").read_text(encoding="utf-8")
+    assert "mailto:new-desk@example.gov.vn" not in ttl_a
+
+    assert bump_version(pkg) == "0.2.0"
+    dp = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    dp["x-contact"] = {"email": "new-desk@example.gov.vn"}  # today's contact: in the catalogue, not in 0.1.0's files
+    (pkg / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path = pkg / "data" / "organisation.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "Department of Home Affairs" in text
+    path.write_text(text.replace("Department of Home Affairs", "Department of Internal Affairs"), encoding="utf-8")
+    build_site(pkg, tmp_path / "b", ROOT, base_url=base)
+    site_b = tmp_path / "b" / "site"
+
+    assert _tree(site_b / "releases" / "0.1.0") == rel_a
+    sums_b = _release_checksums(site_b)
+    zip_url = f"{base}releases/0.1.0/minhbach-0.1.0.zip"
+    assert sums_b[zip_url] == sums_a[zip_url]
+    assert all(sums_a[u] == s for u, s in sums_b.items())  # no checksum of a release changed
+    assert sorted(p.name for p in (site_b / "releases").iterdir()) == ["0.1.0"]  # 0.2.0 is not a release
+    latest = site_b / "latest"
+    assert "Internal Affairs" in (latest / "data" / "organisation.csv").read_text(encoding="utf-8")
+    assert json.loads((latest / "datapackage.json").read_text(encoding="utf-8"))["version"] == "0.2.0"
+    cff = (latest / "CITATION.cff").read_text(encoding="utf-8")
+    assert "date-released" not in cff and "\nversion:" not in cff
+    assert not (latest / "release.json").exists() and (latest / "minhbach-latest.zip").is_file()
+    ttl = (site_b / "catalog.ttl").read_text(encoding="utf-8")
+    assert f"{base}releases/0.2.0" not in ttl and f"{base}latest/data/organisation.csv" in ttl
+    assert "planned-availability/EXPERIMENTAL" in ttl and "mailto:new-desk@example.gov.vn" in ttl
+    page = html.unescape((site_b / "en" / "open-data" / "organisation" / "index.html").read_text(encoding="utf-8"))
+    assert "0.2.0 (not yet released)" in page
+    for lang in ("vi", "en"):
+        feed = (site_b / ("feed.xml" if lang == "vi" else f"feed-{lang}.xml")).read_text(encoding="utf-8")
+        assert feed.count("<entry>") == 1 and "releases/0.1.0/" in feed and "0.2.0" not in feed
+    news = html.unescape((site_b / "en" / "whats-new" / "index.html").read_text(encoding="utf-8"))
+    assert "not yet released" in news and "latest/minhbach-latest.zip" in news

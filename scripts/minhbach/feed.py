@@ -20,6 +20,7 @@ def atom(published: list[dict], base_url: str, lang: str, descriptor: dict | Non
     pkg_title = (((d.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else "") or d.get("title", "")
     title = cat.get(lang, "feed.title", title=pkg_title)
     self_url = f"{base_url}{feed_name(lang)}"
+    published = [r for r in published if r.get("released", True)]  # the current, unreleased data is no entry
     updated = max((r["created"] for r in published), default="2000-01-01T00:00:00Z")
     author = publisher_title(d, lang) or cat.get(lang, "catalog.publisher_default")
     email = str((d.get("x-contact") or {}).get("email") or "").strip()

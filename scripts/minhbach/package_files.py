@@ -81,8 +81,9 @@ def _yaml_str(s: str) -> str:
     return json.dumps(str(s), ensure_ascii=False)
 
 
-def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
-    """CITATION.cff (Citation File Format 1.2.0), type dataset, the publisher as author (an entity)."""
+def citation_cff(descriptor: dict, cat, base_url: str, preview: bool, released: bool = True) -> str:
+    """CITATION.cff (Citation File Format 1.2.0), type dataset, the publisher as author (an entity). Data not
+    (yet) released carry no version and no release date: they may still change."""
     lic = (descriptor.get("licenses") or [{}])[0]
     lines = [
         "cff-version: 1.2.0",
@@ -91,9 +92,10 @@ def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
         f"title: {_yaml_str(_title(descriptor, 'en'))}",
         "authors:",
         f"  - name: {_yaml_str(publisher_title(descriptor, 'vi'))}",
-        f"version: {_yaml_str(descriptor.get('version', ''))}",
-        f"date-released: {_yaml_str(str(descriptor.get('created') or '')[:10])}",
     ]
+    if released:
+        lines.append(f"version: {_yaml_str(descriptor.get('version', ''))}")
+        lines.append(f"date-released: {_yaml_str(str(descriptor.get('created') or '')[:10])}")
     if lic.get("name"):
         lines.append(f"license: {_yaml_str(lic['name'])}")
     if not preview:
@@ -107,3 +109,53 @@ def citation_cff(descriptor: dict, cat, base_url: str, preview: bool) -> str:
         lines.append("keywords:")
         lines.extend(f"  - {_yaml_str(k)}" for k in kws)
     return "\n".join(lines) + "\n"
+
+
+def table_cover(pub: dict, r: dict, root, base_url: str, folder: str, released: bool):
+    """The cover sheet of one table's workbook (xlsx_sheets.Cover), from the published descriptor and the
+    release's own source list (data/source.csv of the frozen folder, so a release's workbook never changes)."""
+    import csv
+
+    from .xlsx_sheets import Cover
+
+    sources: dict[str, tuple[str, str]] = {}
+    src = root / "data" / "source.csv"
+    if src.is_file():
+        with src.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                sources[row.get("source_id", "")] = (row.get("title_vi", ""), row.get("title_en", ""))
+    label, url = licence(pub)
+    contact = pub.get("x-contact") or {}
+    xlsx = r["path"].replace("data/", "excel/", 1)[:-4] + ".xlsx"
+    return Cover(
+        name=r["name"],
+        title={lang: _title(r, lang) for lang in LANGS},
+        description={lang: _description(r, lang) for lang in LANGS},
+        version=str(pub.get("version") or ""),
+        released=released,
+        licence=label,
+        licence_url=url,
+        publisher={lang: publisher_title(pub, lang) for lang in LANGS},
+        contact=str(contact.get("email") or contact.get("url") or base_url),
+        citation={lang: citation_text(pub, lang) for lang in LANGS},
+        url=f"{base_url}open-data/{r['name']}/",
+        download=f"{base_url}{folder}/{xlsx}",
+        sources=sources,
+    )
+
+
+def resource_json(pub: dict, r: dict) -> str:
+    """A Frictionless resource descriptor beside a CSV (data/<name>.resource.json): the table's schema, types,
+    licence and sources, so the CSV explains itself without the 100 KB datapackage.json."""
+    import json
+
+    res = {k: v for k, v in r.items() if k != "path"}
+    doc = {
+        "$schema": "https://datapackage.org/profiles/2.0/dataresource.json",
+        "path": r["path"].rsplit("/", 1)[-1],
+        **res,
+        "licenses": pub.get("licenses") or [],
+        "sources": pub.get("sources") or [],
+        "x-package": {"name": pub.get("name", ""), "version": pub.get("version", ""), "id": pub.get("id", "")},
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -3,8 +3,10 @@
 Layout under the site root (dataset identities never change; only download URLs carry a version):
   releases/<version>/datapackage.json (Data Package v2), data/<name>.csv (UTF-8, no BOM), excel/<name>.xlsx
   (typed cells), README.txt, LICENSE.txt, CITATION.cff, minhbach-<version>.zip (descriptor at its root),
-  SHA256SUMS                                — immutable, one folder per release
-  latest/…                                  — the same files for the newest release
+  SHA256SUMS, release.json                  — immutable, one folder per RECORDED release (releases/ of the
+                                              package, see release.py); never rewritten from the current data
+  latest/…                                  — the current data (the newest release, or data not yet released:
+                                              then only here, zip minhbach-latest.zip, marked unreleased)
   catalog.ttl, catalog.jsonld, catalog.rdf  — DCAT-AP 3 catalogue of every dataset
 """
 
@@ -85,6 +87,7 @@ class Release:
     created: str
     root: Path  # folder holding datapackage.json and data/
     notes: dict  # release.json content ({} for the current, unreleased data)
+    recorded: bool = True  # False: the current data, not (yet) recorded with `minhbach release`
 
 
 def sha256(data: bytes) -> str:
@@ -129,7 +132,7 @@ def all_releases(pkg: Package, project: Path) -> list[Release]:
                 ]
             )
     else:
-        rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}))
+        rel.append(Release(current, pkg.descriptor.get("created", ""), pkg.root, {}, recorded=False))
     return sorted(rel, key=lambda r: _version_key(r.version))
 
 
@@ -168,8 +171,10 @@ def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: st
     return d
 
 
-def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None) -> dict:
-    """Write one release folder; return its published descriptor and file list for catalogue and pages."""
+def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None, folder: str = "") -> dict:
+    """Write one release folder (`folder`, relative to the site: releases/<version> or latest); return its
+    published descriptor and file list for catalogue and pages. A recorded release is written from its own
+    frozen files only (its bytes never change); the current, unreleased data is marked as such."""
     from . import package_files, strings, xlsx
 
     cat = strings.load(None)
@@ -179,21 +184,26 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
     for r in dp["resources"]:
         files[r["path"]] = (rel.root / r["path"]).read_bytes()
     pub = published_descriptor(dp, files, base_url, rel.version)
-    if contact:  # how to reach the publisher today, not when the data was frozen
+    if contact and not rel.recorded:  # a recorded release keeps the contact it was released with
         pub["x-contact"] = contact
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, bytes] = {}
     schemas = {r["path"]: r.get("schema") or {} for r in dp["resources"]}
-    for path, data in files.items():
-        written[path] = data
-        written[excel_path(path)] = xlsx.csv_to_xlsx(data, schemas[path], path.rsplit("/", 1)[-1][:-4])
+    folder = folder or f"releases/{rel.version}"
+    for r in pub["resources"]:
+        path = r["path"]
+        written[path] = files[path]
+        cover = package_files.table_cover(pub, r, rel.root, base_url, folder, rel.recorded)
+        written[excel_path(path)] = xlsx.csv_to_xlsx(files[path], schemas[path], path.rsplit("/", 1)[-1][:-4], cover)
+        written[path[:-4] + ".resource.json"] = package_files.resource_json(pub, r).encode("utf-8")
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     written["README.txt"] = package_files.readme(pub, cat, base_url, preview).encode("utf-8")
     written["LICENSE.txt"] = package_files.licence_file(pub, cat).encode("utf-8")
-    written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview).encode("utf-8")
-    if rel.notes:
-        written["release.json"] = (json.dumps(rel.notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
-    zname = f"minhbach-{rel.version}.zip"
+    written["CITATION.cff"] = package_files.citation_cff(pub, cat, base_url, preview, rel.recorded).encode("utf-8")
+    notes = rel.notes or ({"version": rel.version, "date": rel.created[:10]} if rel.recorded else {})
+    if notes:  # every recorded release carries its release.json, also inside its zip
+        written["release.json"] = (json.dumps(notes, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    zname = f"minhbach-{rel.version}.zip" if rel.recorded else "minhbach-latest.zip"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(written):
@@ -212,9 +222,11 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
         "version": rel.version,
         "created": rel.created,
         "descriptor": pub,
-        "notes": rel.notes,
+        "notes": notes,
         "files": {n: (len(d), sha256(d)) for n, d in written.items()},
         "zip": zname,
+        "released": rel.recorded,
+        "dir": folder,
     }
 
 
@@ -241,14 +253,19 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
     cat = strings.load(None)
     releases = all_releases(pkg, pkg.root)
     contact = pkg.descriptor.get("x-contact") or None
-    published = [write_release(r, docs / "releases" / r.version, base_url, contact) for r in releases]
+    # releases/<v>/ only for recorded releases; the current data always under latest/
+    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases if r.recorded]
+    current = write_release(releases[-1], docs / "latest", base_url, contact, "latest")
+    if not releases[-1].recorded:
+        published.append(current)
     latest = published[-1]
-    write_release(releases[-1], docs / "latest", base_url, contact)
     ctx = catalog_context(pkg)
-    graph = catalog.build_catalog(latest["descriptor"], base_url, latest["version"], published, ctx)
+    # how to reach the publisher today, even when the newest release froze an older address
+    described = {**latest["descriptor"], **({"x-contact": contact} if contact else {})}
+    graph = catalog.build_catalog(described, base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
         (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
-    so = SchemaOrg(latest["descriptor"], latest, published, base_url, ctx)
+    so = SchemaOrg(described, latest, published, base_url, ctx)
     langs = ("vi", "en")
     pages = [
         Page(
@@ -270,14 +287,28 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
                     "preview": _preview(pkg, r["name"]),
                     "jsonld": {lang: so.dataset(r, lang) for lang in langs},
                     "xlsx_path": excel_path(r["path"]),
+                    "pandas": _snippets(pkg, r, base_url, latest["dir"]),
                 },
                 "open-data",
             )
         )
     pages.append(Page("whats-new", "whats_new.md.j2", cat.both("open_pages.whats_new")))
-    _write_feeds(published, docs, base_url, latest["descriptor"])
+    _write_feeds(published, docs, base_url, described)
     context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
     return pages, {}, context
+
+
+def _snippets(pkg: Package, r: dict, base_url: str, folder: str) -> dict[str, str]:
+    """The pandas lines that read this table's CSV and workbook with the schema's types."""
+    from . import snippets
+
+    data = (pkg.root / r["path"]).read_bytes()
+    return {
+        "csv": snippets.read_csv_line(f"{base_url}{folder}/{r['path']}", r["schema"]),
+        "xlsx": snippets.read_excel_line(
+            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.numeric_looking_text(data, r["schema"])
+        ),
+    }
 
 
 def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:

@@ -93,7 +93,7 @@ class SchemaOrg:
     def dataset(self, r: dict, lang: str) -> Markup:
         from .publish import excel_path
 
-        v, name = self.latest["version"], r["name"]
+        v, name = self.latest.get("dir") or f"releases/{self.latest['version']}", r["name"]
         info = self.tables.get(name) or {}
         span = info.get("span")
         subject = _pick(r, "title", lang) or name
@@ -116,13 +116,13 @@ class SchemaOrg:
                     {
                         "@type": "DataDownload",
                         "encodingFormat": "text/csv",
-                        "contentUrl": f"{self.base}releases/{v}/{r['path']}",
+                        "contentUrl": f"{self.base}{v}/{r['path']}",
                         "contentSize": str(r["bytes"]),
                     },
                     {
                         "@type": "DataDownload",
                         "encodingFormat": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "contentUrl": f"{self.base}releases/{v}/{excel_path(r['path'])}",
+                        "contentUrl": f"{self.base}{v}/{excel_path(r['path'])}",
                     },
                 ],
                 "variableMeasured": [f["name"] for f in r["schema"]["fields"]],
@@ -131,7 +131,7 @@ class SchemaOrg:
         return _script(doc)
 
     def package(self, lang: str) -> Markup:
-        v = self.latest["version"]
+        v = self.latest.get("dir") or f"releases/{self.latest['version']}"
         spans = [t["span"] for t in self.tables.values() if t.get("span")]
         span = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
         doc = self._common(lang, span)
@@ -146,12 +146,12 @@ class SchemaOrg:
                     {
                         "@type": "DataDownload",
                         "encodingFormat": "application/zip",
-                        "contentUrl": f"{self.base}releases/{v}/{self.latest['zip']}",
+                        "contentUrl": f"{self.base}{v}/{self.latest['zip']}",
                     },
                     {
                         "@type": "DataDownload",
                         "encodingFormat": "application/json",
-                        "contentUrl": f"{self.base}releases/{v}/datapackage.json",
+                        "contentUrl": f"{self.base}{v}/datapackage.json",
                     },
                 ],
                 "hasPart": [

@@ -4,6 +4,10 @@ A CSV opened by double-click is re-read in the reader's locale: under vi_VN `0.2
 id `4.10` becomes 4.1 and a period `2022-08` a date. A workbook stores each cell's type, so numbers stay numbers
 and ids, periods and `as_written` stay text (number format "@"), whatever the locale. Output is deterministic:
 fixed document dates and zip member timestamps, so the same table always gives the same bytes.
+
+The data sheet comes first with ONE header row of field names, so `pandas.read_excel(url)` with its defaults gets
+the schema's types (integers, floats, real booleans, ids as text); the labels in both languages, units and
+descriptions are on the `Fields` sheet, and a published table has a cover sheet (see xlsx_sheets.py).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 FIXED = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 NUMERIC = {"number", "integer", "percent", "year"}
-HEADER_ROWS = 3  # Vietnamese title, English title, machine name (the CSV header)
+HEADER_ROWS = 1  # the field names (the CSV header); labels in both languages are on the Fields sheet
 
 
 @dataclass
@@ -38,7 +42,9 @@ def columns_from_schema(schema: dict) -> list[XCol]:
     out = []
     for f in schema.get("fields") or []:
         en = ((f.get("x-i18n") or {}).get("en") or {}).get("title") or f["name"]
-        kind = {"integer": "integer", "number": "number", "year": "integer"}.get(f.get("type", "string"), "text")
+        kind = {"integer": "integer", "number": "number", "year": "integer", "boolean": "boolean"}.get(
+            f.get("type", "string"), "text"
+        )
         out.append(XCol(f["name"], f.get("title") or f["name"], en, kind, str(f.get("x-unit") or "")))
     return out
 
@@ -54,7 +60,7 @@ def _number(value, kind: str, schema_field: dict | None = None):
             return None
         if kind == "integer" and isinstance(value, float) and value.is_integer():
             return int(value)
-        return value
+        return float(value) if kind != "integer" else value
     s = str(value).strip()
     if s == "":
         return None
@@ -64,7 +70,7 @@ def _number(value, kind: str, schema_field: dict | None = None):
         if schema_field.get("decimalChar"):
             s = s.replace(schema_field["decimalChar"], ".")
     try:
-        return int(s) if kind == "integer" else float(s) if any(c in s for c in ".eE") else int(s)
+        return int(s) if kind == "integer" else float(s)  # a number is a float, even when whole
     except ValueError:
         return str(value)
 
@@ -84,22 +90,29 @@ def _cell_value(value):
     return str(value)
 
 
-def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict | None = None) -> bytes:
+_BOOL = {"true": True, "false": False, "1": True, "0": False}
+
+
+def _boolean(value):
+    """A real boolean cell for a boolean field ("true"/"false" in the CSV); other text stays text."""
+    if value is None or isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    return _BOOL.get(s, None if s == "" else str(value))
+
+
+def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict | None = None, cover=None) -> bytes:
     """The .xlsx bytes of a table. `columns` are XCol or charts.Column (name, vi, en, kind); `rows` are sequences
-    in column order or dicts keyed by column name."""
+    in column order or dicts keyed by column name; `cover`: an xlsx_sheets.Cover for a published table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from .xlsx_sheets import add_cover_sheet, add_fields_sheet
 
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31] or "data"
     bold = Font(bold=True)
-    for r, lang in enumerate(("vi", "en"), start=1):
-        for c, col in enumerate(columns, start=1):
-            unit = getattr(col, "unit", "")
-            label = str(getattr(col, lang) or col.name) + (f" ({unit})" if unit else "")
-            cell = ws.cell(row=r, column=c, value=label)
-            cell.font, cell.number_format = bold, "@"
     for c, col in enumerate(columns, start=1):
         cell = ws.cell(row=HEADER_ROWS, column=c, value=col.name)
         cell.font, cell.number_format = bold, "@"
@@ -107,7 +120,9 @@ def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict 
         values = [row.get(col.name) for col in columns] if isinstance(row, dict) else list(row)
         for c, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
             kind = getattr(col, "kind", "text")
-            if kind in NUMERIC:
+            if kind == "boolean":
+                v = _boolean(value)
+            elif kind in NUMERIC:
                 v = _number(
                     _cell_value(value) if not isinstance(value, (int, float)) else value,
                     kind,
@@ -121,6 +136,9 @@ def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict 
             elif kind == "percent":
                 cell.number_format = "0.0"
     ws.freeze_panes = ws.cell(row=HEADER_ROWS + 1, column=1)
+    add_fields_sheet(wb, columns, fields)
+    if cover is not None:
+        add_cover_sheet(wb, cover, rows, columns)
     wb.properties.creator = "minhbach"
     wb.properties.created = wb.properties.modified = FIXED
     buf = io.BytesIO()
@@ -159,7 +177,7 @@ def write_xlsx(path: Path, columns: list, rows, sheet: str = "data") -> Path:
     return Path(path)
 
 
-def csv_to_xlsx(csv_bytes: bytes, schema: dict, sheet: str = "data") -> bytes:
+def csv_to_xlsx(csv_bytes: bytes, schema: dict, sheet: str = "data", cover=None) -> bytes:
     """The typed workbook of one package CSV, read with its Table Schema."""
     text = csv_bytes.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text))
@@ -169,7 +187,7 @@ def csv_to_xlsx(csv_bytes: bytes, schema: dict, sheet: str = "data") -> bytes:
     fields = {f["name"]: f for f in schema.get("fields") or []}
     rows = [[(r[idx[c.name]] if c.name in idx and idx[c.name] < len(r) else None) for c in cols] for r in reader]
     rows = [[None if v == "" else v for v in r] for r in rows]
-    return workbook_bytes(cols, rows, sheet, fields)
+    return workbook_bytes(cols, rows, sheet, fields, cover)
 
 
 def columns_for_frame(df, schema_fields: dict | None = None) -> list[XCol]:
@@ -184,7 +202,7 @@ def columns_for_frame(df, schema_fields: dict | None = None) -> list[XCol]:
             continue
         s = df[name]
         if pd.api.types.is_bool_dtype(s):
-            kind = "text"
+            kind = "boolean"
         elif pd.api.types.is_integer_dtype(s):
             kind = "integer"
         elif pd.api.types.is_numeric_dtype(s):

@@ -9,7 +9,23 @@ from __future__ import annotations
 from rdflib import RDF, XSD, BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, OWL, RDFS
 
-from .terms import ADMS, DCAT_VERSION, DCATAP, DCT, FORMATS, FRICTIONLESS_DP, SPDX, XLSX, _en, _node_id, ascii_name
+from .terms import (
+    ADMS,
+    DCAT_HAS_VERSION,
+    DCAT_PREVIOUS,
+    DCAT_VERSION,
+    DCATAP,
+    DCT,
+    FILE_TYPE,
+    FORMATS,
+    FRICTIONLESS_DP,
+    SPDX,
+    XLSX,
+    _en,
+    _node_id,
+    _when,
+    ascii_name,
+)
 
 
 class DatasetNodes:
@@ -18,6 +34,7 @@ class DatasetNodes:
         g.add((ds, RDF.type, DCAT.Dataset))
         g.add((ds, DCT.identifier, Literal(identifier)))
         g.add((ds, DCT.publisher, self.publisher))
+        g.add((ds, DCT.accrualPeriodicity, self.frequency))
         g.add((ds, DCAT.contactPoint, self.contact))
         for lang in self.languages:
             g.add((ds, DCT.language, lang))
@@ -48,25 +65,30 @@ class DatasetNodes:
         titles: tuple[str, str],
         descriptions: tuple[str, str],
         fallback: dict | None = None,
+        release: dict | None = None,
     ):
+        """One file; `release`: a recorded release's published files (its own folder, sizes and checksums)."""
         g = self.g
         g.add((dist, RDF.type, DCAT.Distribution))
         self.both(dist, DCT.title, *titles)
         self.both(dist, DCT.description, *descriptions)
         g.add((dist, DCAT.accessURL, self.url(page)))
-        g.add((dist, DCAT.downloadURL, self.url(f"releases/{self.version}/{rel_path}")))
+        folder = f"releases/{release['version']}" if release else self.folder
+        g.add((dist, DCAT.downloadURL, self.url(f"{folder}/{rel_path}")))
         iana, label = FORMATS[mediatype]
         g.add((dist, DCAT.mediaType, self.typed(iana, DCT.MediaType)))
-        fmt = BNode(_node_id(key, "format"))
-        # only dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's (first) type is dct:IMT;
-        # DCMI declares dct:IMT rdfs:subClassOf dct:MediaTypeOrExtent, the range DCAT-AP asks for.
+        # the EU file-type IRI, typed dct:MediaTypeOrExtent (the range DCAT-AP asks for, no ontology needed) and
+        # dct:IMT: ckanext-dcat reads rdfs:label as the format ("CSV") when the node's first type is dct:IMT, and
+        # every serialisation lists the types sorted (IMT before MediaTypeOrExtent)
+        fmt = URIRef(FILE_TYPE + label)
         self.g.add((fmt, RDF.type, DCT.IMT))
+        self.g.add((fmt, RDF.type, DCT.MediaTypeOrExtent))
         g.add((fmt, RDF.value, Literal(mediatype)))
         g.add((fmt, RDFS.label, Literal(label)))
         g.add((dist, DCT.format, fmt))
         g.add((dist, DCT.license, self.license))
-        g.add((dist, DCATAP.availability, self.availability))
-        size, digest = self.file_info(rel_path, fallback)
+        g.add((dist, DCATAP.availability, self.stable if release else self.availability))
+        size, digest = self.file_info(rel_path, fallback, release)
         if size is not None:
             g.add((dist, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
         if digest:
@@ -76,7 +98,7 @@ class DatasetNodes:
             g.add((ck, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary, normalize=False)))
             g.add((dist, SPDX.checksum, ck))
         self.add(dist, DCT.issued, issued)
-        self.add(dist, DCT.modified, self.modified())
+        self.add(dist, DCT.modified, _when(release.get("created")) if release else self.modified())
 
     def texts(self, r: dict, lang: str) -> dict:
         """Title and description of one table that make sense alone in a portal list."""
@@ -176,6 +198,8 @@ class DatasetNodes:
             for dist in self.table_distributions(r, page, issued, f"{r['name']}-"):
                 self.g.add((ds, DCAT.distribution, dist))
         v = self.version
+        self.release_distributions(ds, page)
+        cur = "" if self.released else "_current"
         if zname:
             dist = self.url(page + "#zip")
             self.distribution(
@@ -185,8 +209,11 @@ class DatasetNodes:
                 mediatype="application/zip",
                 page=page,
                 issued=issued,
-                titles=(self.t("vi", "zip_title", version=v), self.t("en", "zip_title", version=v)),
-                descriptions=(self.t("vi", "zip_description", version=v), self.t("en", "zip_description", version=v)),
+                titles=(self.t("vi", "zip_title" + cur, version=v), self.t("en", "zip_title" + cur, version=v)),
+                descriptions=(
+                    self.t("vi", "zip_description" + cur, version=v),
+                    self.t("en", "zip_description" + cur, version=v),
+                ),
             )
             self.g.add((ds, DCAT.distribution, dist))
         if "datapackage.json" in files:
@@ -206,3 +233,38 @@ class DatasetNodes:
             self.g.add((dist, DCT.conformsTo, std))
             self.g.add((ds, DCAT.distribution, dist))
         return ds
+
+    def release_distributions(self, ds: URIRef, page: str):
+        """Every recorded release: its zip as a distribution of the package (an IRI per release: its files never
+        change), and a version chain `dcat:hasVersion` / `dcat:previousVersion` from the package to the releases."""
+        recorded = [r for r in self.releases if r.get("released", True) and r.get("zip")]
+        previous = None
+        for r in recorded:
+            v = str(r["version"])
+            node = self.url(f"releases/{v}/")
+            self.g.add((node, DCAT_VERSION, Literal(v)))
+            self.add(node, DCT.issued, _when(r.get("created")))
+            if previous is not None:
+                self.g.add((node, DCAT_PREVIOUS, previous))
+            self.g.add((ds, DCAT_HAS_VERSION, node))
+            if v != self.version:
+                previous = node
+            date = str(r.get("created") or "")[:10]
+            dist = self.url(page + f"#release-{v}")
+            self.distribution(
+                dist,
+                key=f"release-{v}",
+                rel_path=r["zip"],
+                mediatype="application/zip",
+                page=page,
+                issued=_when(r.get("created")),
+                release=r,
+                titles=(self.t("vi", "release_title", version=v), self.t("en", "release_title", version=v)),
+                descriptions=(
+                    self.t("vi", "release_description", version=v, date=date),
+                    self.t("en", "release_description", version=v, date=date),
+                ),
+            )
+            self.g.add((ds, DCAT.distribution, dist))
+        if previous is not None:
+            self.g.add((ds, DCAT_PREVIOUS, previous))

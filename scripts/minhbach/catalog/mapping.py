@@ -18,6 +18,7 @@ from ..load import publisher_title
 from .datasets import DatasetNodes
 from .terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES, ...)
     ADMS,
+    AVAILABILITY_EXPERIMENTAL,
     AVAILABILITY_STABLE,
     DCAT_VERSION,
     DCATAP,
@@ -25,6 +26,7 @@ from .terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES
     DEFAULT_LICENSE,
     EU,
     FORMATS,
+    FREQUENCY,
     FRICTIONLESS_DP,
     GSP,
     IANA,
@@ -60,6 +62,9 @@ class _Builder(DatasetNodes):
         self.version = str(version)
         self.releases = list(releases or [])
         self.latest = self._latest_release()
+        # the current data: a recorded release (files under releases/<v>/, never changing) or not yet (latest/)
+        self.released = bool(self.latest.get("released", True)) if self.latest else True
+        self.folder = str((self.latest or {}).get("dir") or f"releases/{self.version}")
         self.g = Graph()
         for prefix, ns in PREFIXES.items():
             self.g.bind(prefix, ns)
@@ -143,8 +148,10 @@ class _Builder(DatasetNodes):
         lit = _when(self.latest.get("created")) if self.latest else None
         return lit if lit is not None else _when(self.d.get("created"))
 
-    def file_info(self, rel_path: str, fallback: dict | None = None) -> tuple[int | None, str | None]:
-        files = (self.latest or {}).get("files") or {}
+    def file_info(
+        self, rel_path: str, fallback: dict | None = None, release: dict | None = None
+    ) -> tuple[int | None, str | None]:
+        files = (release or self.latest or {}).get("files") or {}
         if rel_path in files:
             size, digest = files[rel_path]
             return int(size), str(digest).lower()
@@ -236,8 +243,18 @@ class _Builder(DatasetNodes):
                     self.concept(URIRef("http://purl.org/adms/licencetype/" + t), *self.pair(f"licence_type_{t}")),
                 )
             )
-        # availability of the immutable release files
-        self.availability = self.concept(AVAILABILITY_STABLE, *self.pair("availability"))
+        # how often the data are updated: `x-accrual-periodicity` (an EU frequency code), else irregularly
+        code = str(self.d.get("x-accrual-periodicity") or "IRREG").strip().upper()
+        self.frequency = self.typed(URIRef(FREQUENCY + code), DCT.Frequency)
+        if code in ("IRREG", "ANNUAL"):
+            self.concept(self.frequency, *self.pair(f"frequency_{code}"))
+        # availability: a release's files never change; the current, unreleased data may
+        self.stable = self.concept(AVAILABILITY_STABLE, *self.pair("availability"))
+        self.availability = (
+            self.stable
+            if self.released
+            else self.concept(AVAILABILITY_EXPERIMENTAL, *self.pair("availability_experimental"))
+        )
         # version notes of the latest release
         notes = (self.latest or {}).get("notes") or {}
         self.version_notes = {}
@@ -245,6 +262,8 @@ class _Builder(DatasetNodes):
             parts = [str(notes.get(f"summary_{lang}") or "").strip()] + [
                 f"• {c}" for c in notes.get(f"changes_{lang}") or []
             ]
+            if not self.released:
+                parts.insert(0, self.t(lang, "unreleased_notes", version=self.version))
             text = "\n".join(p for p in parts if p)
             if text:
                 self.version_notes[lang] = text

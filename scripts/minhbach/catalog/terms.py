@@ -15,12 +15,15 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
-DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3 term, missing from rdflib's closed DCAT namespace
+DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3 terms, missing from rdflib's closed DCAT namespace
+DCAT_PREVIOUS = URIRef(str(DCAT) + "previousVersion")
+DCAT_HAS_VERSION = URIRef(str(DCAT) + "hasVersion")
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME_SCHEME = URIRef(EU + "data-theme")
 THEME_GOVE = URIRef(EU + "data-theme/GOVE")
 AVAILABILITY_STABLE = URIRef(EU + "planned-availability/STABLE")
+AVAILABILITY_EXPERIMENTAL = URIRef(EU + "planned-availability/EXPERIMENTAL")
 LANGUAGES = {"vi": URIRef(EU + "language/VIE"), "en": URIRef(EU + "language/ENG")}
 PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/RegionalAuthority")
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -46,12 +49,14 @@ LICENSE_TYPES = {
 }
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {  # media type -> (IANA IRI, label CKAN shows)
+FORMATS = {  # media type -> (IANA IRI, label CKAN shows; also the EU file-type code)
     "text/csv": (URIRef(IANA + "text/csv"), "CSV"),
     "application/zip": (URIRef(IANA + "application/zip"), "ZIP"),
     "application/json": (URIRef(IANA + "application/json"), "JSON"),
     XLSX: (URIRef(IANA + XLSX), "XLSX"),
 }
+FILE_TYPE = EU + "file-type/"  # the EU file-type authority table: what data.europa.eu's quality check expects
+FREQUENCY = EU + "frequency/"
 
 PREFIXES = {
     "dcat": DCAT,
