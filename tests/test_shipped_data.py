@@ -337,3 +337,19 @@ def test_fair_findings_say_which_side_the_documents_support(res):
         )
     assert side["f-ratio-computers-with-central-antimalware-2021"] == ("minor", "both", "truncation")  # 71,5/71,58
     assert side["f-cross-source-citizen-id-applications-2022"] == ("major", "unknown", "no_working")
+
+
+@pytest.mark.slow
+def test_data_quality_page_says_which_side_the_documents_support(site):
+    import re
+
+    site_dir, _ = site
+    for lang, words in (
+        ("en", ["the table has the years swapped", "1,098 = 47 + 1,051", "4,078 = 710 + 3,368", "meets both"]),
+        ("vi", ["bảng đã đảo năm", "1.098 = 47 + 1.051", "4.078 = 710 + 3.368", "đạt cả hai"]),
+    ):
+        text = re.sub(r"\s+", " ", _page_text(site_dir, "data-quality", lang))
+        for w in words:
+            assert w in text, (lang, w)
+        n = text.count("Which side the documents support:" if lang == "en" else "Các văn bản ủng hộ bên nào:")
+        assert n == 34, (lang, n)

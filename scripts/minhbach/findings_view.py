@@ -165,7 +165,7 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
             v[k] = _value(h, x, unit)
         elif k == "denominators":
             v[k] = "; ".join(h.n(y) for y in x)
-        elif k == "parts":
+        elif k == "part_values":
             v[k] = " + ".join(h.n(y) for y in x)
         elif k == "result":
             v[k] = _value(h, x, unit, p.get("result_as_written"))

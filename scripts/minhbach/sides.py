@@ -172,7 +172,7 @@ def _explained(pkg: Package, f: Finding) -> tuple[str, str] | None:
     pv = [value(p) for p in parts]
     if parts and None not in pv and sum(d(v) for v in pv if v is not None) == d(big) and small in pv:
         side, reason = big, "part_under_total_name"  # the smaller figure is one part printed as the whole
-        f.params["parts"] = pv
+        f.params["part_values"] = pv
     else:
         whole = next((w for w, ps in sums.items() if f.subject_id in ps and value(w) == big), None)
         if whole is None:
@@ -181,7 +181,7 @@ def _explained(pkg: Package, f: Finding) -> tuple[str, str] | None:
         if None in ps or sum(d(v) for v in ps if v is not None) != d(big):
             return None
         side, reason = small, "total_under_part_name"  # the larger figure is the whole printed as one part
-        f.params["parts"] = ps
+        f.params["part_values"] = ps
     f.severity, f.params["wording"] = "minor", "explained"
     return _side_of(f, lambda x: x.value == side), reason
 
