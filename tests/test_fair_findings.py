@@ -285,3 +285,17 @@ def test_the_shipped_findings_all_say_which_side_and_the_csv_carries_it():
 
     f = compute_all(base()).findings
     assert set(f["supported"]) <= set(sides.SIDES) and set(f["supported_reason"]) <= set(sides.REASONS)
+
+
+def test_the_same_figure_one_last_digit_apart_in_two_passages_is_truncation_not_a_dispute():
+    def pkg(second):
+        return mini(kpi_observation=[obs("k-pct", "2021", "60,7%"), obs("k-pct", "2021", second, src="dn-press-2022")])
+
+    p = pkg("60,78%")  # 60,7 is 60,78 cut off: 0,08 apart, within one unit (0,1) of its last digit
+    f = _one(p, "cross_source")
+    assert (f["severity"], f["supported"], f["supported_reason"]) == ("minor", "both", "truncation")
+    assert "truncated or rounded differently" in _page(p, "en")[f["finding_id"]]["sentence"]
+    assert "cắt bớt hoặc làm tròn khác nhau" in _page(p, "vi")[f["finding_id"]]["sentence"]
+    g = _one(pkg("60,5%"), "cross_source")  # 0,2 apart: more than one unit of either last digit
+    assert (g["supported"], g["supported_reason"]) == ("unknown", "no_working")
+    assert "a reader cannot tell which is right" in _page(pkg("60,5%"), "en")[g["finding_id"]]["sentence"]
