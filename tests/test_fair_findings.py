@@ -299,3 +299,18 @@ def test_the_same_figure_one_last_digit_apart_in_two_passages_is_truncation_not_
     g = _one(pkg("60,5%"), "cross_source")  # 0,2 apart: more than one unit of either last digit
     assert (g["supported"], g["supported_reason"]) == ("unknown", "no_working")
     assert "a reader cannot tell which is right" in _page(pkg("60,5%"), "en")[g["finding_id"]]["sentence"]
+
+
+def test_the_supported_side_is_not_disputed_and_the_blamed_table_is():
+    from minhbach.disputes import disputing_facts
+
+    def disputed_values(p):
+        res = compute_all(p)
+        rows = disputing_facts(res.findings, res.extra["finding_facts"])
+        o = p.t("kpi_observation").set_index("observation_id")
+        return sorted((o.loc[r, "source_id"], o.loc[r, "period"], o.loc[r, "as_written"]) for r in rows)
+
+    # the table's own text confirms the press release: the table's 2022 figure is disputed, not the press release's
+    assert disputed_values(_level4()) == [("dn-2022-results", "2022", "18%")]
+    # without that text the figure under the shifted year is the one disputed, as before
+    assert disputed_values(_level4(with_text=False)) == [("dn-press-2022", "2022", "16,8%")]
