@@ -353,3 +353,12 @@ def test_data_quality_page_says_which_side_the_documents_support(site):
             assert w in text, (lang, w)
         n = text.count("Which side the documents support:" if lang == "en" else "Các văn bản ủng hộ bên nào:")
         assert n == 34, (lang, n)
+    with (site_dir / "downloads" / "data-quality-findings.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["finding_id"]: r for r in csv.DictReader(fh)}
+    assert len(rows) == 34 and all(r["supported"] and r["supported_reason"] for r in rows.values())
+    lvl4 = rows["f-period-shift-online-services-level4-with-applications-2022-dn-press-2022"]
+    assert (lvl4["supported"], lvl4["supported_reason"], lvl4["source_a"]) == (
+        "a",
+        "own_text_same_year",
+        "dn-press-2022",
+    )
