@@ -3,7 +3,8 @@
 The state belongs to the value, not to one row: the same figure (KPI, place, period, value) printed in another
 table or document is disputed too, and every place it appears carries the finding's mark. A target judged on a
 disputed figure is `disputed`, never `achieved` (targets.attainment). Minor findings (rounding, truncation) do
-not dispute a value; a misprint always does.
+not dispute a value; a misprint always does. The side the documents support (sides.py) is not disputed: a
+period shift whose other document confirms the shifted figure in its own text disputes that document's table.
 """
 
 from __future__ import annotations
@@ -45,12 +46,21 @@ def disputing_facts(findings: pd.DataFrame, facts: pd.DataFrame | None) -> dict[
         return {}
     kind = dict(zip(findings["finding_id"], findings["kind"], strict=True))
     severity = dict(zip(findings["finding_id"], findings["severity"], strict=True))
+    side = dict(zip(findings["finding_id"], findings.get("supported", pd.Series(dtype=str)), strict=False))
     out: dict[str, list[str]] = {}
+    position: dict[str, int] = {}
     for f in facts.to_dict("records"):
-        k = kind.get(f["finding_id"])
+        fid = f["finding_id"]
+        position[fid] = i = position.get(fid, -1) + 1
+        k = kind.get(fid)
         if f["table"] != "kpi_observation" or not isinstance(f["row_id"], str) or k not in DISPUTING:
             continue
-        if f["role"] in DISPUTING[k] and (k in ALWAYS or severity.get(f["finding_id"]) == "major"):
+        roles = DISPUTING[k]
+        if k == "period_shift" and side.get(fid) == "a":
+            roles = {"other"}  # the other document's own text confirms the shifted figure: its table is wrong
+        elif k == "cross_source" and side.get(fid) in ("a", "b") and i == ("a", "b").index(str(side[fid])):
+            continue  # the passage the documents support (sides.py) is not disputed
+        if f["role"] in roles and (k in ALWAYS or severity.get(fid) == "major"):
             ids = out.setdefault(f["row_id"], [])
             if f["finding_id"] not in ids:
                 ids.append(f["finding_id"])

@@ -56,6 +56,8 @@ COLUMNS = [
     "difference",
     "tolerance",
     "displayed",
+    "supported",
+    "supported_reason",
     "facts",
     "params",
 ]
@@ -91,6 +93,8 @@ class Finding:
     variant: str = ""
     displayed: str = "reported"
     params: dict = field(default_factory=dict)
+    supported: str = "unknown"  # which side the documents support (sides.py): a, b, both or unknown
+    supported_reason: str = ""
 
     def slug(self) -> str:
         """A stable anchor: kind, subject, period (and variant), so links survive unrelated data changes."""
@@ -140,8 +144,10 @@ def severity(reported: float, expected: float, printed: str | None) -> str:
 
 def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All findings (one row each) and their affected facts (one row per fact), ids in page order."""
-    from . import checks
+    from . import checks, sides
 
+    if sides.missing_rules():
+        raise Failed(sides.missing_rules())  # a kind without a side rule would publish no side: refuse it by name
     found = checks.run_all(pkg, rec, chg, bud)
     unregistered = sorted({f.kind for f in found} - set(KINDS))
     if unregistered:
@@ -156,6 +162,7 @@ def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame)
                 for k in unregistered
             ]
         )
+    sides.judge(pkg, found)
     order = {k: i for i, k in enumerate(KINDS)}
     found.sort(key=lambda f: (order.get(f.kind, 99), f.severity != "major", f.slug()))
     seen: dict[str, int] = {}
@@ -187,6 +194,8 @@ def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame)
                 "difference": f.difference,
                 "tolerance": f.tolerance,
                 "displayed": f.displayed,
+                "supported": f.supported,
+                "supported_reason": f.supported_reason,
                 "facts": len(f.facts),
                 "params": json.dumps(f.params, ensure_ascii=False, sort_keys=True, default=str),
             }
@@ -212,7 +221,9 @@ def index(facts: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
 def missing_words(cat) -> list[Issue]:
     """Every registered kind needs its heading and its sentence in every language, checked when the build starts
     (a kind without words would otherwise fail, or show a key, only once a document produced it)."""
-    out = []
+    from .sides import missing_words as side_words
+
+    out = side_words(cat)
     for lang in cat.langs:
         for kind in KINDS:
             for key in (f"quality.kinds.{kind}", f"quality.sentence.{kind}"):

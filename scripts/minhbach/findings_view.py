@@ -132,7 +132,8 @@ def _enum_label(h, table: str, field: str, value: str) -> str:
 VARIANTS = ("national_mean", "growth", "growth_printed", "scale", "listed")
 
 
-def sentence(h, f: dict, facts: list[dict]) -> Markup:
+def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
+    """The values a finding's sentences are filled with, formatted for the page's language."""
     unit = _unit(h, f)
     p = json.loads(f["params"])
     a = facts[0]
@@ -164,6 +165,10 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
             v[k] = _value(h, x, unit)
         elif k == "denominators":
             v[k] = "; ".join(h.n(y) for y in x)
+        elif k == "part_values":
+            v[k] = " + ".join(h.n(y) for y in x)
+        elif k == "result":
+            v[k] = _value(h, x, unit, p.get("result_as_written"))
         elif k.endswith("_period") or k == "other_period":
             v[k] = h.period(x)
         elif k == "factor" and x is not None:
@@ -184,8 +189,28 @@ def sentence(h, f: dict, facts: list[dict]) -> Markup:
             if t not in seen:
                 seen.append(t)
         v["values"] = " / ".join(seen)
-    key = f"quality.sentence.{f['kind']}" + (f"_{f['variant']}" if f["variant"] in VARIANTS else "")
+        vals = sorted({x["value"] for x in facts if not fmt.missing(x["value"])})
+        v["small"], v["big"] = (_value(h, vals[0], unit), _value(h, vals[-1], unit)) if vals else ("", "")
+    if f["kind"] == "change" and unit == "percent" and f["variant"] != "growth":
+        # a difference of two percentages is in percentage points, not per cent (spelled as such)
+        v["expected"] = h.t("quality.points", n=h.n(round(float(f["value_b"]), 2)))
+    return v
+
+
+def sentence(h, f: dict, facts: list[dict]) -> Markup:
+    v = _words(h, f, facts)
+    wording = json.loads(f["params"]).get("wording")
+    key = f"quality.sentence.{f['kind']}" + (
+        f"_{wording}" if wording else f"_{f['variant']}" if f["variant"] in VARIANTS else ""
+    )
     return Markup(h.t(key, **{k: esc(x) for k, x in v.items()}))
+
+
+def side(h, f: dict, facts: list[dict]) -> Markup:
+    """Which side the documents support, and why (sides.py), in the page's language."""
+    v = _words(h, f, facts)
+    text = h.t(f"quality.side.{f['supported_reason']}", **{k: esc(x) for k, x in v.items()})
+    return Markup(h.t("quality.side_label", side=esc(h.t(f"quality.supported.{f['supported']}")), text=text))
 
 
 def displayed(h, f: dict, facts: list[dict]) -> Markup:
@@ -227,6 +252,7 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
                     "period": h.period(r["period"]) if not fmt.missing(r["period"]) else "",
                     "sentence": sentence(h, r, fx),
                     "displayed": displayed(h, r, fx),
+                    "side": side(h, r, fx),
                     "rows": rows,
                 }
             )
