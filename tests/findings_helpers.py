@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from minhbach.compute import compute_all
-from minhbach.load import Package, load_package
+from minhbach.compute.scores import compute_all
+from minhbach.load.package import Package, load_package
 from minhbach.numbers import parse_vi
 
 ROOT = Path(__file__).resolve().parents[1]

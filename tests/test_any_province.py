@@ -32,8 +32,8 @@ FOREIGN = (
 def built(tmp_path_factory):
     """Every shape, built once: {name: (package dir, site dir, results)}."""
     from minhbach.build import build_site
-    from minhbach.compute import compute_all
-    from minhbach.load import load_package
+    from minhbach.compute.scores import compute_all
+    from minhbach.load.package import load_package
 
     out = {}
     root = tmp_path_factory.mktemp("shapes")
@@ -56,11 +56,11 @@ def article_text(doc: str) -> str:
 
 def test_profile_matches_the_shipped_schemas():
     from minhbach.dictionary import render_profile
-    from minhbach.load import profile
+    from minhbach.load.package import profile
 
     shipped = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     prof = profile()
-    assert (ROOT / "scripts" / "minhbach" / "profile.json").read_text(encoding="utf-8") == render_profile(ROOT)
+    assert (ROOT / "scripts" / "minhbach" / "load" / "profile.json").read_text(encoding="utf-8") == render_profile(ROOT)
     assert [r["name"] for r in shipped["resources"]] == list(prof)
     for r in shipped["resources"]:
         assert [(f["name"], f.get("type", "string")) for f in r["schema"]["fields"]] == [
@@ -69,7 +69,7 @@ def test_profile_matches_the_shipped_schemas():
 
 
 def test_every_shape_validates():
-    from minhbach.validate import validate_package
+    from minhbach.validate.run import validate_package
 
     for name, shape in synthetic.SHAPES.items():
         pkg = synthetic.make(Path(f"/tmp/minhbach-shape-{name}"), shape)
@@ -172,9 +172,9 @@ def test_summary_page_in_both_languages_for_every_shape(built):
     """The one-page summary exists in both languages for every shape, opens with the headline score (and the rank
     out of that year's N when one is reported), has something to read in every section, says plainly when there
     are no targets or no findings, and prints its own absolute address."""
-    from minhbach.load import load_package
-    from minhbach.queries import Q
-    from minhbach.views.base import latest
+    from minhbach.load.package import load_package
+    from minhbach.site.queries import Q
+    from minhbach.site.views.base import latest
 
     for name, (pkg, site, res) in built.items():
         last = latest(Q(load_package(pkg), res), "total", "dti")
@@ -208,10 +208,10 @@ def test_summary_page_in_both_languages_for_every_shape(built):
 def test_summary_without_ranks_or_findings_shows_neither(built):
     """A package that reports no rank: the summary's headline is the score alone and no rank column is drawn;
     with no finding, one plain sentence."""
-    from minhbach import sitemap, strings
-    from minhbach.compute import compute_all
-    from minhbach.load import load_package
-    from minhbach.pages import Renderer
+    from minhbach.compute.scores import compute_all
+    from minhbach.load.package import load_package
+    from minhbach.site import sitemap, strings
+    from minhbach.site.pages import Renderer
 
     pkg_dir, _, _ = built["no-optional"]
     pkg = load_package(pkg_dir)
@@ -287,7 +287,7 @@ def test_no_rank_change_across_the_2025_merger(built):
 
 
 def test_plural_forms_come_from_the_catalogue():
-    from minhbach import strings
+    from minhbach.site import strings
 
     cat = strings.load(ROOT / "site_src")
     assert cat.get("en", "common.places_up", n=1) == "up 1 place"
@@ -298,7 +298,7 @@ def test_plural_forms_come_from_the_catalogue():
 def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
     import csv
 
-    from minhbach.validate import validate_package
+    from minhbach.validate.run import validate_package
 
     pkg = synthetic.make(tmp_path / "pkg", synthetic.SHAPES["points-34"])
     f = pkg / "data" / "dti_observation.csv"

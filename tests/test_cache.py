@@ -45,9 +45,9 @@ def forge(entry: Path, kind: str, content: bytes) -> None:
 
 def _cards(tmp: Path, cache) -> dict[str, bytes]:
     """The real social-card stage for two pages without charts; returns the PNGs it wrote."""
-    from minhbach import reuse
-    from minhbach.pages import stage_file
-    from minhbach.strings import load
+    from minhbach.publish import reuse
+    from minhbach.site.pages import stage_file
+    from minhbach.site.strings import load
 
     words = {"vi": "Trang", "en": "Page"}
     ident = reuse.Identity(

@@ -15,8 +15,9 @@ from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, SH, SKOS
 
-from minhbach import catalog, publish, xlsx
-from minhbach.catalog.terms import AVAILABILITY_STABLE, DCATAP
+from minhbach.publish import catalog, xlsx
+from minhbach.publish import run as publish
+from minhbach.publish.catalog.terms import AVAILABILITY_STABLE, DCATAP
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
@@ -180,7 +181,7 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
         import json, sys
         sys.path.insert(0, {str(ROOT / "scripts")!r})
         from pathlib import Path
-        from minhbach import catalog
+        from minhbach.publish import catalog
         rels = json.loads(Path({str(tmp_path / "rels.json")!r}).read_text(encoding="utf-8"))
         for r in rels:
             r["files"] = {{k: tuple(v) for k, v in r["files"].items()}}
@@ -457,7 +458,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     }
     g = catalog.build_catalog(d, BASE, "1.0.0", [])
     ds = URIRef(f"{BASE}open-data/t/#dataset")
-    from minhbach import strings
+    from minhbach.site import strings
 
     cat = strings.load(None)
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(

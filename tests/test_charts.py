@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from minhbach import fmt
 from minhbach.charts import all_charts, spec, write_charts
 from minhbach.charts.render import NARROW, WIDE
 from minhbach.charts.specs import score_domain
-from minhbach.compute import compute_all
-from minhbach.load import load_package
-from minhbach.progress import assess, target_progress, when
+from minhbach.compute.progress import assess, target_progress, when
+from minhbach.compute.scores import compute_all
+from minhbach.load.package import load_package
+from minhbach.site import fmt
 
 VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I)
 OWNED = [
@@ -164,8 +164,8 @@ def test_wide_and_narrow_svgs_fit_and_keep_text_readable(shipped, tmp_path):
 
 def test_chart_words_come_from_the_catalogue(shipped, tmp_path):
     """A changed string reaches the chart: titles and axis words are read from charts.yml, not code."""
-    from minhbach import strings
     from minhbach.charts import Words
+    from minhbach.site import strings
 
     src = tmp_path / "site_src"
     (src / "strings").mkdir(parents=True)
@@ -215,7 +215,7 @@ def test_past_target_year_and_missing_baseline():
 
 def test_target_progress_uses_the_earliest_and_latest_observation(shipped):
     pkg, res = shipped
-    from minhbach.compute import canonical_observations
+    from minhbach.compute.scores import canonical_observations
 
     prog = target_progress(res.attainment, canonical_observations(pkg))
     assert len(prog) == len(res.attainment)

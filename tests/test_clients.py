@@ -226,7 +226,7 @@ def _as_number(text: str, locale: str) -> float:
 @pytest.mark.parametrize("locale", ["vi_VN", "en_US"])
 def test_libreoffice_opens_every_workbook_with_numbers_and_text_intact(public_site, tmp_path, locale):
     _need(_soffice() is not None, "LibreOffice (libreoffice-calc-nogui)")
-    from minhbach import xlsx
+    from minhbach.publish import xlsx
 
     site_dir, pkg = public_site
     dp = json.loads((site_dir / "latest" / "datapackage.json").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from minhbach.compute import attainment
-from minhbach.load import load_package
+from minhbach.compute.scores import attainment
+from minhbach.load.package import load_package
 from minhbach.numbers import half_ulp, parse_vi
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,8 +104,8 @@ def test_full_year_figure_preferred_over_interim(pkg):
 def test_a_year_before_the_framework_keeps_its_printed_scale_and_is_not_recomputed():
     """main_index.first_year: a year scored under an earlier framework (another set of maxima) is shown on the scale
     it was printed on, with no conversion, and the total/pillar recomputation leaves it out instead of failing."""
-    from minhbach.compute import compute_all
-    from minhbach.load import load_package
+    from minhbach.compute.scores import compute_all
+    from minhbach.load.package import load_package
 
     pkg = load_package(ROOT)
     pkg.tables["main_index"]["first_year"] = 2022  # as if 2021 were scored under the earlier framework

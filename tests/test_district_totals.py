@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 import synthetic
-from minhbach import checks_kpi
-from minhbach.load import load_package
-from minhbach.validate import validate_package
+from minhbach.findings import checks_kpi
+from minhbach.load.package import load_package
+from minhbach.validate.run import validate_package
 
 
 @pytest.fixture(scope="module")

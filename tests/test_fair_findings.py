@@ -14,11 +14,11 @@ import re
 import pytest
 
 from findings_helpers import base, change, findings_of, mini, obs
-from minhbach import findings_view
-from minhbach.compute import compute_all
-from minhbach.findings import KINDS
-from minhbach.pages import Ctx
-from minhbach.strings import load as load_strings
+from minhbach.compute.scores import compute_all
+from minhbach.findings.model import KINDS
+from minhbach.site import findings_view
+from minhbach.site.pages import Ctx
+from minhbach.site.strings import load as load_strings
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
@@ -256,8 +256,9 @@ def test_a_change_of_two_percentages_is_spelled_in_points():
 
 
 def test_every_kind_has_a_side_rule_and_a_kind_without_one_fails_by_name(monkeypatch):
-    from minhbach import findings, sides
     from minhbach.errors import Failed
+    from minhbach.findings import model as findings
+    from minhbach.findings import sides
 
     assert set(sides.RULES) == set(KINDS) and sides.missing_rules() == []
     rules = {k: v for k, v in sides.RULES.items() if k != "ratio"}
@@ -270,7 +271,7 @@ def test_every_kind_has_a_side_rule_and_a_kind_without_one_fails_by_name(monkeyp
 def test_every_reason_and_wording_has_words_in_both_languages():
     import copy
 
-    from minhbach import sides
+    from minhbach.findings import sides
 
     cat = load_strings(None)
     assert sides.missing_words(cat) == []
@@ -281,7 +282,7 @@ def test_every_reason_and_wording_has_words_in_both_languages():
 
 
 def test_the_shipped_findings_all_say_which_side_and_the_csv_carries_it():
-    from minhbach import sides
+    from minhbach.findings import sides
 
     f = compute_all(base()).findings
     assert set(f["supported"]) <= set(sides.SIDES) and set(f["supported_reason"]) <= set(sides.REASONS)
@@ -302,7 +303,7 @@ def test_the_same_figure_one_last_digit_apart_in_two_passages_is_truncation_not_
 
 
 def test_the_supported_side_is_not_disputed_and_the_blamed_table_is():
-    from minhbach.disputes import disputing_facts
+    from minhbach.compute.disputes import disputing_facts
 
     def disputed_values(p):
         res = compute_all(p)

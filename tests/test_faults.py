@@ -327,7 +327,7 @@ def test_truncated_build_stamp_means_rebuild_not_crash(tmp_path, monkeypatch):
     out = tmp_path / "out"
     fake_site(out / "site", "x")
     (out / ".last-build.json").write_text('{"fingerprint": "ab', encoding="utf-8")
-    monkeypatch.setattr("minhbach.validate.validate_package", lambda *a, **k: (_ for _ in ()).throw(Failed([])))
+    monkeypatch.setattr("minhbach.validate.run.validate_package", lambda *a, **k: (_ for _ in ()).throw(Failed([])))
     with pytest.raises(Failed):  # it went on to validate: the stamp did not crash it
         build.build_site(ROOT, out, ROOT)
 
@@ -519,7 +519,7 @@ def test_build_under_lang_c_without_network(tmp_path):
 
 
 def next_version(pkg: Path) -> str:
-    from minhbach.publish import _version_key, archived_releases
+    from minhbach.publish.run import _version_key, archived_releases
 
     rel = archived_releases(pkg)
     current = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))["version"]

@@ -25,7 +25,7 @@ import pytest
 from conftest import ROOT, bump_version, copy_package
 from minhbach.build import build_site
 from minhbach.errors import Failed
-from minhbach.validate import validate_package
+from minhbach.validate.run import validate_package
 
 FIXTURES = ROOT / "tests" / "fixtures" / "hostile"
 BASE_URL = "http://127.0.0.1:9/"
@@ -63,7 +63,7 @@ def cli_run(root: Path, *extra: str, observe: list | None = None) -> tuple[int, 
     With observe=[], what validate_package returned to the CLI is appended to it (one validation, two views).
     """
     from minhbach import cli
-    from minhbach import validate as validate_mod
+    from minhbach.validate import run as validate_mod
 
     real = validate_mod.validate_package
 

@@ -393,7 +393,7 @@ def test_a_private_network_preview_is_a_preview_not_a_public_address():
     """Staff preview on a phone over the office Wi-Fi: `serve --host 192.168.1.20` is accepted, and its build is a
     preview (noindex, never published); a public IP over http is refused."""
     from minhbach import address
-    from minhbach.publish import is_preview
+    from minhbach.publish.run import is_preview
 
     assert address.serve_issue("192.168.1.20") is None
     assert address.problem("http://10.0.0.5:8000/") is None

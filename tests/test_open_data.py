@@ -148,7 +148,7 @@ def test_workbook_is_typed_and_deterministic():
 
     import openpyxl
 
-    from minhbach import xlsx
+    from minhbach.publish import xlsx
 
     schema = {
         "fields": [
@@ -183,8 +183,8 @@ def test_booleans_are_real_booleans_and_a_release_workbook_has_a_cover():
 
     import openpyxl
 
-    from minhbach import xlsx
-    from minhbach.xlsx_sheets import Cover
+    from minhbach.publish import xlsx
+    from minhbach.publish.xlsx_sheets import Cover
 
     schema = {"fields": [{"name": "task_id", "type": "string"}, {"name": "recurring", "type": "boolean"}]}
     cover = Cover(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from minhbach import search_index
+from minhbach.site import search_index
 from test_browser import CHROMIUM, DESKTOP, MOBILE, run_axe, settle, site_pages, unavailable, watched_page
 
 FIRST_VIEW_LIMIT = 100 * 1024

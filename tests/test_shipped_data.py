@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from minhbach.compute import compute_all, max_points
-from minhbach.load import load_package
+from minhbach.compute.scores import compute_all, max_points
+from minhbach.load.package import load_package
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,9 @@ import re
 import pytest
 
 from conftest import ROOT, copy_package
-from minhbach import guards, sources
-from minhbach.validate import validate_package
+from minhbach.load import sources
+from minhbach.validate import guards
+from minhbach.validate.run import validate_package
 
 BAC_KAN = ROOT / "tests" / "fixtures" / "sources" / "bac-kan-dti2021.txt"  # seed 001, as extracted
 SHIPPED = sorted((ROOT / "data" / "sources").glob("*.txt"))

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import ROOT, copy_package
 from minhbach.errors import Issue
-from minhbach.validate import validate_package
+from minhbach.validate.run import validate_package
 
 # ------------------------------------------------------------------ helpers
 
@@ -95,7 +95,7 @@ class Check:
             self.rc = proc.returncode
             return
         from minhbach import cli as cli_mod
-        from minhbach import validate as validate_mod
+        from minhbach.validate import run as validate_mod
 
         seen = []
         real = validate_mod.validate_package

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from minhbach import workbook as wbmod
-from minhbach.validate import validate_package
+from minhbach.validate.run import validate_package
 from minhbach.workbook import (
     FIRST_DATA_ROW,
     INSTRUCTIONS_SHEET,

@@ -439,7 +439,7 @@ def test_no_vietnamese_letter_and_no_module_over_400_lines():
 
 def test_every_word_comes_from_the_catalogue(setup, tmp_path):
     """A changed catalogue string shows in the workbook: the words are not in the code."""
-    from minhbach import strings
+    from minhbach.site import strings
     from minhbach.workbook import common
 
     site = tmp_path / "site_src" / "strings"

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Issue
+from minhbach.errors import Issue
 
 EXPECTED = (
     "an absolute https:// address with a host, e.g. https://dti.example.org/ "

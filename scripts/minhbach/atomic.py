@@ -180,7 +180,7 @@ def tidy(out_dir: Path) -> None:
 
 def output_issue(exc: OSError, final: Path, published: bool = False):
     """An OSError while writing the output as an Issue naming the file: disk full, read-only, no permission."""
-    from .errors import Issue
+    from minhbach.errors import Issue
 
     code = {
         errno.ENOSPC: "disk-full",

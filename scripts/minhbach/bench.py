@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .build import build_site
+from minhbach.build import build_site
 
 SHARED = (
     "assets/stylesheets/",

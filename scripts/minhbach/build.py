@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from . import address, atomic
-from .atomic import output_issue
-from .cache import Cache
-from .errors import Failed, Issue
+from minhbach import address, atomic
+from minhbach.atomic import output_issue
+from minhbach.cache import Cache
+from minhbach.errors import Failed, Issue
 
 LANGS = ("vi", "en")
 
@@ -140,13 +140,13 @@ def build_site(
             report.pages, report.charts, report.findings = last["pages"], last["charts"], last["findings"]
             return report
     # the heavy libraries (pandas, altair, frictionless) load only now: a no-change rebuild never pays for them
-    from . import charts as charts_mod
-    from . import findings as findings_mod
-    from . import pages as pages_mod
-    from . import publish
-    from . import strings as strings_mod
-    from .compute import compute_all
-    from .validate import MAX_CSV_BYTES, validate_package
+    from minhbach import charts as charts_mod
+    from minhbach.compute.scores import compute_all
+    from minhbach.findings import model as findings_mod
+    from minhbach.publish import run as publish
+    from minhbach.site import pages as pages_mod
+    from minhbach.site import strings as strings_mod
+    from minhbach.validate.run import MAX_CSV_BYTES, validate_package
 
     timer = Timer(report, progress, trace_memory)
     pool = ThreadPoolExecutor(max_workers=1)
@@ -251,7 +251,7 @@ def declared_downloads(pages, files: dict[str, list[str]]) -> dict[str, list[str
 
 def _recover_import(data_root: Path) -> list[Issue]:
     """Finish (or roll back) a `minhbach import` that was interrupted, so no build reads a half-replaced data/."""
-    from .workbook import recover
+    from minhbach.workbook import recover
 
     _, issues = recover(data_root)
     return issues
@@ -279,7 +279,7 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
     chart_map = {}
     all_charts = charts_mod.all_charts(pkg, res)
     written = charts_mod.write_charts(all_charts, out, cache)
-    from .xlsx import write_xlsx  # typed workbook beside each chart's CSV (same columns, same rows)
+    from minhbach.publish.xlsx import write_xlsx  # typed workbook beside each chart's CSV (same columns, same rows)
 
     [
         write_xlsx(out / f["csv"].replace(".csv", ".xlsx"), c.columns, c.table(lang))
@@ -300,7 +300,7 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
 
 def _publish(pkg, res, site_src: Path, docs: Path, publish, cat, base_url: str):
     """The open-data stage: releases, catalogue, feeds and every page's extracts, before the pages that link them."""
-    from . import sitemap
+    from minhbach.site import sitemap
 
     docs.mkdir(parents=True, exist_ok=True)
     pages = sitemap.expand(pkg, site_src, cat)
@@ -322,7 +322,8 @@ def _stage_pages(
     cache: Cache,
     open_data,
 ):
-    from . import reuse, strings
+    from minhbach.publish import reuse
+    from minhbach.site import strings
 
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
@@ -356,7 +357,7 @@ def _stage_pages(
         target.write_text(text, encoding="utf-8")
     social = reuse.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, pages_mod.stage_file)
     (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    from .views.dti import methodology_facts
+    from minhbach.site.views.dti import methodology_facts
 
     facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -382,8 +383,8 @@ def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
     publisher, licence), so another province's package names its own site. Escaped: MkDocs inserts them as they are."""
     import html
 
-    from .compute import publisher_province
-    from .load import licence, publisher_title
+    from minhbach.compute.scores import publisher_province
+    from minhbach.load.package import licence, publisher_title
 
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     out = {}
@@ -398,7 +399,7 @@ def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
 
 
 def _render(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str, pkg):
-    from . import render, sitemap
+    from minhbach.site import render, sitemap
 
     pages, cat = staged
     navs = {lang: sitemap.nav(pages, cat, lang) for lang in LANGS}

@@ -34,7 +34,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Issue
+from minhbach.errors import Issue
 
 MAGIC = b"minhbach-cache/1"
 MAX_ENTRY = 64 * 1024 * 1024  # no rendered file comes close; anything larger is not ours

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .errors import Failed, render_json, render_text
+from minhbach.errors import Failed, render_json, render_text
 
 
 def _err(msg: str) -> None:
@@ -17,8 +17,8 @@ def _err(msg: str) -> None:
 
 
 def cmd_validate(a) -> int:
-    from .validate import validate_package
-    from .workbook import recover
+    from minhbach.validate.run import validate_package
+    from minhbach.workbook import recover
 
     try:
         _, issues = recover(Path(a.data))
@@ -37,8 +37,8 @@ def cmd_validate(a) -> int:
 
 
 def cmd_build(a) -> int:
-    from .atomic import site_state
-    from .build import build_site
+    from minhbach.atomic import site_state
+    from minhbach.build import build_site
 
     progress = (lambda s: None) if a.quiet else (lambda s: _err(f"· {s}"))
     try:
@@ -102,9 +102,9 @@ def _preview_notice(a) -> None:
     """Say so when the build is only a preview (no public address, or no contact email for portals)."""
     import json
 
-    from . import strings
-    from .build import _config_site_url
-    from .publish import is_preview, preview_issues
+    from minhbach.build import _config_site_url
+    from minhbach.publish.run import is_preview, preview_issues
+    from minhbach.site import strings
 
     dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
     base = a.base_url or dp.get("homepage") or _config_site_url(Path(a.project) / "mkdocs.yml")
@@ -120,9 +120,9 @@ def cmd_serve(a) -> int:
     import http.server
     import json
 
-    from .address import build_issues, serve_issue
-    from .build import _descriptor_or_none
-    from .publish import is_preview
+    from minhbach.address import build_issues, serve_issue
+    from minhbach.build import _descriptor_or_none
+    from minhbach.publish.run import is_preview
 
     descriptor = _descriptor_or_none(Path(a.data))
     bad = build_issues(a.base_url, descriptor, Path(a.project) / "mkdocs.yml")
@@ -151,7 +151,7 @@ def cmd_serve(a) -> int:
 
 
 def cmd_template(a) -> int:
-    from .workbook import make_template
+    from minhbach.workbook import make_template
 
     out = make_template(Path(a.data), Path(a.out))
     print(f"Wrote {out}")
@@ -161,7 +161,7 @@ def cmd_template(a) -> int:
 def cmd_import(a) -> int:
     import signal
 
-    from .workbook import import_workbook, interrupted, render_diff
+    from minhbach.workbook import import_workbook, interrupted, render_diff
 
     def stop(_sig, _frame):
         raise KeyboardInterrupt
@@ -186,7 +186,7 @@ def cmd_import(a) -> int:
 
 
 def cmd_release(a) -> int:
-    from .release import make_release
+    from minhbach.release import make_release
 
     try:
         rel = make_release(
@@ -207,15 +207,15 @@ def cmd_release(a) -> int:
 
 
 def cmd_dictionary(a) -> int:
-    from .dictionary import write
+    from minhbach.dictionary import write
 
     print(f"Wrote {write(Path(a.data))}")
     return 0
 
 
 def cmd_new(a) -> int:
-    from . import strings
-    from .new import Province, checklist, create
+    from minhbach.new import Province, checklist, create
+    from minhbach.site import strings
 
     project = Path(a.project)
     cat = strings.load(project / "site_src")
@@ -236,7 +236,7 @@ def cmd_new(a) -> int:
 
 
 def cmd_bench(a) -> int:
-    from .bench import main as bench_main
+    from minhbach.bench import main as bench_main
 
     return bench_main(a)
 

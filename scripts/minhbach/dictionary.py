@@ -83,5 +83,5 @@ def render_profile(root: Path) -> str:
 def write(root: Path) -> Path:
     p = root / "docs" / "data-dictionary.md"
     p.write_text(render(root), encoding="utf-8")
-    (Path(__file__).parent / "profile.json").write_text(render_profile(root), encoding="utf-8")
+    (Path(__file__).parent / "load" / "profile.json").write_text(render_profile(root), encoding="utf-8")
     return p

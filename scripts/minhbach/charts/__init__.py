@@ -3,12 +3,12 @@ Altair, `render` writes the static SVGs (wide and narrow), the Vega-Lite JSON an
 
 from __future__ import annotations
 
-from ..compute import Results
-from ..errors import Failed, Issue
-from ..load import Package
-from .data import BUILDERS
-from .model import LANGS, STATUS_LABELS, Chart, Column, Words
-from .render import spec, write_charts
+from minhbach.charts.data import BUILDERS
+from minhbach.charts.model import LANGS, STATUS_LABELS, Chart, Column, Words
+from minhbach.charts.render import spec, write_charts
+from minhbach.compute.scores import Results
+from minhbach.errors import Failed, Issue
+from minhbach.load.package import Package
 
 __all__ = ["BUILDERS", "LANGS", "STATUS_LABELS", "Chart", "Column", "Words", "all_charts", "spec", "write_charts"]
 

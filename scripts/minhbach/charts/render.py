@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import cache as cache_mod
-from .. import fmt
-from ..cache import Cache
-from .model import LANGS, Chart, Words
+from minhbach import cache as cache_mod
+from minhbach.cache import Cache
+from minhbach.charts.model import LANGS, Chart, Words
+from minhbach.site import fmt
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"

@@ -11,7 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .model import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, STATUS_COLORS, Words
+from minhbach.charts.model import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, STATUS_COLORS, Words
 
 WRAP_AXIS: dict[str, Any] = {"labelExpr": "split(datum.label, '|')", "labelLimit": 0}
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..compute import Results, canonical_observations
-from ..load import Package
-from ..progress import target_progress
-from . import specs
-from .model import LANGS, Chart, Origin, Words
+from minhbach.charts import specs
+from minhbach.charts.model import LANGS, Chart, Origin, Words
+from minhbach.compute.progress import target_progress
+from minhbach.compute.scores import Results, canonical_observations
+from minhbach.load.package import Package
 
 
 def _status_label(w: Words, lang: str, status: str) -> str:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .commit import recover
-from .common import (
+from minhbach.workbook.commit import recover
+from minhbach.workbook.common import (
     FIRST_DATA_ROW,
     HEADER_ROWS,
     LISTS_SHEET,
@@ -43,10 +43,10 @@ from .common import (
     say,
     sheet_name,
 )
-from .diff import merge, render_diff
-from .importer import import_workbook
-from .read import Sheet
-from .template import make_template
+from minhbach.workbook.diff import merge, render_diff
+from minhbach.workbook.importer import import_workbook
+from minhbach.workbook.read import Sheet
+from minhbach.workbook.template import make_template
 
 __all__ = [
     "FIRST_DATA_ROW",
@@ -84,7 +84,7 @@ _merge, _read_csv, _Sheet = merge, read_csv, Sheet
 
 def interrupted() -> str:
     """The one line `minhbach import` prints when stopped by Ctrl-C or SIGTERM (nothing was changed)."""
-    from .common import both
+    from minhbach.workbook.common import both
 
     return both("interrupted")
 
@@ -94,7 +94,7 @@ def __getattr__(name: str) -> Any:
     if name == "INSTRUCTIONS_SHEET":
         return instructions_sheet()
     if name == "HELPER_SHEETS":
-        from .common import helper_sheets
+        from minhbach.workbook.common import helper_sheets
 
         return helper_sheets()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

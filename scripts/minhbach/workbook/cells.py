@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 
-from .common import MAX_CELL_CHARS, both, control_character, format_number, say
+from minhbach.workbook.common import MAX_CELL_CHARS, both, control_character, format_number, say
 
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 # Excel writes a control character it cannot put in XML as "_x000B_"; openpyxl leaves that escape as text

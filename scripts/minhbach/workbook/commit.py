@@ -27,9 +27,9 @@ import signal
 import threading
 from pathlib import Path
 
-from .. import atomic
-from ..errors import Issue
-from .common import both, wissue
+from minhbach import atomic
+from minhbach.errors import Issue
+from minhbach.workbook.common import both, wissue
 
 STAGING = ".minhbach-import"
 JOURNAL = "journal.json"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .common import CellChange, Diff, RowChange, TableDiff, fields_of, primary_key, say
-from .read import Sheet
+from minhbach.workbook.common import CellChange, Diff, RowChange, TableDiff, fields_of, primary_key, say
+from minhbach.workbook.read import Sheet
 
 
 def merge(res: dict, old, sheet: Sheet) -> tuple[list[list[str]], list[int], TableDiff]:

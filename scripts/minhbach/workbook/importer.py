@@ -12,10 +12,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import Issue
-from ..validate import validate_package
-from . import commit as _commit
-from .common import (
+from minhbach.errors import Issue
+from minhbach.validate.run import validate_package
+from minhbach.workbook import commit as _commit
+from minhbach.workbook.common import (
     Diff,
     ImportResult,
     both,
@@ -27,9 +27,9 @@ from .common import (
     to_csv,
     wissue,
 )
-from .diff import merge
-from .issues import dedupe, to_workbook_terms
-from .read import Sheet, open_workbook, read_sheet
+from minhbach.workbook.diff import merge
+from minhbach.workbook.issues import dedupe, to_workbook_terms
+from minhbach.workbook.read import Sheet, open_workbook, read_sheet
 
 
 def _copy_package(root: Path, dst: Path, resources: list[dict]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import say, sheet_name
+from minhbach.workbook.common import say, sheet_name
 
 # (style, key): "data:*" lines come from the descriptor, "" is an empty line
 _LAYOUT: tuple[tuple[str, str], ...] = (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Issue
-from .common import both, fields_of, primary_key, sheet_name, wissue
-from .read import Sheet
+from minhbach.errors import Issue
+from minhbach.workbook.common import both, fields_of, primary_key, sheet_name, wissue
+from minhbach.workbook.read import Sheet
 
 _FK_FIELD = re.compile(r'for "([^"]+)"')
 _FK_VALUE = re.compile(r'values? "([^"]*)"')

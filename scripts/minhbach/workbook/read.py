@@ -13,10 +13,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Issue
-from .cells import blank, cell_text, same_number
-from .common import FIRST_DATA_ROW, MAX_XLSX_BYTES, MAX_XLSX_UNPACKED, both, primary_key, wissue
-from .common import fields_of as _fields
+from minhbach.errors import Issue
+from minhbach.workbook.cells import blank, cell_text, same_number
+from minhbach.workbook.common import FIRST_DATA_ROW, MAX_XLSX_BYTES, MAX_XLSX_UNPACKED, both, primary_key, wissue
+from minhbach.workbook.common import fields_of as _fields
 
 _FORMULA = re.compile(rb"<(\w+:)?f[ >/]")
 _CHUNK = 1 << 20

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from ..errors import Failed, Issue
-from .commit import Busy, package_lock, recover
-from .common import (
+from minhbach.errors import Failed, Issue
+from minhbach.workbook.commit import Busy, package_lock, recover
+from minhbach.workbook.common import (
     FIRST_DATA_ROW,
     GREY_FILL,
     GREY_FONT,
@@ -41,7 +41,7 @@ from .common import (
     sheet_name,
     wissue,
 )
-from .instructions import write_instructions
+from minhbach.workbook.instructions import write_instructions
 
 FIXED_DATE = dt.datetime(2000, 1, 1)
 _INT_TEXT = re.compile(r"^[+-]?\d+$")

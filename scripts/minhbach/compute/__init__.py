@@ -1,0 +1,1 @@
+"""Compute: pure functions from a valid package to scores, changes, targets and progress."""

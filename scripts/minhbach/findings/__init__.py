@@ -1,0 +1,1 @@
+"""Findings: every disagreement between the documents as a structured record, worded later."""

@@ -1,0 +1,1 @@
+"""Site: the page registry, views, strings, templates and the MkDocs render."""

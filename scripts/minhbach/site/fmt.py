@@ -1,0 +1,111 @@
+"""Numbers, dates and labels per language: vi `0,3509` `50,65%` `1.177.370`; en `0.3509` `50.65%` `1,177,370`.
+
+Format by what a field means: a year is a label (`year`), a score on 0–1 has four decimals, a printed value
+keeps the digits it was printed with. Words (months, units) come from the `fmt` strings."""
+
+from __future__ import annotations
+
+import functools
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from minhbach.numbers import decimals_printed
+
+SEPARATORS = {"vi": (",", "."), "en": (".", ",")}
+D3_LOCALE = {
+    "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]},
+}
+
+
+def missing(v) -> bool:
+    return (
+        v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or (not isinstance(v, str) and pd.isna(v))
+    )
+
+
+def number(v, lang: str, decimals: int | None = None, as_written: str | None = None, sign: bool = False) -> str:
+    """Format v; with as_written, keep exactly the digits the source printed."""
+    if missing(v):
+        return "–"
+    if decimals is None:
+        decimals = decimals_printed(as_written) if as_written else _natural_decimals(v)
+    q = Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    neg = q < 0
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    dec, thou = SEPARATORS[lang]
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = thou.join(groups) + (dec + frac if frac else "")
+    if neg:
+        return "−" + text
+    return ("+" + text) if sign and q > 0 else text
+
+
+def _natural_decimals(v) -> int:
+    f = float(v)
+    if f == int(f):
+        return 0
+    s = repr(f).split(".")[1]
+    return min(len(s), 4)
+
+
+def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None) -> str:
+    return "–" if missing(v) else number(v, lang, decimals, as_written) + "%"
+
+
+@functools.cache
+def _words():
+    """The `fmt` section of the string catalogues (month names, unit labels), read once."""
+    from minhbach.site import strings
+
+    return strings.load(None)
+
+
+def period(p: str, lang: str) -> str:
+    """`2022-08` → 'August 2022' (words from the `fmt` strings); `2021-12-15` → a day, month and year."""
+    parts = str(p).split("-")
+    if len(parts) == 1:
+        return parts[0]
+    cat = _words()
+    y, m = parts[0], int(parts[1])
+    month = cat.raw(lang, "fmt.months")[m - 1]
+    if len(parts) == 2:
+        return cat.get(lang, "fmt.month_year", month=month, year=y)
+    d = int(parts[2])
+    return cat.get(lang, "fmt.day_month_year", day=d, dd=f"{d:02d}", mm=f"{m:02d}", month=month, year=y)
+
+
+def year(v) -> str:
+    """A year is a label, never a grouped number: 2021 → '2021' in every language."""
+    if missing(v):
+        return "–"
+    return str(int(float(v))) if not isinstance(v, str) else v
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """The label of a unit in a language; an unknown unit shows its code."""
+    units = _words().raw(lang, "fmt.units")
+    return units.get(unit, unit) if isinstance(units, dict) else unit
+
+
+def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:
+    if missing(v):
+        return "–"
+    if unit == "percent":
+        return percent(v, lang, as_written=as_written)
+    label = unit_label(unit, lang) if unit in _words().raw(lang, "fmt.units") else ""
+    return f"{number(v, lang, as_written=as_written)} {label}".strip()
+
+
+def __getattr__(name: str):
+    """`UNIT_LABELS` ({unit: (vi, en)}) for callers not yet on `unit_label`; built from the strings."""
+    if name == "UNIT_LABELS":
+        vi, en = _words().raw("vi", "fmt.units"), _words().raw("en", "fmt.units")
+        return {u: (vi[u], en.get(u, vi[u])) for u in vi}
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""Validate: shape and safety guards, frictionless, the domain rules. Issues, never exceptions."""
