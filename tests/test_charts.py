@@ -23,8 +23,8 @@ from minhbach.site import fmt
 VIETNAMESE = re.compile(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I)
 OWNED = [
     *sorted((ROOT / "scripts" / "minhbach" / "charts").glob("*.py")),
-    ROOT / "scripts" / "minhbach" / "fmt.py",
-    ROOT / "scripts" / "minhbach" / "progress.py",
+    ROOT / "scripts" / "minhbach" / "site" / "fmt.py",
+    ROOT / "scripts" / "minhbach" / "compute" / "progress.py",
 ]
 
 
