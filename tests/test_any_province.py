@@ -1,6 +1,6 @@
 """Any province, any year, any framework: packages of other shapes than the shipped one build from data alone.
 
-The packages are written from scratch by tests/synthetic.py (no row of the shipped data), built end to end, and
+The packages are written from scratch by tests/helpers.py (no row of the shipped data), built end to end, and
 read as a reader would: the built HTML of both languages.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 from conftest import ROOT
 
 FOREIGN = (
@@ -37,8 +37,8 @@ def built(tmp_path_factory):
 
     out = {}
     root = tmp_path_factory.mktemp("shapes")
-    for name, shape in synthetic.SHAPES.items():
-        pkg = synthetic.make(root / name / "pkg", shape)
+    for name, shape in helpers.SHAPES.items():
+        pkg = helpers.make(root / name / "pkg", shape)
         build_site(pkg, root / name / "out", ROOT, base_url=f"https://example.org/{name}/")
         out[name] = (pkg, root / name / "out" / "site", compute_all(load_package(pkg)))
     return out
@@ -71,8 +71,8 @@ def test_profile_matches_the_shipped_schemas():
 def test_every_shape_validates():
     from minhbach.validate.run import validate_package
 
-    for name, shape in synthetic.SHAPES.items():
-        pkg = synthetic.make(Path(f"/tmp/minhbach-shape-{name}"), shape)
+    for name, shape in helpers.SHAPES.items():
+        pkg = helpers.make(Path(f"/tmp/minhbach-shape-{name}"), shape)
         issues, _ = validate_package(pkg)
         assert not issues, f"{name}: " + "; ".join(i.render() for i in issues[:5])
 
@@ -300,7 +300,7 @@ def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
 
     from minhbach.validate.run import validate_package
 
-    pkg = synthetic.make(tmp_path / "pkg", synthetic.SHAPES["points-34"])
+    pkg = helpers.make(tmp_path / "pkg", helpers.SHAPES["points-34"])
     f = pkg / "data" / "dti_observation.csv"
     rows = list(csv.DictReader(f.open(encoding="utf-8")))
     ranks = [r for r in rows if r["metric"] == "rank" and r["year"] == "2025"]
@@ -311,7 +311,7 @@ def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
         w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    (pkg / "data" / "sources" / f"{synthetic.SOURCE}.txt").open("a", encoding="utf-8").write(
+    (pkg / "data" / "sources" / f"{helpers.SOURCE}.txt").open("a", encoding="utf-8").write(
         f"\n{ranks[0]['section']}\n{ranks[0]['value']}/63\n"
     )
     issues, _ = validate_package(pkg)

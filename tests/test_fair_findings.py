@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from findings_helpers import base, change, findings_of, mini, obs
+from helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
 from minhbach.findings.model import KINDS
 from minhbach.site import findings_view
@@ -44,7 +44,7 @@ def _one(pkg, kind: str):
 
 def _kpis(*rows):
     """The synthetic KPIs of findings_helpers plus the given ones (e.g. a count that is the sum of two others)."""
-    from findings_helpers import KPIS
+    from helpers import KPIS
 
     std = [
         {"kpi_id": k, "name_vi": k, "name_en": k, "unit": u, "main_index_id": "awareness", "combines": c}

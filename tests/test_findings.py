@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from findings_helpers import base, change, findings_of, mini, obs
+from helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
 from minhbach.findings.model import KINDS
 from minhbach.site.strings import load as load_strings

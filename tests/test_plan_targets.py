@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADLINE = re.compile(r'<p class="mb-headline" data-plan="([a-z0-9-]+)"[^>]*>(.*?)</p>', re.S)
@@ -182,8 +182,8 @@ def disputed_site(tmp_path_factory):
     from minhbach.build import build_site
 
     root = tmp_path_factory.mktemp("disputed")
-    shape = synthetic.Shape(target_years=(2025, 2030), disputed=True)
-    pkg = synthetic.make(root / "pkg", shape)
+    shape = helpers.Shape(target_years=(2025, 2030), disputed=True)
+    pkg = helpers.make(root / "pkg", shape)
     build_site(pkg, root / "out", ROOT, base_url="https://example.org/disputed/")
     return pkg, root / "out" / "site"
 

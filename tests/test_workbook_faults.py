@@ -21,12 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from minhbach import atomic
-from minhbach import workbook as wbmod
-from minhbach.errors import Failed
-from minhbach.workbook import commit as commit_mod
-from minhbach.workbook import import_workbook, interrupted, make_template
-from workbook_helpers import (
+from helpers import (
     NEW,
     OLD,
     edit_both,
@@ -36,6 +31,11 @@ from workbook_helpers import (
     state,
     stray_files,
 )
+from minhbach import atomic
+from minhbach import workbook as wbmod
+from minhbach.errors import Failed
+from minhbach.workbook import commit as commit_mod
+from minhbach.workbook import import_workbook, interrupted, make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
