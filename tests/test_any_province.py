@@ -68,6 +68,7 @@ def test_profile_matches_the_shipped_schemas():
         ], r["name"]
 
 
+@pytest.mark.slow  # costly by design: validates every synthetic shape
 def test_every_shape_validates():
     from minhbach.validate.run import validate_package
 

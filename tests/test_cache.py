@@ -175,6 +175,7 @@ def _write_same_keys(root: str, start, rounds: int) -> list[str]:
     return out + [w.render() for w in warnings]
 
 
+@pytest.mark.slow  # costly by design: two real processes
 def test_two_processes_writing_the_same_keys_both_succeed(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:

@@ -403,6 +403,7 @@ def _repair_translations(root: Path, issues) -> None:
         path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
+@pytest.mark.slow  # costly by design: three validations and two imports of the whole package
 def test_clean_path_end_to_end_on_a_repaired_copy(pkg, baseline, tmp_path):
     """The real validator and the real write, on a copy whose only problems (one-language labels) are repaired."""
     if any(i.code != "missing-translation" for i in baseline):
