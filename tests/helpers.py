@@ -54,6 +54,21 @@ def bump_version(pkg: Path) -> str:
     return dp["version"]
 
 
+# words that belong to the shipped package only: its name, ids and documents (SHIPPED_WORDS), and its region and
+# districts (SHIPPED_PLACES); a site built from another package holds none of them
+SHIPPED_WORDS = (
+    "Đắk Nông",
+    "Dak Nong",
+    "dak-nong",
+    "dn-dti2021",
+    "dn-2022-results",
+    "dn-plan-2022",
+    "dn-press-2022",
+    "231/QĐ-UBND",
+)
+SHIPPED_PLACES = ("Tây Nguyên", "Central Highlands", "Gia Nghĩa", "Đắk Mil", "Krông Nô", "Đắk Glong")
+
+
 def run_cli(*args: str) -> tuple[int, str, str]:
     """`minhbach ARGS` in this process, from the repository root: (exit code, stdout, stderr). For every test
     where the process boundary is not what is tested (the kill and signal tests run a real process)."""

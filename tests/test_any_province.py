@@ -16,16 +16,7 @@ import pytest
 import helpers
 from conftest import ROOT
 
-FOREIGN = (
-    "Đắk Nông",
-    "Dak Nong",
-    "dak-nong",
-    "dn-dti2021",
-    "dn-2022-results",
-    "dn-plan-2022",
-    "dn-press-2022",
-    "231/QĐ-UBND",
-)
+FOREIGN = helpers.SHIPPED_WORDS
 
 
 @pytest.fixture(scope="module")
