@@ -3,7 +3,7 @@
 A finding is one underlying problem: it lists every affected row (`Fact`), says how serious it is
 (`major`/`minor`), which value the site displays and why. No words live here: pages render the
 sentence of each kind from `site_src/strings/<lang>/findings.yml`, filled with the parameters.
-The checks themselves are in `checks.py`; this module holds the model and the assembly.
+The checks themselves are in `checks.py`; this module holds the model, run.py the assembly.
 """
 
 from __future__ import annotations

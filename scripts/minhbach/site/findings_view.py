@@ -1,6 +1,6 @@
 """Findings for pages: each structured finding rendered through the sentence template of its kind.
 
-Pure functions of a page context (`pages.Ctx`): the words come from the `quality` section of the
+Pure functions of a page context (`ctx.Ctx`): the words come from the `quality` section of the
 string catalogues, the values from the finding's facts and parameters, every data text escaped.
 """
 
