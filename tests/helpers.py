@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
-from minhbach.compute.scores import compute_all
+from minhbach.findings.run import compute_all
 from minhbach.load.package import Package, load_package
 from minhbach.numbers import parse_vi
 

@@ -23,7 +23,7 @@ FOREIGN = helpers.SHIPPED_WORDS
 def built(tmp_path_factory):
     """Every shape, built once: {name: (package dir, site dir, results)}."""
     from minhbach.build import build_site
-    from minhbach.compute.scores import compute_all
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
 
     out = {}
@@ -200,9 +200,10 @@ def test_summary_page_in_both_languages_for_every_shape(built):
 def test_summary_without_ranks_or_findings_shows_neither(built):
     """A package that reports no rank: the summary's headline is the score alone and no rank column is drawn;
     with no finding, one plain sentence."""
-    from minhbach.compute.scores import compute_all
+    from minhbach import strings
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
     from minhbach.site.pages import Renderer
 
     pkg_dir, _, _ = built["no-optional"]
@@ -279,7 +280,7 @@ def test_no_rank_change_across_the_2025_merger(built):
 
 
 def test_plural_forms_come_from_the_catalogue():
-    from minhbach.site import strings
+    from minhbach import strings
 
     cat = strings.load(ROOT / "site_src")
     assert cat.get("en", "common.places_up", n=1) == "up 1 place"

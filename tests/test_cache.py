@@ -48,7 +48,7 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
     from minhbach.publish.cards import social_cards
     from minhbach.site.cite import Identity
     from minhbach.site.pages import stage_file
-    from minhbach.site.strings import load
+    from minhbach.strings import load
 
     words = {"vi": "Trang", "en": "Page"}
     ident = Identity(

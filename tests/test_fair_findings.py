@@ -14,11 +14,11 @@ import re
 import pytest
 
 from helpers import base, change, findings_of, mini, obs
-from minhbach.compute.scores import compute_all
 from minhbach.findings.model import KINDS
+from minhbach.findings.run import compute_all
 from minhbach.site import findings_view
 from minhbach.site.ctx import Ctx
-from minhbach.site.strings import load as load_strings
+from minhbach.strings import load as load_strings
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
@@ -43,7 +43,7 @@ def _one(pkg, kind: str):
 
 
 def _kpis(*rows):
-    """The synthetic KPIs of findings_helpers plus the given ones (e.g. a count that is the sum of two others)."""
+    """The synthetic KPIs of helpers plus the given ones (e.g. a count that is the sum of two others)."""
     from helpers import KPIS
 
     std = [
@@ -257,7 +257,7 @@ def test_a_change_of_two_percentages_is_spelled_in_points():
 
 def test_every_kind_has_a_side_rule_and_a_kind_without_one_fails_by_name(monkeypatch):
     from minhbach.errors import Failed
-    from minhbach.findings import model as findings
+    from minhbach.findings import run as findings
     from minhbach.findings import sides
 
     assert set(sides.RULES) == set(KINDS) and sides.missing_rules() == []

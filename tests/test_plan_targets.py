@@ -190,8 +190,8 @@ def disputed_site(tmp_path_factory):
 
 @pytest.mark.slow
 def test_a_disputed_figure_is_counted_disputed_never_met(disputed_site):
-    from minhbach.compute.scores import compute_all
     from minhbach.compute.targets import attainment
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
 
     pkg_dir, site_dir = disputed_site

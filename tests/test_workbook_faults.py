@@ -32,10 +32,10 @@ from helpers import (
     stray_files,
 )
 from minhbach import atomic
-from minhbach import workbook as wbmod
 from minhbach.errors import Failed
+from minhbach.workbook import api as wbmod
 from minhbach.workbook import commit as commit_mod
-from minhbach.workbook import import_workbook, interrupted, make_template
+from minhbach.workbook.api import import_workbook, interrupted, make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
@@ -319,7 +319,7 @@ def _bomb(path: Path, size: int, lie: bool = False) -> Path:
 MEASURE = r"""
 import json, resource, sys
 sys.path.insert(0, {scripts!r})
-from minhbach.workbook import import_workbook
+from minhbach.workbook.api import import_workbook
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = import_workbook(sys.argv[1], sys.argv[2])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -443,7 +443,7 @@ def test_no_vietnamese_letter_and_no_module_over_400_lines():
 
 def test_every_word_comes_from_the_catalogue(setup, tmp_path):
     """A changed catalogue string shows in the workbook: the words are not in the code."""
-    from minhbach.site import strings
+    from minhbach import strings
     from minhbach.workbook import common
 
     site = tmp_path / "site_src" / "strings"

@@ -140,9 +140,8 @@ def build_site(
             return report
     # the heavy libraries (pandas, altair, frictionless) load only now: a no-change rebuild never pays for them
     from minhbach import stages
-    from minhbach.compute.scores import compute_all
-    from minhbach.findings import model as findings_mod
-    from minhbach.site import strings as strings_mod
+    from minhbach import strings as strings_mod
+    from minhbach.findings.run import compute_all, missing_words
     from minhbach.validate.run import MAX_CSV_BYTES, validate_package
 
     timer = Timer(report, progress, trace_memory)
@@ -153,7 +152,7 @@ def build_site(
         (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(tmp_root / "scratch")
         # a YAML error, a missing key or a finding kind without words is named now, not after the charts
-        issues = findings_mod.missing_words(strings_mod.load(site_src))
+        issues = missing_words(strings_mod.load(site_src))
         if issues:
             raise Failed(issues)
         issues = _recover_import(data_root)
@@ -230,7 +229,7 @@ def build_site(
 
 def _recover_import(data_root: Path) -> list[Issue]:
     """Finish (or roll back) a `minhbach import` that was interrupted, so no build reads a half-replaced data/."""
-    from minhbach.workbook import recover
+    from minhbach.workbook.commit import recover
 
     _, issues = recover(data_root)
     return issues

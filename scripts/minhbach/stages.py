@@ -13,14 +13,16 @@ from pathlib import Path
 
 import vl_convert
 
-from minhbach import charts as charts_mod
+from minhbach import strings
 from minhbach.cache import Cache
+from minhbach.charts.registry import all_charts as make_charts
+from minhbach.charts.render import write_charts as render_charts
 from minhbach.compute.scores import publisher_province
 from minhbach.load.package import licence, publisher_title
 from minhbach.publish import cards, reuse
 from minhbach.publish import run as publish
 from minhbach.publish.xlsx import write_xlsx
-from minhbach.site import cite, render, sitemap, strings
+from minhbach.site import cite, render, sitemap
 from minhbach.site import pages as pages_mod
 from minhbach.site.views.dti import methodology_facts
 
@@ -45,8 +47,8 @@ def declared_downloads(pages, files: dict[str, list[str]]) -> dict[str, list[str
 
 def write_charts(pkg, res, out: Path, cache: Cache) -> dict:
     chart_map = {}
-    all_charts = charts_mod.all_charts(pkg, res)
-    written = charts_mod.write_charts(all_charts, out, cache)
+    all_charts = make_charts(pkg, res)
+    written = render_charts(all_charts, out, cache)
     # typed workbook beside each chart's CSV (same columns, same rows)
     [
         write_xlsx(out / f["csv"].replace(".csv", ".xlsx"), c.columns, c.table(lang))

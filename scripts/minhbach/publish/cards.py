@@ -7,7 +7,9 @@ import html
 import re
 from pathlib import Path
 
+from minhbach.cache import of
 from minhbach.charts.model import LANGS
+from minhbach.charts.render import FONT, svg_to_png, wrap
 from minhbach.site.cite import Identity, page_url
 
 # ------------------------------------------------------------------ social cards
@@ -20,8 +22,6 @@ def _xml(text: str) -> str:
 
 
 def _lines(text: str, width: int, most: int) -> list[str]:
-    from minhbach.charts.render import wrap
-
     lines = wrap(text, width).split("|")
     if len(lines) > most:
         lines = lines[:most]
@@ -32,8 +32,6 @@ def _lines(text: str, width: int, most: int) -> list[str]:
 def card_svg(site: str, title: str, chart_svg: str | None, lead: str, footer: str) -> tuple[str, bool]:
     """A 1200×630 card: the site, the page title, then the page's headline chart (scaled to fit) or its lead.
     Returns the SVG and whether the chart is on it."""
-    from minhbach.charts.render import FONT
-
     font = _xml(FONT)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_W}" height="{CARD_H}" viewBox="0 0 {CARD_W} {CARD_H}">',
@@ -83,9 +81,6 @@ def social_cards(
     """A PNG card per page and language in assets/social/, and the page meta the MkDocs hook puts into the head
     (keyed by the staged file's path)."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from minhbach.cache import of
-    from minhbach.charts.render import svg_to_png
 
     cache = of(cache)  # one Cache for every card: one warning at most
     out_dir = docs / "assets" / "social"

@@ -15,8 +15,8 @@ import json
 import zipfile
 from pathlib import Path
 
+from minhbach import fmt
 from minhbach.charts.model import LANGS, Chart
-from minhbach.site import fmt
 from minhbach.site.cite import Identity, citation, embed_key, grouped, page_url, sources_text
 from minhbach.site.html import chart_table
 

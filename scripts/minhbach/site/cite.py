@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from minhbach.charts.model import LANGS, Chart
+from minhbach.compute.scores import publisher_province
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
+from minhbach.site.source_names import label as source_label
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,6 @@ class Identity:
 
 
 def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identity:
-    from minhbach.compute.scores import publisher_province
-
     prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     lic = licence(pkg.descriptor)
     publisher, site, tagline = {}, {}, {}
@@ -54,9 +54,7 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in LANGS}
         for r in src.to_dict("records")
     }
-    from minhbach.site.source_names import label
-
-    short = {sid: {lang: label(pkg, lang, sid) for lang in LANGS} for sid in sources}
+    short = {sid: {lang: source_label(pkg, lang, sid) for lang in LANGS} for sid in sources}
     return Identity(
         base_url=base_url,
         version=str(pkg.descriptor.get("version") or ""),

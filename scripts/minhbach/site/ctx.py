@@ -10,15 +10,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from minhbach.charts import Chart
+from minhbach import fmt
+from minhbach.charts.model import Chart
 from minhbach.compute.scores import Results, subject_label
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
-from minhbach.site import fmt, source_names
+from minhbach.site import findings_view, source_names
 from minhbach.site.cite import chart_reuse
 from minhbach.site.html import chart_table, enum_labels, link, rel, table
 from minhbach.site.queries import Q
-from minhbach.site.strings import Catalogue
+from minhbach.strings import Catalogue
 
 
 class Ctx:
@@ -159,19 +160,13 @@ class Ctx:
         return fmt.unit_label(unit, self.lang)
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
-        from minhbach.site import findings_view
-
         return findings_view.by_kind(self)
 
     def main_findings(self, n: int) -> list[tuple[str, dict]]:
-        from minhbach.site import findings_view
-
         return findings_view.main(self, n)
 
     def finding_mark(self, table: str, *row_ids) -> Markup:
         """A link from an affected number to its finding on the data-quality page (nothing if none)."""
-        from minhbach.site import findings_view
-
         return findings_view.marks(self, table, row_ids)
 
     def recomputations(self) -> list[dict]:

@@ -8,9 +8,9 @@ import re
 
 from markupsafe import Markup
 
-from minhbach.charts import Chart
+from minhbach import fmt
+from minhbach.charts.model import Chart
 from minhbach.escape import esc
-from minhbach.site import fmt
 
 
 def url_of(key: str) -> str:

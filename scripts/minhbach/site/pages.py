@@ -12,13 +12,15 @@ from pathlib import Path
 
 import jinja2
 
+from minhbach import fmt, strings
 from minhbach.compute.scores import Results
 from minhbach.escape import esc
 from minhbach.load.package import Package
-from minhbach.site import cite, fmt
+from minhbach.site import cite
 from minhbach.site.ctx import Ctx
 from minhbach.site.queries import Q
 from minhbach.site.sitemap import Page, explore
+from minhbach.site.views.registry import VIEWS, ViewContext
 
 __all__ = ["Ctx", "Page", "Renderer", "load_strings", "stage_file"]
 
@@ -26,8 +28,6 @@ LANGS = ("vi", "en")
 
 
 def load_strings(site_src: Path) -> dict:
-    from minhbach.site import strings
-
     return strings.load(site_src).by_lang
 
 
@@ -47,8 +47,6 @@ class Renderer:
         catalogue=None,
         identity=None,
     ):
-        from minhbach.site import strings
-
         self.pkg, self.res, self.site_src, self.charts = pkg, res, site_src, charts
         self.q = Q(pkg, res)
         self.identity = identity
@@ -80,8 +78,6 @@ class Renderer:
         tpl = self.env.get_template(page.template)
         v = None
         if page.spec is not None and page.spec.view:
-            from minhbach.site.views import VIEWS, ViewContext
-
             row = next(iter(page.context.values()), None) if page.context else None
             v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row))
         text = tpl.render(
