@@ -142,7 +142,7 @@ def build_site(
     # the heavy libraries (pandas, altair, frictionless) load only now: a no-change rebuild never pays for them
     from minhbach import charts as charts_mod
     from minhbach.compute.scores import compute_all
-    from minhbach.findings import model as findings_mod
+    from minhbach.findings import run as findings_mod
     from minhbach.publish import run as publish
     from minhbach.site import pages as pages_mod
     from minhbach.site import strings as strings_mod

@@ -14,7 +14,7 @@ from math import nan
 import pandas as pd
 
 from minhbach.compute.targets import attainment, attainment_summary, target_groups  # noqa: F401 (re-exported)
-from minhbach.findings import model as findings
+from minhbach.findings import run as findings
 from minhbach.load.package import Package
 from minhbach.numbers import half_ulp
 
