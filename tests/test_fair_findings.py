@@ -11,8 +11,6 @@ import html
 import json
 import re
 
-import pytest
-
 from findings_helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
 from minhbach.site import findings_view

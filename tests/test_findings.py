@@ -9,7 +9,6 @@ import pytest
 
 from findings_helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
-from minhbach.site.strings import load as load_strings
 from minhbach.validate import run as validate
 
 

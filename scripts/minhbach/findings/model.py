@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import pandas as pd
 
-from minhbach.load.package import Package
 from minhbach.numbers import half_ulp, parse_vi
 
 COLUMNS = [
