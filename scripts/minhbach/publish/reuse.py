@@ -20,6 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from minhbach import cite
 from minhbach.charts.model import LANGS, Chart
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
@@ -103,19 +104,10 @@ def sources_text(ident: Identity, pairs: list[tuple[str, str]], lang: str, secti
 
 def citation(ident: Identity, cat, lang: str, title: str, url: str, pairs: list[tuple[str, str]]) -> str:
     """A ready citation: publisher (year). Title. Site, release version. URL (accessed [date]). Sources."""
-    text = cat.get(
-        lang,
-        "reuse.cite_text",
-        publisher=ident.publisher[lang],
-        year=ident.year,
-        title=title,
-        site=ident.site_name[lang],
-        version=ident.version,
-        url=url,
-    )
-    if pairs:
-        text += " " + cat.get(lang, "reuse.citation_sources", sources=sources_text(ident, pairs, lang))
-    return text
+    release = cat.get(lang, "reuse.cite_release", site=ident.site_name[lang], version=ident.version)
+    accessed = cat.get(lang, "reuse.cite_accessed", url=url)
+    sources = cat.get(lang, "reuse.citation_sources", sources=sources_text(ident, pairs, lang)) if pairs else ""
+    return cite.citation(ident.publisher[lang], str(ident.year), title, release, accessed, sources)
 
 
 # ------------------------------------------------------------------ the chart's data, with provenance

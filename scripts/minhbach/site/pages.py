@@ -16,8 +16,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from minhbach import cite
 from minhbach.charts import Chart
-from minhbach.compute.scores import Results, subject_label
+from minhbach.compute.scores import Results
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
 from minhbach.site import fmt, source_names
@@ -279,28 +280,6 @@ class Ctx:
 
         return findings_view.marks(self, table, row_ids)
 
-    def recomputations(self) -> list[dict]:
-        r = self.res.recomputed
-        out = []
-        for x in [] if r.empty else r.to_dict("records"):
-            label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang)
-            if x["statistic"] == "national_mean":
-                label += f" ({self.t('common.national_mean')})"
-            x["label"] = label
-            out.append(x)
-        return out
-
-    def fact_rows(self) -> str:
-        n = sum(
-            len(self.pkg.tables[r["name"]])
-            for r in self.pkg.descriptor["resources"]
-            if "source_id" in self.pkg.tables[r["name"]].columns
-        )
-        return self.n(n)
-
-    def table_count(self) -> int:
-        return len(self.pkg.descriptor["resources"])
-
     def dataset_link(self, name: str) -> Markup:
         res = self.pkg.resource(name)
         title = res.get("title") if self.lang == "vi" else res.get("x-i18n", {}).get("en", {}).get("title", name)
@@ -351,10 +330,8 @@ class Ctx:
 
     def citation(self, r: dict, version: str) -> str:
         pub = publisher_title(self.pkg.descriptor, self.lang)
-        return (
-            f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. "
-            f"{self.t('open.version')} {version}. {self.licence()[0]}."
-        )
+        year = self.period(self.pkg.descriptor.get("created", "")[:4])
+        return cite.citation(pub, year, self.res_title(r), f"{self.t('open.version')} {version}", self.licence()[0])
 
     def licence(self) -> tuple[str, str]:
         return licence(self.pkg.descriptor)

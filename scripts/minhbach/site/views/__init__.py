@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from minhbach.site.views import dti, kpi, summary, tables
+from minhbach.site.views import dti, kpi, quality, summary, tables
 
 
 @dataclass(frozen=True)
@@ -36,5 +36,6 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "districts": tables.districts,
     "glossary": tables.glossary,
     "sources": tables.sources,
+    "quality": quality.quality,
     "source": tables.source,
 }
