@@ -404,8 +404,6 @@ class Renderer:
         text = tpl.render(
             h=h,
             v=v,
-            q=self.q,
-            res=self.res,
             lang=lang,
             page=page,
             title=page.title[lang],
