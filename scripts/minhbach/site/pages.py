@@ -304,34 +304,11 @@ class Ctx:
     def file_link(self, path: str, text) -> Markup:
         return link(self.asset(path), text)
 
-    def res_title(self, r: dict) -> str:
-        return r["title"] if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("title", r["name"])
-
-    def res_description(self, r: dict) -> str:
-        return (
-            r.get("description", "") if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("description", "")
-        )
-
-    def field_en(self, f: dict) -> str:
-        return f.get("x-i18n", {}).get("en", {}).get("title", "")
-
-    def constraints(self, f: dict) -> str:
-        c = f.get("constraints", {})
-        parts = []
-        if c.get("required"):
-            parts.append(self.t("open.required"))
-        if "enum" in c:
-            parts.append(" | ".join(c["enum"]))
-        if "minimum" in c:
-            parts.append(f"≥ {c['minimum']}")
-        if "maximum" in c:
-            parts.append(f"≤ {c['maximum']}")
-        return "; ".join(parts)
-
-    def citation(self, r: dict, version: str) -> str:
+    def citation(self, title: str, version: str) -> str:
+        """A dataset's citation (cite.py): publisher (year). Title. Version. Licence."""
         pub = publisher_title(self.pkg.descriptor, self.lang)
         year = self.period(self.pkg.descriptor.get("created", "")[:4])
-        return cite.citation(pub, year, self.res_title(r), f"{self.t('open.version')} {version}", self.licence()[0])
+        return cite.citation(pub, year, title, f"{self.t('open.version')} {version}", self.licence()[0])
 
     def licence(self) -> tuple[str, str]:
         return licence(self.pkg.descriptor)
@@ -400,7 +377,7 @@ class Renderer:
             from minhbach.site.views import VIEWS, ViewContext
 
             row = next(iter(page.context.values()), None) if page.context else None
-            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row))
+            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row, {**data, **page.context}))
         text = tpl.render(
             h=h,
             v=v,

@@ -8,10 +8,10 @@ templates' macros (site_src/templates/_macros.j2), by the language of the page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from minhbach.site.views import dti, kpi, quality, summary, tables
+from minhbach.site.views import dti, kpi, open_data, quality, summary, tables
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class ViewContext:
     q: Any
     lang: str
     row: dict | None = None
+    published: dict = field(default_factory=dict)  # what the publish stage wrote (releases, latest, files)
 
 
 VIEWS: dict[str, Callable[[ViewContext], Any]] = {
@@ -37,5 +38,8 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "glossary": tables.glossary,
     "sources": tables.sources,
     "quality": quality.quality,
+    "open_data": open_data.open_data,
+    "dataset": open_data.dataset,
+    "whats_new": open_data.whats_new,
     "source": tables.source,
 }
