@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pytest
+
 from conftest import ROOT
 from minhbach.compute.scores import compute_all
 from minhbach.load.package import load_package
@@ -14,6 +16,7 @@ from minhbach.site.queries import Q
 from minhbach.site.views import VIEWS, ViewContext
 
 PLAIN = (str, int, float, bool, type(None))
+PUBLISHED = {"open_data", "dataset", "whats_new"}  # views of what the publish stage wrote
 
 
 def _impure(x, path="v"):
@@ -29,21 +32,40 @@ def _impure(x, path="v"):
     return [f"{path}: {type(x).__module__}.{type(x).__name__}"]
 
 
-def test_every_view_is_plain_values():
+def _views(published: dict | None, tmp_path=None) -> set[str]:
     pkg = load_package(ROOT)
     res = compute_all(pkg)
     q = Q(pkg, res)
     pages = sitemap.expand(pkg, ROOT / "site_src", strings.load(ROOT / "site_src"))
-    seen = set()
+    by_key: dict = {}
+    if published is not None:
+        from minhbach.publish.run import stage_open_data
+
+        extra, _, ctx = stage_open_data(pkg, res, tmp_path, "https://example.org/")
+        published.update(ctx)
+        by_key = {p.key: p for p in extra}
+    seen: set[str] = set()
     for page in pages:
-        if page.spec is None or not page.spec.view or page.spec.view in seen:
+        view = page.spec.view if page.spec is not None else None
+        if not view or view in seen or (view in PUBLISHED) != (published is not None):
             continue  # one page per view: the per-row pages share their view's code
+        context = {**(published or {}), **page.context, **(by_key[page.key].context if page.key in by_key else {})}
         row = next(iter(page.context.values()), None) if page.context else None
         for lang in ("vi", "en"):
-            v = VIEWS[page.spec.view](ViewContext(pkg, res, q, lang, row))
+            v = VIEWS[view](ViewContext(pkg, res, q, lang, row, context))
             assert not _impure(v), (page.key, _impure(v)[:5])
-        seen.add(page.spec.view)
-    assert {"quality", "home", "kpi"} <= seen
+        seen.add(view)
+    return seen
+
+
+def test_every_view_is_plain_values():
+    assert {"quality", "home", "kpi", "summary"} <= _views(None)
+
+
+@pytest.mark.slow
+def test_every_open_data_view_is_plain_values(tmp_path):
+    """The open-data views read what the publish stage wrote (release folders, files, hashes): written here."""
+    assert _views({}, tmp_path) == PUBLISHED
 
 
 def test_no_template_reaches_the_results_behind_the_views():
