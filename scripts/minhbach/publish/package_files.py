@@ -6,8 +6,8 @@ licence, how to cite it and which file is which. All words come from the string 
 
 from __future__ import annotations
 
-from minhbach.cite import citation
 from minhbach.load.package import licence, publisher_title
+from minhbach.site.cite import compose
 
 LANGS = ("vi", "en")
 
@@ -61,7 +61,7 @@ def citation_text(descriptor: dict, lang: str) -> str:
     year = str(descriptor.get("created") or "")[:4]
     label, _ = licence(descriptor)
     pub, title, v = publisher_title(descriptor, lang), _title(descriptor, lang), descriptor.get("version", "")
-    return citation(pub, year, title, v, label)
+    return compose(pub, year, title, v, label)
 
 
 def licence_file(descriptor: dict, cat) -> str:
