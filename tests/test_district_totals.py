@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 import helpers
-from minhbach.findings import checks_kpi
+from minhbach.findings import kinds
 from minhbach.load.package import load_package
 from minhbach.validate.run import validate_package
 
@@ -25,7 +25,7 @@ def three(tmp_path_factory):
 
 
 def _totals(root):
-    return [f for f in checks_kpi.run(load_package(root)) if f.kind == "district_total"]
+    return kinds.district_total(kinds.Inputs(load_package(root), None, None, None))  # type: ignore[arg-type]
 
 
 def test_three_provinces_make_no_false_district_finding(three):

@@ -11,10 +11,7 @@ import html
 import json
 import re
 
-import pytest
-
 from helpers import base, change, findings_of, mini, obs
-from minhbach.findings.model import KINDS
 from minhbach.findings.run import compute_all
 from minhbach.site import findings_view
 from minhbach.site.ctx import Ctx
@@ -253,32 +250,6 @@ def test_a_change_of_two_percentages_is_spelled_in_points():
 
 
 # ------------------------------------------------------------------ completeness
-
-
-def test_every_kind_has_a_side_rule_and_a_kind_without_one_fails_by_name(monkeypatch):
-    from minhbach.errors import Failed
-    from minhbach.findings import run as findings
-    from minhbach.findings import sides
-
-    assert set(sides.RULES) == set(KINDS) and sides.missing_rules() == []
-    rules = {k: v for k, v in sides.RULES.items() if k != "ratio"}
-    monkeypatch.setattr(sides, "RULES", rules)
-    with pytest.raises(Failed) as e:
-        findings.build(base(), None, None, None)
-    assert [i.code for i in e.value.issues] == ["finding-kind-no-side-rule"] and "'ratio'" in e.value.issues[0].message
-
-
-def test_every_reason_and_wording_has_words_in_both_languages():
-    import copy
-
-    from minhbach.findings import sides
-
-    cat = load_strings(None)
-    assert sides.missing_words(cat) == []
-    broken = copy.deepcopy(cat)
-    del broken.by_lang["vi"]["quality"]["side"]["no_working"]
-    issues = sides.missing_words(broken)
-    assert len(issues) == 1 and "quality.side.no_working" in issues[0].message and "vi" in issues[0].message
 
 
 def test_the_shipped_findings_all_say_which_side_and_the_csv_carries_it():

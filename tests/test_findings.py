@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers import base, change, findings_of, mini, obs
-from minhbach.findings.model import KINDS
 from minhbach.findings.run import compute_all
-from minhbach.strings import load as load_strings
 from minhbach.validate import run as validate
 
 
@@ -303,16 +301,6 @@ def test_pillar_recomputed_from_its_indices_on_a_mutated_package():
     assert findings_of(p, "recomputation").empty
 
 
-def test_every_kind_has_a_title_and_a_sentence_in_both_languages():
-    cat = load_strings(None)
-    for lang in ("vi", "en"):
-        for kind in KINDS:
-            assert cat.raw(lang, f"quality.kinds.{kind}")
-            assert "{subject}" in cat.raw(lang, f"quality.sentence.{kind}") or "{a}" in cat.raw(
-                lang, f"quality.sentence.{kind}"
-            )
-
-
 def _domain(pkg):
     return [i.code for i in validate.domain_issues(pkg) if i.file == "data/budget_item.csv"]
 
@@ -441,31 +429,3 @@ def test_built_site_marks_affected_numbers_with_links_that_resolve(site):
         # one sentence per finding, no placeholder left unfilled, no raw template syntax
         cards = _h.unescape(re.sub(r"<[^>]+>", " ", " ".join(re.findall(r"<article.*?</article>", src, re.S))))
         assert len(cards) > 2000 and "{" not in cards and "None" not in cards and "nan" not in cards.split()
-
-
-def test_a_kind_outside_the_registry_fails_by_name_instead_of_vanishing(monkeypatch):
-    """Issue 19: a new check whose kind is not registered used to be counted and never shown."""
-    from minhbach.errors import Failed
-    from minhbach.findings import checks
-    from minhbach.findings import run as findings
-    from minhbach.findings.model import Fact, Finding
-
-    new = Finding("brand_new_kind", "kpi", "x", "2022", [Fact("reported", "kpi_observation", "r1", 1.0)])
-    monkeypatch.setattr(checks, "run_all", lambda *a: [new])
-    with pytest.raises(Failed) as e:
-        findings.build(base(), None, None, None)
-    assert "brand_new_kind" in str(e.value.issues[0].message)
-    assert e.value.issues[0].code == "finding-kind-unregistered"
-
-
-def test_a_registered_kind_without_words_is_named_when_the_build_starts():
-    import copy as _copy
-
-    from minhbach.findings.run import missing_words
-
-    cat = load_strings(None)
-    assert missing_words(cat) == []
-    broken = _copy.deepcopy(cat)
-    del broken.by_lang["en"]["quality"]["sentence"][KINDS[-1]]
-    issues = missing_words(broken)
-    assert len(issues) == 1 and KINDS[-1] in issues[0].message and "en" in issues[0].message

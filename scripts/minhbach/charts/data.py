@@ -341,7 +341,7 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
         return []
     for lang in LANGS:
         d[f"main_index_{lang}"] = [mi.loc[m, f"name_{lang}"] for m in d["main_index_id"]]
-        d[f"status_{lang}"] = [w.get(lang, f"sub_status.{s}") for s in d["status"]]
+        d[f"status_{lang}"] = [w.status(lang, s) for s in d["status"]]
     d["order"] = [mi.loc[m, "sort_order"] for m in d["main_index_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
     keep = [

@@ -104,6 +104,11 @@ class Words:
     def get(self, lang: str, key: str, **kw) -> str:
         return self.cat.get(lang, f"charts.{key}", **kw)
 
+    def status(self, lang: str, code: str) -> str:
+        """A status label: the one catalogue of status words (`status.<code>`, shared with the pages), or the code
+        itself when the catalogue has none."""
+        return self.cat.get(lang, f"status.{code}") if self.cat.has(lang, f"status.{code}") else str(code)
+
     def both(self, key: str, **kw) -> dict:
         return {
             lang: self.get(lang, key, **{k: (v[lang] if isinstance(v, dict) else v) for k, v in kw.items()})

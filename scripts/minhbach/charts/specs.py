@@ -204,7 +204,7 @@ def hbars(df: pd.DataFrame, lang: str, w: Words, width: int, field: str, title: 
 def status(df: pd.DataFrame, lang: str, w: Words, width: int):
     lab, st = f"main_index_{lang}", f"status_{lang}"
     present = [s for s in STATUS_COLORS if s in set(df["status"])]
-    dom = [w.get(lang, f"sub_status.{s}") for s in present]
+    dom = [w.status(lang, s) for s in present]
     return (
         alt.Chart(df)
         .mark_bar()

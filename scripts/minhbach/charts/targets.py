@@ -12,14 +12,6 @@ from minhbach.compute.scores import Results, canonical_observations
 from minhbach.load.package import Package
 
 
-def _status_label(w: Words, lang: str, status: str) -> str:
-    """A target's status: the short KPI words for achieved / not achieved, else the general status label."""
-    if status in ("achieved", "not_achieved", "disputed"):
-        return w.get(lang, f"kpi_status.{status}")
-    known = w.cat.raw(lang, "charts.sub_status")
-    return w.get(lang, f"sub_status.{status}") if status in known else str(status)
-
-
 def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
     """Per plan and target year: each percent KPI's result against its target. For a target year still ahead
     the result is the latest figure, with a tick where the straight line from the baseline stands today."""
@@ -68,7 +60,7 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
         for lang in LANGS:
             d[f"kpi_{lang}"] = [kpi.loc[k, f"name_{lang}"] for k in d["kpi_id"]]
             d[f"status_{lang}"] = [
-                _progress_label(w, lang, s) if shown else _status_label(w, lang, s)
+                _progress_label(w, lang, s) if shown else w.status(lang, s)
                 for s, shown in zip(d["status"], d["progress_shown"], strict=True)
             ]
         d["expected"] = [prog.loc[t, "expected"] if t in prog.index else None for t in d["target_id"]]

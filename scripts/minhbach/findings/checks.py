@@ -10,23 +10,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from minhbach.findings import checks_kpi
 from minhbach.findings.model import Fact, Finding, d, fact, severity, tol_of
 from minhbach.load.package import Package
 from minhbach.numbers import parse_vi
-
-
-def run_all(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame) -> list[Finding]:
-    out: list[Finding] = []
-    out += misprints(pkg)
-    out += recomputation(rec)
-    out += rank_change(pkg, chg)
-    out += budget_total(pkg, bud)
-    out += sub_indicator_count(pkg)
-    out += dti_cross_source(pkg)
-    out += checks_kpi.run(pkg)
-    out += context(pkg)
-    return out
 
 
 def _subject(row: dict) -> tuple[str, str]:

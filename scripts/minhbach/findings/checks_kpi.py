@@ -14,21 +14,6 @@ PLACE = ["kpi_id", "province_id", "district_id"]
 SCALE_SLIPS = (Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01"))
 
 
-def run(pkg: Package) -> list[Finding]:
-    obs = pkg.t("kpi_observation")
-    obs = obs[obs["value"].notna()]
-    shifts = period_shift(obs)
-    explained = {(f.subject_id, f.params["district_id"], f.period): set(f.params["values"]) for f in shifts}
-    out = shifts + cross_source(pkg, obs, explained)
-    out += ratio(pkg, obs)
-    out += denominator(obs)
-    out += district_total(obs)
-    out += change(pkg, obs)
-    out += combined_range(pkg, obs)
-    out += target_conflict(pkg)
-    return out
-
-
 def _district(v) -> str:
     return v if isinstance(v, str) else ""
 

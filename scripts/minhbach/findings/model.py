@@ -3,7 +3,7 @@
 A finding is one underlying problem: it lists every affected row (`Fact`), says how serious it is
 (`major`/`minor`), which value the site displays and why. No words live here: pages render the
 sentence of each kind from `site_src/strings/<lang>/findings.yml`, filled with the parameters.
-The checks themselves are in `checks.py`; this module holds the model, run.py the assembly.
+The checks are in `checks.py`/`checks_kpi.py`, the kinds in `kinds.py`, the assembly in `run.py`.
 """
 
 from __future__ import annotations
@@ -15,24 +15,6 @@ from decimal import Decimal
 import pandas as pd
 
 from minhbach.numbers import half_ulp, parse_vi
-
-# Page order of the kinds (the data-quality page groups findings by kind in this order).
-KINDS = [
-    "misprint",
-    "recomputation",
-    "change",
-    "ratio",
-    "combined_range",
-    "denominator",
-    "period_shift",
-    "cross_source",
-    "target_conflict",
-    "count_listed",
-    "rank_change",
-    "budget_total",
-    "district_total",
-    "sub_indicator_count",
-]
 
 COLUMNS = [
     "finding_id",

@@ -1,6 +1,10 @@
-"""The computed results with their findings: the figures (compute/), every disagreement among them as a finding
-(checks, checks_kpi, sides), then what the findings dispute (compute/disputes.py), which no target counts as
-achieved (attainment, progress). Findings sit above compute, so this is where the two meet."""
+"""Findings assembled: every registered check run once, each finding judged by its kind's side rule, in page order.
+
+`compute_all` is where compute/ and findings/ meet: the figures, their findings, then what the findings dispute
+(compute/disputes.py), which no target counts as achieved. The kinds are declared in `kinds.py`; this module
+refuses, by the kind's name, a kind the registry cannot show (no side rule, produced but not registered) or cannot
+word (`missing_words`, checked when the build starts).
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ from minhbach.compute.progress import target_progress
 from minhbach.compute.scores import Results
 from minhbach.compute.targets import attainment, attainment_summary, usable_observations
 from minhbach.errors import Failed, Issue
-from minhbach.findings import checks, sides
-from minhbach.findings.model import COLUMNS, FACT_COLUMNS, KINDS
+from minhbach.findings import kinds as registry
+from minhbach.findings import sides
+from minhbach.findings.model import COLUMNS, FACT_COLUMNS, Finding
 from minhbach.load.package import Package
 
 
@@ -45,27 +50,71 @@ def compute_all(pkg: Package) -> Results:
     )
 
 
+def missing_rules(kinds: list[registry.Kind] | None = None) -> list[Issue]:
+    """Every registered kind needs a rule saying which side the documents support, checked when findings are built."""
+    kinds = registry.REGISTRY if kinds is None else kinds
+    have = sorted(k.name for k in kinds if k.side is not None)
+    return [
+        Issue(
+            "finding-kind-no-side-rule",
+            f"finding kind '{k.name}' has no rule saying which side the documents support (Kind.side in kinds.py)",
+            expected=", ".join(have),
+        )
+        for k in kinds
+        if k.side is None
+    ]
+
+
+def unregistered(found: list[Finding]) -> list[Issue]:
+    """A kind produced but not registered would be counted and never shown: named instead."""
+    names = registry.names()
+    return [
+        Issue(
+            "finding-kind-unregistered",
+            f"finding kind '{k}' is produced but not registered in findings/kinds.py",
+            expected=", ".join(names),
+        )
+        for k in sorted({f.kind for f in found} - set(names))
+    ]
+
+
+def missing_words(cat) -> list[Issue]:
+    """Every registered kind needs its heading and its sentences in every language, and every side reason its words,
+    checked when the build starts (a kind without words would otherwise fail, or show a key, only once a document
+    produced it)."""
+    out = []
+    for lang in cat.langs:
+        for kind in registry.REGISTRY:
+            out += [
+                Issue(
+                    "strings",
+                    f"finding kind '{kind.name}' has no words: '{key}' is missing in the {lang} catalogue",
+                    column=key,
+                )
+                for key in kind.words()
+                if not cat.has(lang, key)
+            ]
+        out += [
+            Issue("strings", f"'{key}' is missing in the {lang} catalogue", column=key)
+            for key in sides.reason_keys()
+            if not cat.has(lang, key)
+        ]
+    return out
+
+
 def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All findings (one row each) and their affected facts (one row per fact), ids in page order."""
-    if sides.missing_rules():
-        raise Failed(sides.missing_rules())  # a kind without a side rule would publish no side: refuse it by name
-    found = checks.run_all(pkg, rec, chg, bud)
-    unregistered = sorted({f.kind for f in found} - set(KINDS))
-    if unregistered:
-        # a kind missing from KINDS would be counted and never shown: refuse it by name instead
-        raise Failed(
-            [
-                Issue(
-                    "finding-kind-unregistered",
-                    f"finding kind '{k}' is produced but not in findings.KINDS",
-                    expected=", ".join(KINDS),
-                )
-                for k in unregistered
-            ]
-        )
-    sides.judge(pkg, found)
-    order = {k: i for i, k in enumerate(KINDS)}
-    found.sort(key=lambda f: (order.get(f.kind, 99), f.severity != "major", f.slug()))
+    if missing_rules():
+        raise Failed(missing_rules())  # a kind without a side rule would publish no side: refuse it by name
+    inputs = registry.Inputs(pkg, rec, chg, bud)
+    found: list[Finding] = []
+    for check in registry.all_checks():
+        found += check(inputs)
+    if unregistered(found):
+        raise Failed(unregistered(found))
+    sides.judge(pkg, found, registry.rules())
+    order = {k: i for i, k in enumerate(registry.names())}
+    found.sort(key=lambda f: (order[f.kind], f.severity != "major", f.slug()))
     seen: dict[str, int] = {}
     rows, facts = [], []
     for f in found:
@@ -106,21 +155,3 @@ def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame)
     df = pd.DataFrame(rows, columns=COLUMNS)
     fx = pd.DataFrame(facts, columns=FACT_COLUMNS)
     return df, fx
-
-
-def missing_words(cat) -> list[Issue]:
-    """Every registered kind needs its heading and its sentence in every language, checked when the build starts
-    (a kind without words would otherwise fail, or show a key, only once a document produced it)."""
-    out = sides.missing_words(cat)
-    for lang in cat.langs:
-        for kind in KINDS:
-            for key in (f"quality.kinds.{kind}", f"quality.sentence.{kind}"):
-                if not cat.has(lang, key):
-                    out.append(
-                        Issue(
-                            "strings",
-                            f"finding kind '{kind}' has no words: '{key}' is missing in the {lang} catalogue",
-                            column=key,
-                        )
-                    )
-    return out

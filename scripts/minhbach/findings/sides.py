@@ -14,8 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from minhbach.errors import Issue
-from minhbach.findings.model import KINDS, Finding, d
+from minhbach.findings.model import Finding, d
 from minhbach.load.package import Package
 from minhbach.numbers import half_ulp, parse_vi
 
@@ -44,16 +43,6 @@ REASONS = (
     "ranks_printed",
     "table_total_agrees",
 )
-# the sentences a rule may choose instead of its kind's own (quality.sentence.<kind>_<wording>)
-WORDINGS = {
-    "ratio": ("truncation",),
-    "cross_source": ("explained", "truncation"),
-    "denominator": ("typo",),
-    "period_shift": ("table_swap", "table_swap_text"),
-    "target_conflict": ("met_either", "missed_either"),
-    "budget_total": ("narrative",),
-}
-
 Rule = Callable[[Package, Finding], tuple[str, str]]
 
 
@@ -63,19 +52,19 @@ def _unit_gap(a, b, *printed) -> bool:
     return bool(units) and abs(d(a) - d(b)) <= max(units)
 
 
-def _misprint(pkg: Package, f: Finding) -> tuple[str, str]:
+def misprint(pkg: Package, f: Finding) -> tuple[str, str]:
     return "a", "reading_note"
 
 
-def _parts(pkg: Package, f: Finding) -> tuple[str, str]:
+def parts(pkg: Package, f: Finding) -> tuple[str, str]:
     return "unknown", "total_vs_parts"
 
 
-def _change(pkg: Package, f: Finding) -> tuple[str, str]:
+def change(pkg: Package, f: Finding) -> tuple[str, str]:
     return ("both", "growth") if f.variant == "growth" else ("b", "change_vs_values")
 
 
-def _ratio(pkg: Package, f: Finding) -> tuple[str, str]:
+def ratio(pkg: Package, f: Finding) -> tuple[str, str]:
     a = f.facts[0]
     if f.variant == "scale":
         return "b", "scale_slip"
@@ -85,11 +74,11 @@ def _ratio(pkg: Package, f: Finding) -> tuple[str, str]:
     return "unknown", "share_vs_counts"
 
 
-def _combined(pkg: Package, f: Finding) -> tuple[str, str]:
+def combined(pkg: Package, f: Finding) -> tuple[str, str]:
     return "unknown", "outside_parts"
 
 
-def _denominator(pkg: Package, f: Finding) -> tuple[str, str]:
+def denominator(pkg: Package, f: Finding) -> tuple[str, str]:
     """Totals that are the same digits in another order, in one passage of one document: a typo, not a dispute.
     The side supported is the one whose total the package's other rows confirm (the DTI ranks are out of it)."""
     dens = [float(x) for x in f.params.get("denominators") or []]
@@ -121,7 +110,7 @@ def _den_of(pkg: Package, x) -> float | None:
     return None
 
 
-def _period_shift(pkg: Package, f: Finding) -> tuple[str, str]:
+def period_shift(pkg: Package, f: Finding) -> tuple[str, str]:
     """The other document's own text gives the figure for (part of) the same year: its table has the years swapped."""
     shifted = f.facts[0]
     other = next((x for x in f.facts if x.role == "same_value"), None)
@@ -194,7 +183,7 @@ def _side_of(f: Finding, ok) -> str:
     return "a" if i == 0 else "b"
 
 
-def _cross_source(pkg: Package, f: Finding) -> tuple[str, str]:
+def cross_source(pkg: Package, f: Finding) -> tuple[str, str]:
     if f.subject_type == "kpi":
         got = _explained(pkg, f)
         if got:
@@ -218,7 +207,7 @@ def _cross_source(pkg: Package, f: Finding) -> tuple[str, str]:
     return "unknown", "no_working"
 
 
-def _target(pkg: Package, f: Finding) -> tuple[str, str]:
+def target(pkg: Package, f: Finding) -> tuple[str, str]:
     """A result that meets (or misses) every stated version of a target: the disagreement decides nothing."""
     t = pkg.t("target").set_index("target_id")
     rows = [t.loc[x.row_id] for x in f.facts if x.row_id in t.index]
@@ -239,15 +228,15 @@ def _target(pkg: Package, f: Finding) -> tuple[str, str]:
     return "a", "plan_states_own"
 
 
-def _listed(pkg: Package, f: Finding) -> tuple[str, str]:
+def listed(pkg: Package, f: Finding) -> tuple[str, str]:
     return "b", "rows_listed"
 
 
-def _rank(pkg: Package, f: Finding) -> tuple[str, str]:
+def rank(pkg: Package, f: Finding) -> tuple[str, str]:
     return "b", "ranks_printed"
 
 
-def _budget(pkg: Package, f: Finding) -> tuple[str, str]:
+def budget(pkg: Package, f: Finding) -> tuple[str, str]:
     """A total stated elsewhere that the table's own total row and items both contradict: the odd one is that one."""
     items = pkg.t("budget_item")
     own = items[
@@ -263,57 +252,16 @@ def _budget(pkg: Package, f: Finding) -> tuple[str, str]:
     return "unknown", "total_vs_parts"
 
 
-def _sub_count(pkg: Package, f: Finding) -> tuple[str, str]:
+def sub_count(pkg: Package, f: Finding) -> tuple[str, str]:
     return ("b", "rows_listed") if f.variant == "listed" else ("unknown", "total_vs_parts")
 
 
-RULES: dict[str, Rule] = {
-    "misprint": _misprint,
-    "recomputation": _parts,
-    "change": _change,
-    "ratio": _ratio,
-    "combined_range": _combined,
-    "denominator": _denominator,
-    "period_shift": _period_shift,
-    "cross_source": _cross_source,
-    "target_conflict": _target,
-    "count_listed": _listed,
-    "rank_change": _rank,
-    "budget_total": _budget,
-    "district_total": _parts,
-    "sub_indicator_count": _sub_count,
-}
-
-
-def missing_rules(rules: dict | None = None) -> list[Issue]:
-    """Every registered kind needs a rule saying which side the documents support, checked when findings are built."""
-    rules = RULES if rules is None else rules
-    return [
-        Issue(
-            "finding-kind-no-side-rule",
-            f"finding kind '{k}' has no rule saying which side the documents support (sides.RULES)",
-            expected=", ".join(sorted(rules)),
-        )
-        for k in KINDS
-        if k not in rules
-    ]
-
-
-def judge(pkg: Package, found: list[Finding]) -> None:
+def judge(pkg: Package, found: list[Finding], rules: dict[str, Rule]) -> None:
     """Set `supported` and its reason on every finding (and the severity or wording its rule decides)."""
     for f in found:
-        f.supported, f.supported_reason = RULES[f.kind](pkg, f)
+        f.supported, f.supported_reason = rules[f.kind](pkg, f)
 
 
-def missing_words(cat) -> list[Issue]:
-    out = []
-    keys = [f"quality.side.{r}" for r in REASONS] + [
-        f"quality.sentence.{k}_{w}" for k, ws in WORDINGS.items() for w in ws
-    ]
-    for lang in cat.langs:
-        out += [
-            Issue("strings", f"'{key}' is missing in the {lang} catalogue", column=key)
-            for key in keys
-            if not cat.has(lang, key)
-        ]
-    return out
+def reason_keys() -> list[str]:
+    """The words every reason needs (`quality.side.<reason>`)."""
+    return [f"quality.side.{r}" for r in REASONS]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from minhbach.load.package import licence, publisher_title
 from minhbach.publish.xlsx_sheets import Cover
+from minhbach.site.cite import compose
 
 LANGS = ("vi", "en")
 
@@ -61,7 +62,7 @@ def citation_text(descriptor: dict, lang: str) -> str:
     year = str(descriptor.get("created") or "")[:4]
     label, _ = licence(descriptor)
     pub, title, v = publisher_title(descriptor, lang), _title(descriptor, lang), descriptor.get("version", "")
-    return f"{pub} ({year}). {title}. {v}. {label}."
+    return compose(pub, year, title, v, label)
 
 
 def licence_file(descriptor: dict, cat) -> str:

@@ -91,24 +91,19 @@ def sources_text(ident: Identity, pairs: list[tuple[str, str]], lang: str, secti
     return " · ".join(parts)
 
 
+def compose(publisher: str, year: str, title: str, *parts: str) -> str:
+    """The one citation builder: every citation (a page's, a chart's, a dataset's, a release README's) has this shape,
+    `Publisher (year). Title. Part. …`; empty parts are left out, each part is followed by a full stop. The words of
+    each part come from the catalogues or the descriptor."""
+    return f"{publisher} ({year}). " + " ".join(f"{p}." for p in (title, *parts) if p)
+
+
 def citation(ident: Identity, cat, lang: str, title: str, url: str, pairs: list[tuple[str, str]]) -> str:
     """A ready citation: publisher (year). Title. Site, release version. URL (accessed [date]). Sources."""
-    text = cat.get(
-        lang,
-        "reuse.cite_text",
-        publisher=ident.publisher[lang],
-        year=ident.year,
-        title=title,
-        site=ident.site_name[lang],
-        version=ident.version,
-        url=url,
-    )
-    if pairs:
-        text += " " + cat.get(lang, "reuse.citation_sources", sources=sources_text(ident, pairs, lang))
-    return text
-
-
-# ------------------------------------------------------------------ the reuse block under a chart
+    release = cat.get(lang, "reuse.cite_release", site=ident.site_name[lang], version=ident.version)
+    accessed = cat.get(lang, "reuse.cite_accessed", url=url)
+    sources = cat.get(lang, "reuse.citation_sources", sources=sources_text(ident, pairs, lang)) if pairs else ""
+    return compose(ident.publisher[lang], str(ident.year), title, release, accessed, sources)
 
 
 def chart_reuse(h, chart: Chart, files: dict, ident: Identity | None) -> Markup:

@@ -12,11 +12,11 @@ from markupsafe import Markup
 
 from minhbach import fmt
 from minhbach.charts.model import Chart
-from minhbach.compute.scores import Results, subject_label
+from minhbach.compute.scores import Results
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
 from minhbach.site import findings_view, source_names
-from minhbach.site.cite import chart_reuse
+from minhbach.site.cite import chart_reuse, compose
 from minhbach.site.html import chart_table, enum_labels, link, rel, table
 from minhbach.site.queries import Q
 from minhbach.strings import Catalogue
@@ -169,28 +169,6 @@ class Ctx:
         """A link from an affected number to its finding on the data-quality page (nothing if none)."""
         return findings_view.marks(self, table, row_ids)
 
-    def recomputations(self) -> list[dict]:
-        r = self.res.recomputed
-        out = []
-        for x in [] if r.empty else r.to_dict("records"):
-            label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang)
-            if x["statistic"] == "national_mean":
-                label += f" ({self.t('common.national_mean')})"
-            x["label"] = label
-            out.append(x)
-        return out
-
-    def fact_rows(self) -> str:
-        n = sum(
-            len(self.pkg.tables[r["name"]])
-            for r in self.pkg.descriptor["resources"]
-            if "source_id" in self.pkg.tables[r["name"]].columns
-        )
-        return self.n(n)
-
-    def table_count(self) -> int:
-        return len(self.pkg.descriptor["resources"])
-
     def dataset_link(self, name: str) -> Markup:
         res = self.pkg.resource(name)
         title = res.get("title") if self.lang == "vi" else res.get("x-i18n", {}).get("en", {}).get("title", name)
@@ -215,36 +193,11 @@ class Ctx:
     def file_link(self, path: str, text) -> Markup:
         return link(self.asset(path), text)
 
-    def res_title(self, r: dict) -> str:
-        return r["title"] if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("title", r["name"])
-
-    def res_description(self, r: dict) -> str:
-        return (
-            r.get("description", "") if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("description", "")
-        )
-
-    def field_en(self, f: dict) -> str:
-        return f.get("x-i18n", {}).get("en", {}).get("title", "")
-
-    def constraints(self, f: dict) -> str:
-        c = f.get("constraints", {})
-        parts = []
-        if c.get("required"):
-            parts.append(self.t("open.required"))
-        if "enum" in c:
-            parts.append(" | ".join(c["enum"]))
-        if "minimum" in c:
-            parts.append(f"≥ {c['minimum']}")
-        if "maximum" in c:
-            parts.append(f"≤ {c['maximum']}")
-        return "; ".join(parts)
-
-    def citation(self, r: dict, version: str) -> str:
+    def citation(self, title: str, version: str) -> str:
+        """A dataset's citation (cite.compose): publisher (year). Title. Version. Licence."""
         pub = publisher_title(self.pkg.descriptor, self.lang)
-        return (
-            f"{pub} ({self.period(self.pkg.descriptor.get('created', '')[:4])}). {self.res_title(r)}. "
-            f"{self.t('open.version')} {version}. {self.licence()[0]}."
-        )
+        year = self.period(self.pkg.descriptor.get("created", "")[:4])
+        return compose(pub, year, title, f"{self.t('open.version')} {version}", self.licence()[0])
 
     def licence(self) -> tuple[str, str]:
         return licence(self.pkg.descriptor)

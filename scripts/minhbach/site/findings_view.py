@@ -14,7 +14,8 @@ from markupsafe import Markup
 from minhbach import fmt
 from minhbach.compute.scores import subject_label
 from minhbach.escape import esc
-from minhbach.findings.model import KINDS, index
+from minhbach.findings import kinds as registry
+from minhbach.findings.model import index
 from minhbach.site.source_names import label as source_label
 
 SAFE_ID = re.compile(r"f-[a-z0-9-]+")
@@ -127,9 +128,6 @@ def _enum_label(h, table: str, field: str, value: str) -> str:
     return str(f.get("x-enum-labels", {}).get(value, {}).get(h.lang, value))
 
 
-VARIANTS = ("national_mean", "growth", "growth_printed", "scale", "listed")
-
-
 def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
     """The values a finding's sentences are filled with, formatted for the page's language."""
     unit = _unit(h, f)
@@ -198,8 +196,9 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
 def sentence(h, f: dict, facts: list[dict]) -> Markup:
     v = _words(h, f, facts)
     wording = json.loads(f["params"]).get("wording")
+    variants = registry.by_name()[f["kind"]].variants
     key = f"quality.sentence.{f['kind']}" + (
-        f"_{wording}" if wording else f"_{f['variant']}" if f["variant"] in VARIANTS else ""
+        f"_{wording}" if wording else f"_{f['variant']}" if f["variant"] in variants else ""
     )
     return Markup(h.t(key, **{k: esc(x) for k, x in v.items()}))
 
@@ -228,7 +227,7 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
     for x in [] if facts is None else facts.to_dict("records"):
         per.setdefault(x["finding_id"], []).append(x)
     out = []
-    for kind in KINDS:
+    for kind in registry.names():
         items = []
         for r in f[f["kind"] == kind].to_dict("records"):
             fx = per.get(r["finding_id"], [])

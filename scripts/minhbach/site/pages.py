@@ -79,12 +79,10 @@ class Renderer:
         v = None
         if page.spec is not None and page.spec.view:
             row = next(iter(page.context.values()), None) if page.context else None
-            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row))
+            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row, {**data, **page.context}))
         text = tpl.render(
             h=h,
             v=v,
-            q=self.q,
-            res=self.res,
             lang=lang,
             page=page,
             title=page.title[lang],

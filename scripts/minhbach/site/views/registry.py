@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from minhbach.site.views import dti, kpi, summary, tables
+from minhbach.site.views import dti, kpi, open_data, quality, summary, tables
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class ViewContext:
     q: Any
     lang: str
     row: dict | None = None
+    published: dict = field(default_factory=dict)  # what the publish stage wrote (releases, latest, files)
 
 
 VIEWS: dict[str, Callable[[ViewContext], Any]] = {
@@ -31,5 +32,9 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "districts": tables.districts,
     "glossary": tables.glossary,
     "sources": tables.sources,
+    "quality": quality.quality,
+    "open_data": open_data.open_data,
+    "dataset": open_data.dataset,
+    "whats_new": open_data.whats_new,
     "source": tables.source,
 }
