@@ -149,6 +149,12 @@ class Ctx:
             node = node[part]
         return str(node.format(**kw) if kw else node)
 
+    def tm(self, path: str, /, **kw) -> Markup:
+        """`t` for a sentence whose values may be markup (links, source marks); see views.brief.sentence."""
+        from minhbach.site.views.brief import sentence
+
+        return sentence(self, path, **kw)
+
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
         return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
 
