@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from minhbach.site.views import dti, kpi, summary, tables
+from minhbach.site.views import brief, dti, kpi, summary, tables
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "kpi": kpi.kpi,
     "summary": summary.summary,
     "plan": tables.plan,
-    "budget": tables.budget,
+    "budget": brief.budget_page,
     "districts": tables.districts,
     "glossary": tables.glossary,
     "sources": tables.sources,

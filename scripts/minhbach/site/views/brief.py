@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from minhbach.escape import esc
+from minhbach.site import fmt
 
 from minhbach.site.views.base import Ref, record, ref
 from minhbach.site.views.tables import BudgetLine, BudgetTable
 
-# how many đồng one unit is
-SCALE = {"vnd": 1.0, "thousand_vnd": 1e3, "million_vnd": 1e6, "billion_vnd": 1e9}
-# the display units, largest first: the first whose size the largest amount reaches
-DISPLAY = ("billion_vnd", "million_vnd", "vnd")
+SCALE = fmt.MONEY_SCALE
 
 
 def in_vnd(amount: float | None, unit: str) -> float | None:
@@ -33,7 +31,7 @@ def display_unit(tables: list[BudgetTable]) -> str:
         (abs(v) for t in tables for i in t.items + t.totals if (v := in_vnd(i.amount, t.unit)) is not None),
         default=0.0,
     )
-    return next((u for u in DISPLAY if largest >= SCALE[u]), "vnd")
+    return fmt.money_unit(largest)
 
 
 def convert(amount: float | None, unit: str, to: str) -> float | None:
@@ -138,3 +136,77 @@ def rank_move(pkg, province_id: str, year: int, rank: int | None, out_of: int | 
     return RankMove(
         from_rank - int(rank), int(prev["year"]), from_rank, int(out_of), ref(prev.get("source_id"), prev.get("section"))
     )
+
+
+# ------------------------------------------------------------------ the budget page
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    line: BudgetLine
+    shown: float | None  # the amount in the page's unit
+    printed_differs: bool  # the document's text says more than the number (or is read as another): shown beside it
+
+
+@dataclass(frozen=True)
+class BudgetSection:
+    table: BudgetTable
+    items: list[BudgetRow]
+    totals: list[BudgetRow]
+    items_sum: float | None  # in the page's unit
+    printed: bool  # some row's printed text differs from its reading (the "as written" column is shown)
+    decimals: int = 0  # one number of decimals for the table's amounts
+
+
+@dataclass(frozen=True)
+class BudgetPage:
+    sections: list[BudgetSection]
+    unit: str
+    decimals: int
+    headline: MoneyBrief | None
+
+
+def _differs(line: BudgetLine) -> bool:
+    """True when the printed text is not simply the number as the document's own format writes it."""
+    if not line.as_written:
+        return False
+    if line.misprinted or line.amount is None:
+        return True
+    return fmt.number(line.amount, "vi", as_written=line.as_written) != line.as_written.strip()
+
+
+def budget_page(ctx) -> BudgetPage:
+    from minhbach.site.views.tables import budget
+
+    tables = budget(ctx)
+    unit = display_unit(tables)
+
+    def row(line: BudgetLine, t: BudgetTable) -> BudgetRow:
+        return BudgetRow(line, convert(line.amount, t.unit, unit), _differs(line))
+
+    sections = []
+    for t in tables:
+        items, totals = [row(i, t) for i in t.items], [row(i, t) for i in t.totals]
+        sections.append(
+            BudgetSection(
+                t,
+                items,
+                totals,
+                convert(t.items_sum, t.unit, unit) if t.items else None,
+                any(r.printed_differs for r in items + totals),
+                decimals([r.shown for r in items + totals if r.shown is not None]),
+            )
+        )
+    head = money(tables)
+    if head is not None and head.unit != unit:
+        head = MoneyBrief(
+            head.name,
+            head.year,
+            unit,
+            convert(head.total, head.unit, unit) or 0.0,
+            head.total_line,
+            [(i, convert(a, head.unit, unit) or 0.0) for i, a in head.largest],
+            head.budget_table_id,
+            head.decimals,
+        )
+    return BudgetPage(sections, unit, head.decimals if head else 0, head)
