@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from minhbach.escape import esc
 from minhbach.site import fmt
-
 from minhbach.site.views.base import Ref, record, ref
 from minhbach.site.views.tables import BudgetLine, BudgetTable
 
@@ -95,11 +94,17 @@ def decimals(values: list[float]) -> int:
 def sentence(h, path: str, /, **kw) -> Markup:
     """A catalogue sentence whose placeholders may hold markup (links, source marks): the sentence's own text is
     escaped, each value is escaped unless it is already Markup (built by the site's escaping helpers)."""
-    marks = {k: v if isinstance(v, int | float) and not isinstance(v, bool) else f"\x00{i}\x00" for i, (k, v) in enumerate(kw.items())}
+    values = list(kw.values())
+    marks = {k: v if _number(v) else f"\x00{i}\x00" for i, (k, v) in enumerate(kw.items())}
     out = str(esc(h.t(path, **marks)))
-    for i, (k, v) in enumerate(kw.items()):
+    for i, v in enumerate(values):
         out = out.replace(f"\x00{i}\x00", str(esc(v)))
     return Markup(out)
+
+
+def _number(v) -> bool:
+    """A plain number stays a number (the catalogue picks a plural form by it); anything else is a placeholder."""
+    return isinstance(v, int | float) and not isinstance(v, bool)
 
 
 @dataclass(frozen=True)
@@ -133,9 +138,8 @@ def rank_move(pkg, province_id: str, year: int, rank: int | None, out_of: int | 
     if prev.get("out_of") is None or int(prev["out_of"]) != int(out_of) or prev.get("value") is None:
         return None
     from_rank = int(prev["value"])
-    return RankMove(
-        from_rank - int(rank), int(prev["year"]), from_rank, int(out_of), ref(prev.get("source_id"), prev.get("section"))
-    )
+    where = ref(prev.get("source_id"), prev.get("section"))
+    return RankMove(from_rank - int(rank), int(prev["year"]), from_rank, int(out_of), where)
 
 
 # ------------------------------------------------------------------ the budget page

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from minhbach.site.views.base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
-from minhbach.site.views.headline import TargetHeadline, plan_headlines, target_headline  # noqa: F401 (re-exported)
 from minhbach.site.views.brief import MoneyBrief, RankMove, money, rank_move
+from minhbach.site.views.headline import TargetHeadline, plan_headlines, target_headline  # noqa: F401 (re-exported)
 from minhbach.site.views.tables import KpiRow, TaskRow, budget, kpi_rows, task_rows
 
 
@@ -49,8 +49,8 @@ class HomeView:
     targets: TargetHeadline | None = None
     plan_targets: list[TargetHeadline] = field(default_factory=list)  # one line per plan with judged targets
     major: int = 0  # findings of major severity
-    money: MoneyBrief | None = None
-    rank_move: RankMove | None = None  # the overall rank against the previous comparable year's printed rank  # the largest itemised budget table (None: no such table, the line is left out)
+    money: MoneyBrief | None = None  # the largest itemised budget table (None: no such table, the line is left out)
+    rank_move: RankMove | None = None  # the overall rank against the previous comparable year's printed rank
 
 
 @dataclass(frozen=True)
