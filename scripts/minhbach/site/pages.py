@@ -20,7 +20,7 @@ from minhbach.charts import Chart
 from minhbach.compute.scores import Results, subject_label
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
-from minhbach.site import fmt, source_names
+from minhbach.site import fmt, section_path, source_names
 from minhbach.site.queries import Q
 from minhbach.site.sitemap import Page, explore
 from minhbach.site.strings import Catalogue
@@ -98,7 +98,9 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
             )
             klass = f' class="{" ".join(classes)}"' if classes else ""
             label = f' data-label="{labels[i]}"' if i < len(labels) else ""
-            cells.append(f"<{tag}{klass}{label}>{esc(x)}</{tag.split()[0]}>")
+            # one box per cell: on a phone the cell is a grid of label and value, and a value of several parts
+            # (values, source links, marks) must stay one grid item, not one column per part
+            cells.append(f'<{tag}{klass}{label}><div class="mb-cell">{esc(x)}</div></{tag.split()[0]}>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return Markup(
@@ -198,11 +200,16 @@ class Ctx:
         if fmt.missing(source_id):
             return Markup("")
         self.cited.append((str(source_id), str(section) if section and not fmt.missing(section) else ""))
-        sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
+        has = section and not fmt.missing(section)
+        sec = f'<br><span class="mb-section">{self.section(section)}</span>' if has else ""
         tip, name = self.source_tip(source_id, section), self.source_label(source_id)
         return Markup(
             f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(name)}</a>{sec}'
         )
+
+    def section(self, section) -> Markup:
+        """A cited section path in the page's language (section_path)."""
+        return section_path.section(section, self.lang)
 
     def source_label(self, source_id) -> str:
         return source_names.label(self.pkg, self.lang, source_id)
