@@ -554,10 +554,10 @@ def test_folded_detail_opens_without_script(site, browser):
     folds = page.locator("details.mb-fold")
     assert folds.count() >= 1
     first = folds.first
-    assert first.evaluate("d => !d.open") and re.search(r"\d", first.locator("summary").inner_text())
+    assert first.evaluate("d => !d.open") and re.search(r"\d", first.locator(":scope > summary").inner_text())
     hidden = first.locator("table").first
     assert not hidden.is_visible()
-    first.locator("summary").focus()
+    first.locator(":scope > summary").focus()
     page.keyboard.press("Enter")
     assert first.evaluate("d => d.open") and hidden.is_visible()
     ctx.close()
