@@ -1,7 +1,7 @@
 """The money line of the home brief and the one unit of the budget page.
 
 Amounts are kept in the unit their table states (`vnd`, `million_vnd`, `billion_vnd`); a page shows every amount in
-one unit chosen from the magnitude of its largest amount, so a reader never compares đồng with tỷ đồng.
+one unit chosen from the magnitude of its largest amount, so a reader never compares dong with ty dong.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def in_vnd(amount: float | None, unit: str) -> float | None:
 
 
 def display_unit(tables: list[BudgetTable]) -> str:
-    """One unit for a page: tỷ đồng when any amount reaches a billion đồng, else triệu, else đồng."""
+    """One unit for a page: billions of dong when any amount reaches a billion, else millions, else dong."""
     largest = max(
         (abs(v) for t in tables for i in t.items + t.totals if (v := in_vnd(i.amount, t.unit)) is not None),
         default=0.0,
