@@ -107,12 +107,12 @@ def test_budget_bars_sorted_and_labelled(site):
 def test_long_tables_fold_with_their_counts(site):
     site_dir, _ = site
     doc = _article(_page(site_dir, "pillars/digital-government", "en"))
-    folds = re.findall(r'<details class="mb-fold"><summary>([^<]*)</summary>', doc)
+    folds = [html.unescape(s) for s in re.findall(r'<details class="mb-fold"><summary>([^<]*)</summary>', doc)]
     assert folds and all(re.search(r": \d+ rows?$", s) for s in folds), folds
     kpi = _article(_page(site_dir, "kpi", "vi"))
     assert len(re.findall(r'<details class="mb-fold">', kpi)) >= 2, "targets fold per plan"
     dq = _article(_page(site_dir, "data-quality", "en"))
-    assert re.search(r'<details class="mb-fold"><summary>[^<]*: \d+ findings?</summary>', dq)
+    assert re.search(r'<details class="mb-fold"><summary>[^<]*: \d+ findings?</summary>', html.unescape(dq))
 
 
 def test_english_source_lines_carry_no_vietnamese_section_path(site):
