@@ -310,3 +310,23 @@ def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
     issues, _ = validate_package(pkg)
     codes = {i.code for i in issues}
     assert "rank-base-differs" in codes, [i.render() for i in issues[:5]]
+
+
+@pytest.mark.browser
+def test_home_brief_in_the_first_two_phone_screens_on_every_shape(built, chromium_browser):
+    """Every synthetic shape, both languages, at 390 x 844: the score, the rank (and its change where the previous
+    year is ranked out of as many provinces), the targets met per plan and the budget total, where the package has
+    those tables, are each in a brief sentence within the first two screens; a table that is empty gives no line."""
+    from minhbach.load.package import load_package
+    from phone_helpers import PHONE, check_home, expected
+
+    ctx = chromium_browser.new_context(viewport=PHONE)
+    page = ctx.new_page()
+    problems = []
+    for name, (pkg_dir, site, res) in built.items():
+        exp = expected(load_package(pkg_dir), res)
+        assert exp["score"] and exp["rank"], name
+        for lang, index in (("vi", site / "index.html"), ("en", site / "en" / "index.html")):
+            problems += [f"{name}: {p}" for p in check_home(page, index.as_uri(), lang, exp, {})]
+    ctx.close()
+    assert not problems, "\n".join(problems)

@@ -497,3 +497,67 @@ def test_keyboard_reading_of_a_pillar_page(site, desktop, artifacts):
     settle(page)
     assert not watch.errors and not watch.outside(), watch.errors + watch.outside()
     page.close()
+
+
+# ------------------------------------------------------------------ phones: the brief first, detail on demand
+
+
+@pytest.fixture(scope="session")
+def phone(browser):
+    from phone_helpers import PHONE
+
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    ctx.set_default_timeout(20_000)
+    yield ctx
+    ctx.close()
+
+
+def test_home_brief_in_the_first_two_phone_screens(site, phone):
+    """At 390 x 844, both languages: the score, the rank and its change, the targets met per plan and the budget
+    total are each in a sentence of the brief that ends within the first two screens."""
+    from minhbach.compute.scores import compute_all
+    from minhbach.load.package import load_package
+    from phone_helpers import check_home, expected
+
+    _, base = site
+    pkg = load_package(Path(__file__).resolve().parents[1])
+    exp = expected(pkg, compute_all(pkg))
+    assert exp["score"] and exp["rank"] and exp["from"] and exp["plans"] and exp["money"], exp
+    page = phone.new_page()
+    problems = check_home(page, base, "vi", exp, {}) + check_home(page, base + "en/", "en", exp, {})
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_no_phone_page_longer_than_15_screens(site, pages, phone):
+    """Every page of both languages, at 390 x 844 before the reader opens anything, is at most 15 screens long
+    (long tables and lists are folded under a summary with their count)."""
+    from phone_helpers import PHONE, SCREENS, heights
+
+    _, base = site
+    paths = [p for p in pages if p.removeprefix("en/").split("/")[0] != "embed"]
+    page = phone.new_page()
+    h = heights(page, base, paths)
+    page.close()
+    long = {p: round(v / PHONE["height"], 1) for p, v in h.items() if v > SCREENS * PHONE["height"]}
+    assert len(h) > 40 and not long, f"screens per page over {SCREENS}: {long}"
+
+
+def test_folded_detail_opens_without_script(site, browser):
+    """The folds are native <details>: with JavaScript off, a summary opens its table from the keyboard."""
+    from phone_helpers import PHONE
+
+    _, base = site
+    ctx = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(base + "kpi/", wait_until="load")
+    folds = page.locator("details.mb-fold")
+    assert folds.count() >= 1
+    first = folds.first
+    assert first.evaluate("d => !d.open") and re.search(r"\d", first.locator(":scope > summary").inner_text())
+    hidden = first.locator("table").first
+    assert not hidden.is_visible()
+    first.locator(":scope > summary").focus()
+    page.keyboard.press("Enter")
+    assert first.evaluate("d => d.open") and hidden.is_visible()
+    ctx.close()

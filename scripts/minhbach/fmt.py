@@ -93,6 +93,16 @@ def unit_label(unit: str, lang: str) -> str:
     return units.get(unit, unit) if isinstance(units, dict) else unit
 
 
+# how many dong one unit of money is, and the units a page may show money in, largest first
+MONEY_SCALE = {"vnd": 1.0, "thousand_vnd": 1e3, "million_vnd": 1e6, "billion_vnd": 1e9}
+MONEY_DISPLAY = ("billion_vnd", "million_vnd", "vnd")
+
+
+def money_unit(largest_vnd: float) -> str:
+    """One unit for every amount of a page, from the magnitude of the largest: ty dong from a billion dong on."""
+    return next((u for u in MONEY_DISPLAY if abs(largest_vnd) >= MONEY_SCALE[u]), "vnd")
+
+
 def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:
     if missing(v):
         return "–"

@@ -300,14 +300,16 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
             continue
         t = tables.loc[tid]
         keep = ["line_no", "name_vi", "name_en", "amount", "as_written", "source_id", "section"]
-        data = d.sort_values("line_no")[keep].copy()
-        shown_unit = "million_vnd" if t["unit"] in ("vnd", "million_vnd") else "billion_vnd"
-        data["amount_million"] = data["amount"] / 1_000_000 if t["unit"] == "vnd" else data["amount"]
+        # largest first, one unit from the magnitude (ty dong for amounts in the billions), each bar labelled
+        data = d.sort_values(["amount", "line_no"], ascending=[False, True])[keep].copy()
+        scale = fmt.MONEY_SCALE.get(str(t["unit"]), 1.0)
+        shown_unit = fmt.money_unit(float(data["amount"].abs().max() or 0) * scale)
+        data["amount_shown"] = data["amount"] * scale / fmt.MONEY_SCALE[shown_unit]
         unit = {lang: fmt.unit_label(shown_unit, lang) for lang in LANGS}
         stored = {lang: fmt.unit_label(str(t["unit"]), lang) for lang in LANGS}
 
         def build(df, lang, words, width, unit=unit):
-            return specs.hbars(df, lang, words, width, "amount_million", unit[lang], PURPLE, False)
+            return specs.hbars(df, lang, words, width, "amount_shown", unit[lang], PURPLE, True)
 
         cols = [
             w.col("line_no", "line_no", "integer"),

@@ -137,7 +137,8 @@ def chart_reuse(h, chart: Chart, files: dict, ident: Identity | None) -> Markup:
         lic_label, lic_url = ident.licence
         lic = f'<a href="{esc(lic_url)}" rel="license">{esc(lic_label)}</a>' if lic_url else esc(lic_label)
         srcs = "; ".join(
-            f"{h.src(sid)}" + (f' <span class="mb-section">{esc(", ".join(secs))}</span>' if secs else "")
+            f"{h.src(sid)}"
+            + (f' <span class="mb-section">{Markup(", ").join(h.section(x) for x in secs)}</span>' if secs else "")
             for sid, secs in grouped(pairs)
         )
         out.append(

@@ -15,10 +15,11 @@ from minhbach.charts.model import Chart
 from minhbach.compute.scores import Results
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
-from minhbach.site import findings_view, source_names
+from minhbach.site import findings_view, section_path, source_names
 from minhbach.site.cite import chart_reuse, compose
 from minhbach.site.html import chart_table, enum_labels, link, rel, table
 from minhbach.site.queries import Q
+from minhbach.site.views.brief import sentence
 from minhbach.strings import Catalogue
 
 
@@ -46,6 +47,10 @@ class Ctx:
         for part in path.split("."):
             node = node[part]
         return str(node.format(**kw) if kw else node)
+
+    def tm(self, path: str, /, **kw) -> Markup:
+        """`t` for a sentence whose values may be markup (links, source marks); see views.brief.sentence."""
+        return sentence(self, path, **kw)
 
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
         return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
@@ -90,11 +95,16 @@ class Ctx:
         if fmt.missing(source_id):
             return Markup("")
         self.cited.append((str(source_id), str(section) if section and not fmt.missing(section) else ""))
-        sec = f'<br><span class="mb-section">{esc(section)}</span>' if section and not fmt.missing(section) else ""
+        has = section and not fmt.missing(section)
+        sec = f'<br><span class="mb-section">{self.section(section)}</span>' if has else ""
         tip, name = self.source_tip(source_id, section), self.source_label(source_id)
         return Markup(
             f'<a class="mb-src" href="{self.href("sources/" + source_id)}" title="{esc(tip)}">{esc(name)}</a>{sec}'
         )
+
+    def section(self, section) -> Markup:
+        """A cited section path in the page's language (section_path)."""
+        return section_path.section(section, self.lang)
 
     def source_label(self, source_id) -> str:
         return source_names.label(self.pkg, self.lang, source_id)

@@ -77,7 +77,9 @@ def table(headers: list, rows: list[list], caption=None, numeric: set | None = N
             )
             klass = f' class="{" ".join(classes)}"' if classes else ""
             label = f' data-label="{labels[i]}"' if i < len(labels) else ""
-            cells.append(f"<{tag}{klass}{label}>{esc(x)}</{tag.split()[0]}>")
+            # one box per cell: on a phone the cell is a grid of label and value, and a value of several parts
+            # (values, source links, marks) must stay one grid item, not one column per part
+            cells.append(f'<{tag}{klass}{label}><div class="mb-cell">{esc(x)}</div></{tag.split()[0]}>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return Markup(

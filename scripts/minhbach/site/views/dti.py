@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from minhbach.escape import esc
 from minhbach.fmt import number
 from minhbach.site.views.base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
+from minhbach.site.views.brief import MoneyBrief, RankMove, money, rank_move
 from minhbach.site.views.headline import TargetHeadline, plan_headlines, target_headline  # noqa: F401 (re-exported)
-from minhbach.site.views.tables import KpiRow, TaskRow, kpi_rows, task_rows
+from minhbach.site.views.tables import KpiRow, TaskRow, budget, kpi_rows, task_rows
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class HomeView:
     findings: int
     targets: TargetHeadline | None = None
     plan_targets: list[TargetHeadline] = field(default_factory=list)  # one line per plan with judged targets
+    major: int = 0  # findings of major severity
+    money: MoneyBrief | None = None  # the largest itemised budget table (None: no such table, the line is left out)
+    rank_move: RankMove | None = None  # the overall rank against the previous comparable year's printed rank
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,16 @@ def home(ctx) -> HomeView:
         len(ctx.res.findings),
         target_headline(ctx.pkg, ctx.res, lang),
         plan_headlines(ctx.pkg, ctx.res, lang),
+        _major(ctx.res.findings),
+        money(budget(ctx)),
+        rank_move(ctx.pkg, prov["province_id"], tot.year, tot.rank, tot.rank_out_of)
+        if tot is not None and tot.rank_change is None
+        else None,
     )
+
+
+def _major(f) -> int:
+    return int((f["severity"] == "major").sum()) if f is not None and len(f) else 0
 
 
 def pillar(ctx) -> PillarView:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from minhbach.site.views import dti, kpi, open_data, quality, summary, tables
+from minhbach.site.views import brief, dti, kpi, open_data, quality, summary, tables
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ VIEWS: dict[str, Callable[[ViewContext], Any]] = {
     "kpi": kpi.kpi,
     "summary": summary.summary,
     "plan": tables.plan,
-    "budget": tables.budget,
+    "budget": brief.budget_page,
     "districts": tables.districts,
     "glossary": tables.glossary,
     "sources": tables.sources,

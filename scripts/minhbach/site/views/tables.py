@@ -236,6 +236,7 @@ class BudgetTable:
     items: list[BudgetLine]
     totals: list[BudgetLine]
     items_sum: float
+    year: int | None = None
 
 
 def budget(ctx) -> list[BudgetTable]:
@@ -272,6 +273,7 @@ def budget(ctx) -> list[BudgetTable]:
                 lines,
                 totals,
                 float(sum(x.amount or 0 for x in lines)),
+                int(y) if (y := clean(t.get("year"))) is not None else None,
             )
         )
     return out
