@@ -18,8 +18,10 @@ from rdflib.namespace import FOAF, OWL, SH, SKOS
 from minhbach.publish import catalog, xlsx
 from minhbach.publish import run as publish
 from minhbach.publish.catalog.terms import AVAILABILITY_STABLE, DCATAP
+from minhbach.site import strings
 
 ROOT = Path(__file__).resolve().parents[1]
+CAT = strings.load(ROOT / "site_src")
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
 BASE = "http://127.0.0.1:8000/"
 V1, V2 = "0.1.0", "0.2.0"
@@ -102,7 +104,7 @@ def inputs():
 @pytest.fixture(scope="module")
 def graph(inputs):
     _, _, rels = inputs
-    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX)
+    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX, cat=CAT)
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +168,7 @@ def test_serializations_parse_to_the_same_graph(graph, parsed):
 
 def test_serializations_are_deterministic(inputs, texts):
     _, _, rels = inputs
-    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX)
+    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX, cat=CAT)
     for fmt in FORMATS:
         assert catalog.serialize(again, fmt) == texts[fmt], fmt
         assert catalog.serialize(again, fmt) == catalog.serialize(again, fmt), fmt
@@ -188,7 +190,9 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
         ctx = json.loads(Path({str(tmp_path / "ctx.json")!r}).read_text(encoding="utf-8"))
         for t in ctx["tables"].values():
             t["span"] = tuple(t["span"]) if t["span"] else None
-        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx)
+        from minhbach.site import strings
+        cat = strings.load(Path({str(ROOT / "site_src")!r}))
+        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx, cat=cat)
         for fmt in ("turtle", "json-ld", "xml"):
             Path({str(tmp_path)!r}, fmt).write_text(catalog.serialize(g, fmt), encoding="utf-8")
     """)
@@ -327,7 +331,7 @@ def test_datasets(graph, inputs):
 
 def test_dataset_iris_are_stable_across_versions(graph, inputs):
     dp, files, rels = inputs
-    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
+    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX, cat=CAT)
     assert _datasets(old) == _datasets(graph)
 
     def current(g):  # the current files; each release's own zip has an IRI of its own (its files never change)
@@ -364,7 +368,7 @@ def test_unreleased_data_are_marked_and_point_at_latest(inputs):
     dp, files, rels = inputs
     cur = dict(rels[-1], released=False, dir="latest", zip="minhbach-latest.zip", notes={})
     cur["files"] = dict(cur["files"], **{"minhbach-latest.zip": (3, "ab" * 32)})
-    g = catalog.build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX)
+    g = catalog.build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX, cat=CAT)
     zip_dist = URIRef(f"{BASE}open-data/#zip")
     assert g.value(zip_dist, DCAT.downloadURL) == URIRef(f"{BASE}latest/minhbach-latest.zip")
     for d in g.subjects(RDF.type, DCAT.Distribution):
@@ -456,7 +460,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
             }
         ],
     }
-    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    g = catalog.build_catalog(d, BASE, "1.0.0", [], cat=CAT)
     ds = URIRef(f"{BASE}open-data/t/#dataset")
     from minhbach.site import strings
 
@@ -470,7 +474,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     conforms, _, text, _ = _validate(g, "shapes.ttl", "range.ttl")
     assert conforms, text
     d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
-    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    g = catalog.build_catalog(d, BASE, "1.0.0", [], cat=CAT)
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
 
 

@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
-from minhbach import address, atomic
+from minhbach import address, atomic, context
 from minhbach.atomic import output_issue
 from minhbach.cache import Cache
 from minhbach.errors import Failed, Issue
-
-LANGS = ("vi", "en")
 
 
 @dataclass
@@ -78,7 +76,7 @@ def input_fingerprint(data_root: Path, project: Path, base_url: str | None) -> s
         data_root / "datapackage.json",
         data_root / "data",
         data_root / "releases",
-        project / "site_src",
+        context.site_src(project),
         project / "mkdocs.yml",
         Path(__file__).parent,
     ]
@@ -110,7 +108,7 @@ def build_site(
     force: bool = False,
 ) -> BuildReport:
     data_root, out_dir, project = Path(data_root).resolve(), Path(out_dir).resolve(), Path(project).resolve()
-    site_src = project / "site_src"
+    site_src = context.site_src(project)  # the project's own, else the one shipped with minhbach
     config_file = project / "mkdocs.yml"
     final = out_dir / atomic.SITE  # a symlink to the published site-<id> tree
     bad = address.build_issues(base_url, _descriptor_or_none(data_root), config_file)
@@ -156,7 +154,8 @@ def build_site(
         (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(tmp_root / "scratch")
         # a YAML error, a missing key or a finding kind without words is named now, not after the charts
-        issues = findings_mod.missing_words(strings_mod.load(site_src))
+        cat = strings_mod.load(site_src)
+        issues = findings_mod.missing_words(cat)
         if issues:
             raise Failed(issues)
         issues = _recover_import(data_root)
@@ -173,27 +172,25 @@ def build_site(
         base_url = (
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
-        chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache)
+        # the one site context of this build, handed down to the stages
+        site = context.Site(project, site_src, config_file, cat, base_url, preview=publish.is_preview(base_url))
+        chart_map = timer.run("charts", _write_charts, pkg, res, site, docs / "assets" / "charts", charts_mod, cache)
         report.charts = len(chart_map)
-        open_data = timer.run(
-            "publish", _publish, pkg, res, site_src, docs, publish, strings_mod.load(site_src), base_url
-        )
+        open_data = timer.run("publish", _publish, pkg, res, site, docs, publish)
         staged = timer.run(
             "pages",
             _stage_pages,
             pkg,
             res,
-            site_src,
+            site,
             docs,
             chart_map,
             pages_mod,
-            publish,
-            base_url,
             bundle,
             cache,
             open_data,
         )
-        report.pages = len(staged[0]) * len(LANGS)
+        report.pages = len(staged[0]) * len(site.langs)
         timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
         for line in atomic.publish(site_tmp, final):
             progress(line)
@@ -273,12 +270,13 @@ def _config_site_url(config_file: Path) -> str | None:
     return None
 
 
-def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
+def _write_charts(pkg, res, site: context.Site, out: Path, charts_mod, cache: Cache) -> dict:
     import re
 
     chart_map = {}
-    all_charts = charts_mod.all_charts(pkg, res)
-    written = charts_mod.write_charts(all_charts, out, cache)
+    words = charts_mod.Words(site.cat)
+    all_charts = charts_mod.all_charts(pkg, res, words)
+    written = charts_mod.write_charts(all_charts, out, cache, words=words)
     from minhbach.publish.xlsx import write_xlsx  # typed workbook beside each chart's CSV (same columns, same rows)
 
     [
@@ -289,7 +287,7 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
     for c in all_charts:
         files = written[c.chart_id]
         sizes = {}
-        for lang in LANGS:
+        for lang in files:
             head = (out / files[lang]["svg"]).read_text(encoding="utf-8")[:400]
             w = re.search(r'width="([\d.]+)"', head)
             h = re.search(r'height="([\d.]+)"', head)
@@ -298,13 +296,13 @@ def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
     return chart_map
 
 
-def _publish(pkg, res, site_src: Path, docs: Path, publish, cat, base_url: str):
+def _publish(pkg, res, site: context.Site, docs: Path, publish):
     """The open-data stage: releases, catalogue, feeds and every page's extracts, before the pages that link them."""
     from minhbach.site import sitemap
 
     docs.mkdir(parents=True, exist_ok=True)
-    pages = sitemap.expand(pkg, site_src, cat)
-    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
+    pages = sitemap.expand(pkg, site.site_src, site.cat)
+    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, site.base_url, site.cat)
     downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
     return pages, extra_pages, downloads, extra_context
 
@@ -312,19 +310,17 @@ def _publish(pkg, res, site_src: Path, docs: Path, publish, cat, base_url: str):
 def _stage_pages(
     pkg,
     res,
-    site_src: Path,
+    site: context.Site,
     docs: Path,
     chart_map: dict,
     pages_mod,
-    publish,
-    base_url: str,
     bundle,
     cache: Cache,
     open_data,
 ):
     from minhbach.publish import reuse
-    from minhbach.site import strings
 
+    site_src, base_url, cat = site.site_src, site.base_url, site.cat
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -332,18 +328,17 @@ def _stage_pages(
         vendor = docs / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
         (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
-    cat = strings.load(site_src)
     pages, extra_pages, downloads, extra_context = open_data
     by_key = {p.key: p for p in pages}
     for extra in extra_pages:  # the release-specific context of the open-data pages
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
-    ident = reuse.identity(pkg, cat, base_url, preview=publish.is_preview(base_url))
+    ident = reuse.identity(pkg, cat, base_url, preview=site.preview)
     renderer = pages_mod.Renderer(
         pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident
     )
     for page in pages:
-        for lang in LANGS:
+        for lang in site.langs:
             text = renderer.render(page, lang, extra_context)
             f = pages_mod.stage_file(docs, page.key, lang)
             f.parent.mkdir(parents=True, exist_ok=True)
@@ -359,7 +354,7 @@ def _stage_pages(
     (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from minhbach.site.views.dti import methodology_facts
 
-    facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
+    facts = {lang: methodology_facts(pkg, lang, cat) for lang in site.langs}
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return pages, cat
 
@@ -388,7 +383,7 @@ def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
 
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     out = {}
-    for lang in LANGS:
+    for lang in cat.langs:
         publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
         kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher, "licence": licence(pkg.descriptor)[0]}
         out[lang] = {
@@ -402,14 +397,19 @@ def _render(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str
     from minhbach.site import render, sitemap
 
     pages, cat = staged
-    navs = {lang: sitemap.nav(pages, cat, lang) for lang in LANGS}
+    navs = {lang: sitemap.nav(pages, cat, lang) for lang in cat.langs}
     staged_config = render.stage_config(
-        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, LANGS[0]
+        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, site_langs(cat)
     )
     render.render(staged_config, _epoch(pkg))
     extra = docs.parent / "site-extra"  # pages outside MkDocs: each chart's embed page
     if extra.is_dir():
         shutil.copytree(extra, site_tmp, dirs_exist_ok=True)
+
+
+def site_langs(cat) -> list[dict[str, str]]:
+    """[{locale, name}] of the catalogue's languages (site_src/languages.yml), the default first."""
+    return [{"locale": x, "name": cat.get(x, "site.language_name")} for x in cat.langs]
 
 
 def _epoch(pkg) -> int:

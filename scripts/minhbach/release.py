@@ -69,9 +69,9 @@ def _label(pkg, table: str, row: dict, lang: str) -> str:
 
 def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
     """Release notes in `lang` from the changes, worded by the catalogue (site_src/strings/<lang>/release.yml)."""
-    from minhbach.site import strings
+    from minhbach.context import program_catalogue
 
-    cat = strings.load(None)
+    cat = program_catalogue()
 
     def say(which: str, /, **kw) -> str:
         return cat.get(lang, f"release_notes.{which}", **kw)
@@ -237,15 +237,15 @@ def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summa
         "summary_vi": summary_vi.strip(),
         "summary_en": summary_en.strip(),
     }
-    from minhbach.site import strings
+    from minhbach.context import program_catalogue
 
-    cat = strings.load(None)
+    cat = program_catalogue()
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
-        for lang in ("vi", "en"):
+        for lang in cat.langs:
             notes[f"changes_{lang}"] = [cat.get(lang, "release_notes.first", tables=len(dp["resources"]), rows=rows)]
     else:
-        for lang in ("vi", "en"):
+        for lang in cat.langs:
             notes[f"changes_{lang}"] = notes_from_diff(diff, pkg, lang) or [cat.get(lang, "release_notes.none")]
     dst = root / "releases" / version
     tmp = root / "releases" / f".{version}.tmp"

@@ -7,6 +7,7 @@ from minhbach.charts.data import BUILDERS
 from minhbach.charts.model import LANGS, STATUS_LABELS, Chart, Column, Words
 from minhbach.charts.render import spec, write_charts
 from minhbach.compute.scores import Results
+from minhbach.context import program_catalogue
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import Package
 
@@ -14,7 +15,8 @@ __all__ = ["BUILDERS", "LANGS", "STATUS_LABELS", "Chart", "Column", "Words", "al
 
 
 def all_charts(pkg: Package, res: Results, words: Words | None = None) -> list[Chart]:
-    w = words or Words()
+    """Every chart of the package; `words`: the build's catalogue (the shipped words when None: tests, tools)."""
+    w = words or Words(program_catalogue())
     charts: list[Chart] = []
     for b in BUILDERS:
         charts += b(pkg, res, w)

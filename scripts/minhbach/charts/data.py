@@ -13,9 +13,10 @@ import pandas as pd
 from minhbach.charts import specs
 from minhbach.charts.model import BLUE, LANGS, PURPLE, Chart, Column, Origin, Words, out_of
 from minhbach.charts.targets import chart_targets
-from minhbach.compute.scores import Results, canonical_observations, publisher_province, subject_label
+from minhbach.compute.scores import Results, canonical_observations, publisher_province
 from minhbach.load.package import Package
 from minhbach.site import fmt
+from minhbach.site.labels import subject_label
 
 
 def _table(pkg: Package, name: str) -> pd.DataFrame:
@@ -66,7 +67,7 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
         return None
     d["order"] = d["subject_id"].map(order)
     for lang in LANGS:
-        d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang) for s in d["subject_id"]]
+        d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang, w.cat) for s in d["subject_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
     keep = ["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points"]
@@ -179,7 +180,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     d = d[d["to_year"] == d["to_year"].max()].copy()
     for lang in LANGS:
         d[f"subject_{lang}"] = [
-            subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"], strict=True)
+            subject_label(pkg, lv, s, lang, w.cat) for lv, s in zip(d["level"], d["subject_id"], strict=True)
         ]
     level_order = {"total": 0, "pillar": 1, "main_index": 2}
     d["_lv"] = d["level"].map(level_order).fillna(3)

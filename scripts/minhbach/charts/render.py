@@ -20,7 +20,8 @@ import pandas as pd
 
 from minhbach import cache as cache_mod
 from minhbach.cache import Cache
-from minhbach.charts.model import LANGS, Chart, Words
+from minhbach.charts.model import Chart, Words
+from minhbach.context import program_catalogue
 from minhbach.site import fmt
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
@@ -97,7 +98,7 @@ def _full_tooltips(node, fields: set):
 
 def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> dict:
     """The Vega-Lite spec of a chart in a language, `width` px wide in all (labels, legend and title included)."""
-    w = words or Words()
+    w = words or Words(program_catalogue())
     narrow = width < 500
     label_chars = 22 if narrow else 38
     drawn = _wrapped(c.data, lang, label_chars)
@@ -182,18 +183,24 @@ def svg_size(svg: str) -> tuple[str, str]:
     return (w.group(1) if w else "", h.group(1) if h else "")
 
 
-def write_charts(charts: list[Chart], out_dir: Path, cache: Cache | Path | None = None, workers: int = 2) -> dict:
+def write_charts(
+    charts: list[Chart],
+    out_dir: Path,
+    cache: Cache | Path | None = None,
+    workers: int = 2,
+    words: Words | None = None,
+) -> dict:
     """Write per chart and language: wide SVG, narrow SVG, PNG (2×), Vega-Lite JSON and CSV; rendered in parallel.
 
     Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "png", "png_size", "json", "csv"}}}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_mod.of(cache)  # one Cache for every chart: one warning at most
-    words = Words()
+    words = words or Words(program_catalogue())
     jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
     files: dict[str, dict] = {}
     for c in charts:
         files[c.chart_id] = {}
-        for lang in LANGS:
+        for lang in words.langs:
             s = spec(c, lang, WIDE, words)
             stem = f"{c.chart_id}-{lang}"
             (out_dir / f"{stem}.vegalite.json").write_text(

@@ -58,16 +58,6 @@ def subject_of(row) -> tuple[str, str]:
     return "total", "dti"
 
 
-def subject_label(pkg: Package, level: str, sid: str, lang: str) -> str:
-    if level == "main_index":
-        return str(pkg.t("main_index").set_index("main_index_id").loc[sid, f"name_{lang}"])
-    if level == "pillar":
-        return str(pkg.t("pillar").set_index("pillar_id").loc[sid, f"name_{lang}"])
-    from minhbach.site import strings
-
-    return strings.load(None).get(lang, "level.total")
-
-
 def max_points(pkg: Package) -> dict[tuple[str, str], float]:
     """Maximum points of every subject: main indices as given, pillars and the total as sums."""
     mi = pkg.t("main_index").set_index("main_index_id")["max_points"].astype(float)

@@ -87,7 +87,7 @@ def read_table(path: Path, fields: list[dict]) -> pd.DataFrame:
 def publisher_title(descriptor: dict, lang: str) -> str:
     """The publishing organisation (the contributor with role "publisher") in `lang`, else as written ('' if none)."""
     pub: dict = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})
-    translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else None
+    translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title")
     return str(translated or pub.get("title") or "").strip()
 
 

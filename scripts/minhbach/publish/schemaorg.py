@@ -9,7 +9,6 @@ import json
 from markupsafe import Markup
 
 from minhbach.load.package import licence, publisher_title
-from minhbach.site import strings
 
 
 def _en(obj: dict, key: str) -> str:
@@ -35,9 +34,9 @@ def _script(doc: dict) -> Markup:
 
 
 class SchemaOrg:
-    def __init__(self, descriptor: dict, latest: dict, releases: list[dict], base_url: str, context: dict):
+    def __init__(self, descriptor: dict, latest: dict, releases: list[dict], base_url: str, context: dict, *, cat):
         self.d, self.latest, self.base = descriptor, latest, base_url
-        self.cat = strings.load(None)
+        self.cat = cat
         self.tables = context.get("tables") or {}
         self.province = context.get("province") or {}
         self.created = next((r.get("created") for r in releases if r.get("created")), "") or ""

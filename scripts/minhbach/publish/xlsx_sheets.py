@@ -31,9 +31,9 @@ class Cover:
 
 
 def _t(key: str, lang: str, **kw) -> str:
-    from minhbach.site import strings
+    from minhbach.context import program_catalogue
 
-    return strings.load(None).get(lang, f"workbook_sheets.{key}", **kw)
+    return program_catalogue().get(lang, f"workbook_sheets.{key}", **kw)
 
 
 def add_fields_sheet(wb, columns: list, fields: dict | None) -> None:

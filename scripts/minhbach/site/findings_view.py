@@ -14,6 +14,7 @@ from markupsafe import Markup
 from minhbach.escape import esc
 from minhbach.findings.model import KINDS, index
 from minhbach.site import fmt
+from minhbach.site.labels import subject_label
 
 SAFE_ID = re.compile(r"f-[a-z0-9-]+")
 
@@ -103,9 +104,7 @@ def subject(h, f: dict, facts: list[dict]) -> str:
             name += f", {dt.loc[dist, f'name_{lang}']}" if dist in dt.index else ""
         return name
     if st in ("total", "pillar", "main_index"):
-        from minhbach.compute.scores import subject_label
-
-        return subject_label(h.pkg, st, sid, lang)
+        return subject_label(h.pkg, st, sid, lang, h._cat())
     if st == "budget_table":
         return str(h.pkg.t("budget_table").set_index("budget_table_id").loc[sid, f"name_{lang}"])
     if st == "count_type":

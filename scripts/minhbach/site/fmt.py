@@ -62,9 +62,9 @@ def percent(v, lang: str, decimals: int | None = None, as_written: str | None = 
 @functools.cache
 def _words():
     """The `fmt` section of the string catalogues (month names, unit labels), read once."""
-    from minhbach.site import strings
+    from minhbach.context import program_catalogue
 
-    return strings.load(None)
+    return program_catalogue()
 
 
 def period(p: str, lang: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
+from minhbach.context import shipped_site_src
 from minhbach.publish import feed
 from minhbach.site import search_index, strings
 
@@ -99,15 +100,15 @@ _HEAD_WORDS: dict[str, dict] = {}
 
 def _head_words(lang: str, config) -> dict:
     if lang not in _HEAD_WORDS:
-        cat = strings.load(_site_src(config))
-        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang)})
+        cat = strings.load(_site_src(config) or shipped_site_src())
+        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang, cat)})
     return _HEAD_WORDS[lang]
 
 
 def on_page_context(context, page, config, nav):
     lang = _page_lang(page, config)
     if lang not in _SEARCH_WORDS:
-        _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
+        _SEARCH_WORDS[lang] = strings.load(_site_src(config) or shipped_site_src()).raw(lang, "search")
     context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
     context["mb_head"] = _head_words(lang, config)
     social = _social(config).get(page.file.src_uri)

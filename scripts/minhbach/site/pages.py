@@ -17,10 +17,11 @@ import jinja2
 from markupsafe import Markup
 
 from minhbach.charts import Chart
-from minhbach.compute.scores import Results, subject_label
+from minhbach.compute.scores import Results
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
 from minhbach.site import fmt, source_names
+from minhbach.site.labels import subject_label
 from minhbach.site.queries import Q
 from minhbach.site.sitemap import Page, explore
 from minhbach.site.strings import Catalogue
@@ -138,6 +139,10 @@ class Ctx:
         self.site_src: Path = Path(".")
         self.catalogue: Catalogue | None = None
         self.page_keys: frozenset[str] | None = None  # the pages built; a link to any other is plain text
+
+    def _cat(self) -> Catalogue:
+        assert self.catalogue is not None, "the renderer sets the build's catalogue"
+        return self.catalogue
 
     # text
     def t(self, path: str, /, **kw) -> str:
@@ -283,7 +288,7 @@ class Ctx:
         r = self.res.recomputed
         out = []
         for x in [] if r.empty else r.to_dict("records"):
-            label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang)
+            label = subject_label(self.pkg, x["level"], x["subject_id"], self.lang, self._cat())
             if x["statistic"] == "national_mean":
                 label += f" ({self.t('common.national_mean')})"
             x["label"] = label

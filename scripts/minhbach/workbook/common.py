@@ -39,7 +39,9 @@ HEADER_FILL = "DDEBF7"
 @functools.lru_cache(maxsize=1)
 def catalogue() -> strings.Catalogue:
     """The program's own catalogue (read once): the words belong to the program, not to the package."""
-    return strings.load(None)
+    from minhbach.context import program_catalogue
+
+    return program_catalogue()
 
 
 def say(lang: str, key: str, **kw: Any) -> str:
