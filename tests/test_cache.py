@@ -65,7 +65,7 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
         for lang in ("vi", "en")
     }
     docs = tmp / "docs"
-    reuse.social_cards(facts, {}, tmp / "charts", docs, ident, load(None), cache, stage_file)
+    reuse.social_cards(facts, {}, tmp / "charts", docs, ident, load(ROOT / "site_src"), cache, stage_file)
     return {p.name: p.read_bytes() for p in sorted((docs / "assets" / "social").glob("*.png"))}
 
 

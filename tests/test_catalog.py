@@ -464,7 +464,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     ds = URIRef(f"{BASE}open-data/t/#dataset")
     from minhbach.site import strings
 
-    cat = strings.load(None)
+    cat = CAT
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(
         cat.both("catalog.publisher_default").values()
     )
