@@ -462,7 +462,6 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     }
     g = catalog.build_catalog(d, BASE, "1.0.0", [], cat=CAT)
     ds = URIRef(f"{BASE}open-data/t/#dataset")
-    from minhbach.site import strings
 
     cat = CAT
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(

@@ -12,8 +12,8 @@ import struct
 import urllib.parse
 import urllib.request
 import zipfile
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
