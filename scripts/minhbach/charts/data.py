@@ -259,7 +259,7 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
         data = d.sort_values("order")[keep]
         name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in LANGS}
         lower = {"vi": name["vi"].lower(), "en": name["en"][0].lower() + name["en"][1:]}
-        per = {lang: fmt.period(period, lang) for lang in LANGS}
+        per = {lang: fmt.period(period, lang, cat=w.cat) for lang in LANGS}
 
         def build(df, lang, words, width, name=name):
             return specs.hbars(df, lang, words, width, "value", name[lang], BLUE, True)
@@ -304,8 +304,8 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
         data = d.sort_values("line_no")[keep].copy()
         shown_unit = "million_vnd" if t["unit"] in ("vnd", "million_vnd") else "billion_vnd"
         data["amount_million"] = data["amount"] / 1_000_000 if t["unit"] == "vnd" else data["amount"]
-        unit = {lang: fmt.unit_label(shown_unit, lang) for lang in LANGS}
-        stored = {lang: fmt.unit_label(str(t["unit"]), lang) for lang in LANGS}
+        unit = {lang: fmt.unit_label(shown_unit, lang, cat=w.cat) for lang in LANGS}
+        stored = {lang: fmt.unit_label(str(t["unit"]), lang, cat=w.cat) for lang in LANGS}
 
         def build(df, lang, words, width, unit=unit):
             return specs.hbars(df, lang, words, width, "amount_million", unit[lang], PURPLE, False)

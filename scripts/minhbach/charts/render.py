@@ -136,16 +136,17 @@ def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> 
     return d
 
 
-def render_svg(spec_dict: dict, lang: str, cache: Cache | Path | None) -> str:
+def render_svg(spec_dict: dict, lang: str, cache: Cache | Path | None, locale: dict) -> str:
     """SVG for a spec, cached by the hash of spec + locale + renderer and font versions (rendering is the slow part)."""
     vlc = converter()
     store = cache_mod.of(cache)
     text = json.dumps(spec_dict, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{text}".encode()).hexdigest()
+    loc = json.dumps(locale, ensure_ascii=False, sort_keys=True)  # the number format: a project may change it
+    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{loc}|{text}".encode()).hexdigest()
     hit = store.get(key, "svg")
     if hit is not None:
         return hit.decode("utf-8")
-    svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
+    svg = vlc.vegalite_to_svg(spec_dict, format_locale=locale)
     store.put(key, "svg", svg.encode("utf-8"))
     return svg
 
@@ -216,7 +217,8 @@ def write_charts(
             jobs.append((s, lang, out_dir / f"{stem}.svg", None))
             jobs.append((spec(c, lang, NARROW, words), lang, out_dir / f"{stem}-narrow.svg", (c.chart_id, lang)))
     with ThreadPoolExecutor(max_workers=workers) as ex:
-        svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache), jobs))
+        locales = {lang: fmt.locale(words.cat, lang) for lang in words.langs}
+        svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache, locales[j[1]]), jobs))
         wide = [(path, svg) for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True) if not narrow]
         pngs = list(ex.map(lambda w: svg_to_png(w[1], cache), wide))
     for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True):

@@ -64,7 +64,7 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
     }
     from minhbach.site.source_names import label
 
-    short = {sid: {lang: label(pkg, lang, sid) for lang in LANGS} for sid in sources}
+    short = {sid: {lang: label(pkg, lang, sid, cat) for lang in LANGS} for sid in sources}
     return Identity(
         base_url=base_url,
         version=str(pkg.descriptor.get("version") or ""),
@@ -161,7 +161,7 @@ def _unit(cat, lang: str, code: str) -> str:
     own = cat.raw(lang, "reuse.units")
     if isinstance(own, dict) and code in own:
         return str(own[code])
-    return fmt.unit_label(code, lang)
+    return fmt.unit_label(code, lang, cat=cat)
 
 
 def _period(chart: Chart, lang: str) -> list[str]:
@@ -413,7 +413,7 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                 "narrow_size": f.get("narrow_size") or ("", ""),
                 "size": size[lang],
                 "script": f"{up}assets/js/minhbach.js",
-                "table": chart_table(chart, lang, {s: v[lang] for s, v in ident.short_sources.items()}),
+                "table": chart_table(chart, lang, cat, {s: v[lang] for s, v in ident.short_sources.items()}),
                 "sources": sources_text(ident, pairs, lang),
                 "licence": ident.licence[0],
                 "licence_url": ident.licence[1],

@@ -60,7 +60,7 @@ def _doc(h, source_id) -> str:
     """A document as the reader knows it: its short title, never the internal id alone (source_names.py)."""
     from minhbach.site.source_names import label
 
-    return "" if fmt.missing(source_id) or not source_id else label(h.pkg, h.lang, str(source_id))
+    return "" if fmt.missing(source_id) or not source_id else label(h.pkg, h.lang, str(source_id), h._cat())
 
 
 def _kinds(res) -> dict[str, str]:
@@ -88,7 +88,8 @@ def _value(h, v, unit: str | None, as_written=None) -> str:
     if unit == "percent":
         return text + "%"
     if unit:
-        label = fmt.UNIT_LABELS.get(unit, ("", ""))[0 if h.lang == "vi" else 1]
+        units = h._cat().raw(h.lang, "fmt.units")
+        label = str(units.get(unit, "")) if isinstance(units, dict) else ""
         return f"{text} {label}".strip()
     return text
 

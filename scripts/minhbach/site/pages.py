@@ -52,7 +52,7 @@ def load_strings(site_src: Path) -> dict:
 # ------------------------------------------------------------------ HTML pieces (all values escaped)
 
 
-def chart_table(chart: Chart, lang: str, names: dict | None = None) -> Markup:
+def chart_table(chart: Chart, lang: str, cat: Catalogue, names: dict | None = None) -> Markup:
     """The data table of a chart: every cell formatted by its column's kind (a year is never grouped); a text cell
     that is a document's id reads its short title (`names`)."""
     names = names or {}
@@ -68,7 +68,7 @@ def chart_table(chart: Chart, lang: str, names: dict | None = None) -> Markup:
                 row.append(fmt.year(v))
             elif col.kind in ("number", "integer", "percent"):
                 dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
-                row.append(fmt.number(v, lang, decimals=dec))
+                row.append(fmt.number(v, lang, decimals=dec, cat=cat))
             else:
                 row.append(names.get(v, v) if isinstance(v, str) else v)
         rows.append(row)
@@ -155,13 +155,13 @@ class Ctx:
         return str(node.format(**kw) if kw else node)
 
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
-        return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
+        return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign, cat=self._cat())
 
     def unit(self, v, unit, as_written=None) -> str:
-        return fmt.with_unit(v, unit, self.lang, as_written)
+        return fmt.with_unit(v, unit, self.lang, as_written, cat=self._cat())
 
     def period(self, p) -> str:
-        return fmt.period(p, self.lang)
+        return fmt.period(p, self.lang, cat=self._cat())
 
     # links
     def href(self, to: str) -> Markup:
@@ -204,10 +204,10 @@ class Ctx:
         )
 
     def source_label(self, source_id) -> str:
-        return source_names.label(self.pkg, self.lang, source_id)
+        return source_names.label(self.pkg, self.lang, source_id, self._cat())
 
     def source_tip(self, source_id, section=None) -> str:
-        return source_names.tip(self.pkg, self.lang, source_id, None if fmt.missing(section) else section)
+        return source_names.tip(self.pkg, self.lang, source_id, self._cat(), None if fmt.missing(section) else section)
 
     def status(self, s) -> Markup:
         if fmt.missing(s):
@@ -232,7 +232,7 @@ class Ctx:
         self.charts_shown.append(chart_id)
         self.cited.extend(chart.cited())
         svg = self.asset(f"assets/charts/{f['svg']}")
-        t = chart_table(chart, lang, {s: self.source_label(s) for s in self.pkg.t("source")["source_id"]})
+        t = chart_table(chart, lang, self._cat(), {s: self.source_label(s) for s in self.pkg.t("source")["source_id"]})
         w, hgt = size[lang]
         lazy = ' loading="lazy"'
         narrow = ""
@@ -266,7 +266,7 @@ class Ctx:
         return [k for k in self.charts if k.startswith(prefix)]
 
     def unit_label(self, unit: str) -> str:
-        return fmt.unit_label(unit, self.lang)
+        return fmt.unit_label(unit, self.lang, cat=self._cat())
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
         from minhbach.site import findings_view
