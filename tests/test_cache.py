@@ -48,6 +48,8 @@ def forge(entry: Path, kind: str, content: bytes) -> None:
 
 def _cards(tmp: Path, cache) -> dict[str, bytes]:
     """The real social-card stage for two pages without charts; returns the PNGs it wrote."""
+    from functools import partial
+
     from minhbach.publish import reuse
     from minhbach.site.pages import stage_file
     from minhbach.site.strings import load
@@ -68,7 +70,9 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
         for lang in ("vi", "en")
     }
     docs = tmp / "docs"
-    reuse.social_cards(facts, {}, tmp / "charts", docs, ident, load(ROOT / "site_src"), cache, stage_file)
+    reuse.social_cards(
+        facts, {}, tmp / "charts", docs, ident, load(ROOT / "site_src"), cache, partial(stage_file, default_lang="vi")
+    )
     return {p.name: p.read_bytes() for p in sorted((docs / "assets" / "social").glob("*.png"))}
 
 

@@ -3,6 +3,7 @@ build's own project everywhere, and a third language added with strings and conf
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -126,3 +127,42 @@ def test_a_projects_own_words_win_in_the_publish_stage(tmp_path):
     assert feed.feed_name("vi", cat) == "feed.xml" and feed.feed_name("en", cat) == "feed-en.xml"
     g = catalog.build_catalog(d, "https://e.org/", "1.0.0", [], cat=cat)
     assert "Own publisher" in catalog.serialize(g, "turtle")
+
+
+@pytest.mark.slow
+def test_the_pages_stage_renders_a_third_language(tmp_path):
+    """The publish and pages stages in French with no code edited: every page renders, links stay under /fr/,
+    the feed is French, and a label the data lacks in French reads as the default language's."""
+    from minhbach.compute.scores import compute_all
+    from minhbach.load.package import in_languages, load_package
+    from minhbach.publish import reuse
+    from minhbach.publish import run as publish
+    from minhbach.site import pages as pages_mod
+    from minhbach.site import sitemap
+
+    project = _project(tmp_path / "p")
+    src = _add_french(project)
+    shutil.copytree(src / "pages" / "en", src / "pages" / "fr")  # hand-written prose: one file per language
+    _set(src / "strings" / "fr" / "opendata.yml", "feed", "title", "Publications – {title}")
+    cat = context.catalogue(project)
+    pkg = load_package(ROOT)
+    res = compute_all(pkg)
+    pages = sitemap.expand(pkg, src, cat)
+    docs = tmp_path / "docs"
+    extra_pages, downloads, extra = publish.stage_open_data(pkg, res, docs, "https://e.org/", cat)
+    by_key = {p.key: p for p in pages}
+    for e in extra_pages:
+        if e.key in by_key:
+            by_key[e.key].context.update(e.context)
+    assert "Publications – " in (docs / "feed-fr.xml").read_text(encoding="utf-8")
+    view = in_languages(pkg, cat.langs)
+    assert "name_fr" in view.t("pillar") and "name_fr" not in pkg.t("pillar")  # published tables keep theirs
+    ident = reuse.identity(view, cat, "https://e.org/")
+    r = pages_mod.Renderer(view, res, src, {}, pages=pages, downloads=downloads, catalogue=cat, identity=ident)
+    texts = {p.key: html.unescape(r.render(p, "fr", extra)) for p in pages}
+    assert len(texts) == len(pages) and all(texts.values())
+    assert "Glossaire" in texts["glossary"]
+    assert 'href="../../feed-fr.xml"' in texts["whats-new"]
+    assert "https://e.org/fr/summary/" in texts["summary"]
+    assert pages_mod.stage_file(docs, "kpi", "fr", cat.default_lang) == docs / "kpi.fr.md"
+    assert pages_mod.stage_file(docs, "kpi", "vi", cat.default_lang) == docs / "kpi.md"

@@ -7,6 +7,7 @@ byte for byte as it was, and a reader never finds no site.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -340,7 +341,7 @@ def _stage_pages(
     for page in pages:
         for lang in site.langs:
             text = renderer.render(page, lang, extra_context)
-            f = pages_mod.stage_file(docs, page.key, lang)
+            f = pages_mod.stage_file(docs, page.key, lang, site.default_lang)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(text, encoding="utf-8")
     # reuse: a zip per chart shown, its embed page (written beside the MkDocs output) and a card per page
@@ -350,7 +351,8 @@ def _stage_pages(
         target = docs.parent / "site-extra" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    social = reuse.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, pages_mod.stage_file)
+    stage_file = functools.partial(pages_mod.stage_file, default_lang=site.default_lang)
+    social = reuse.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, stage_file)
     (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     from minhbach.site.views.dti import methodology_facts
 

@@ -40,6 +40,7 @@ class Identity:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     preview: bool = False  # no public address: the embed pages, like every other page, are marked noindex
     short_sources: dict[str, dict[str, str]] = field(default_factory=dict)  # short titles, for table cells
+    langs: tuple[str, ...] = ("vi", "en")  # the site's languages, the default first (the catalogue's)
 
     @property
     def year(self) -> str:
@@ -52,19 +53,19 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
     prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     lic = licence(pkg.descriptor)
     publisher, site, tagline = {}, {}, {}
-    for lang in LANGS:
+    for lang in cat.langs:
         publisher[lang] = publisher_title(pkg.descriptor, lang) or str(prov[f"name_{lang}"])
         kw = {"province": str(prov[f"name_{lang}"]), "publisher": publisher[lang], "licence": lic[0]}
         site[lang] = cat.get(lang, "site.name", **kw)
         tagline[lang] = cat.get(lang, "site.tagline", **kw)
     src = pkg.t("source")
     sources = {
-        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in LANGS}
+        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in cat.langs}
         for r in src.to_dict("records")
     }
     from minhbach.site.source_names import label
 
-    short = {sid: {lang: label(pkg, lang, sid, cat) for lang in LANGS} for sid in sources}
+    short = {sid: {lang: label(pkg, lang, sid, cat) for lang in cat.langs} for sid in sources}
     return Identity(
         base_url=base_url,
         version=str(pkg.descriptor.get("version") or ""),
@@ -76,12 +77,13 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         sources=sources,
         preview=preview,
         short_sources=short,
+        langs=cat.langs,
     )
 
 
 def page_url(ident: Identity, key: str, lang: str) -> str:
     """The public address of a page (the default language at the root, the others under /<lang>/)."""
-    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    prefix = "" if lang == ident.langs[0] else f"{lang}/"
     return f"{ident.base_url}{prefix}{key + '/' if key else ''}"
 
 
@@ -427,8 +429,11 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                         ("sources_label", "reuse.sources"),
                         ("licence_label", "reuse.licence"),
                         ("full_page", "reuse.embed.full_page"),
+                        ("table_label", "head.table_label"),
+                        ("search_label", "head.search_label"),
                     )
                 },
+                "locale": json.dumps(fmt.locale(cat, lang), ensure_ascii=False),
             }
             out[path] = env.get_template("embed.html.j2").render(e=view)
     return out
@@ -538,7 +543,7 @@ def social_cards(
             "width": CARD_W,
             "height": CARD_H,
             "locale": cat.get(lang, "reuse.og_locale"),
-            "locale_alternate": [cat.get(x, "reuse.og_locale") for x in LANGS if x != lang],
+            "locale_alternate": [cat.get(x, "reuse.og_locale") for x in cat.langs if x != lang],
         }
     with ThreadPoolExecutor(max_workers=2) as ex:
         pngs = list(ex.map(lambda j: svg_to_png(j[1], cache, scale=1, kind="card"), jobs))

@@ -293,7 +293,10 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str, cat) -> tuple[
         )
     pages.append(Page("whats-new", "whats_new.md.j2", cat.both("open_pages.whats_new")))
     _write_feeds(published, docs, base_url, described, cat)
-    context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
+    from minhbach.publish.feed import feed_name
+
+    feeds = {lang: feed_name(lang, cat) for lang in cat.langs}
+    context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path, "feeds": feeds}
     return pages, {}, context
 
 

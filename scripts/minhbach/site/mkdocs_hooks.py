@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 
 from minhbach.context import shipped_site_src
 from minhbach.publish import feed
-from minhbach.site import search_index, strings
+from minhbach.site import fmt, search_index, strings
 
 
 def _striptags_escaped(value) -> Markup:
@@ -101,7 +101,10 @@ _HEAD_WORDS: dict[str, dict] = {}
 def _head_words(lang: str, config) -> dict:
     if lang not in _HEAD_WORDS:
         cat = strings.load(_site_src(config) or shipped_site_src())
-        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang, cat)})
+        locale = json.dumps(fmt.locale(cat, lang), ensure_ascii=False)  # the interactive charts' number format
+        _HEAD_WORDS[lang] = head_safe(
+            {**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang, cat), "locale": locale}
+        )
     return _HEAD_WORDS[lang]
 
 

@@ -33,10 +33,12 @@ def url_of(key: str) -> str:
     return "/" if not key else f"/{key}/"
 
 
-def rel(from_key: str, to: str, lang: str, shared: bool = False) -> str:
-    """Relative URL from a page to another page (same language) or to a shared asset."""
-    here = ("/en" if lang == "en" else "") + url_of(from_key)
-    target = to if shared else ("/en" if lang == "en" else "") + (to if to.startswith("/") else url_of(to))
+def rel(from_key: str, to: str, lang: str, default_lang: str, shared: bool = False) -> str:
+    """Relative URL from a page to another page (same language) or to a shared asset; the default language's
+    pages are at the root, each other language's under /<lang>/."""
+    prefix = "" if lang == default_lang else f"/{lang}"
+    here = prefix + url_of(from_key)
+    target = to if shared else prefix + (to if to.startswith("/") else url_of(to))
     r = posixpath.relpath(target, here)
     if target.endswith("/") and not r.endswith("/"):
         r += "/"
@@ -166,7 +168,7 @@ class Ctx:
     # links
     def href(self, to: str) -> Markup:
         """A relative link to a page; page keys are checked safe paths (sitemap.SAFE_KEY), so the URL is markup."""
-        return Markup(rel(self.key, to, self.lang))
+        return Markup(rel(self.key, to, self.lang, self._cat().default_lang))
 
     def ident(self, code) -> Markup:
         """A code (enum value, id) for a class or id attribute; anything but a plain identifier gives ''."""
@@ -184,7 +186,7 @@ class Ctx:
         return Markup("<br>")
 
     def asset(self, path: str) -> str:
-        return rel(self.key, "/" + path.lstrip("/"), self.lang, shared=True)
+        return rel(self.key, "/" + path.lstrip("/"), self.lang, self._cat().default_lang, shared=True)
 
     def a(self, to: str, text) -> Markup:
         """A link to a page, or its text alone when that page is not built (absence is silence: no dead link)."""
@@ -308,7 +310,8 @@ class Ctx:
 
     def dataset_link(self, name: str) -> Markup:
         res = self.pkg.resource(name)
-        title = res.get("title") if self.lang == "vi" else res.get("x-i18n", {}).get("en", {}).get("title", name)
+        default = self.lang == self._cat().default_lang
+        title = res.get("title") if default else res.get("x-i18n", {}).get(self.lang, {}).get("title", name)
         return link(self.href(f"open-data/{name}"), title)
 
     def source_text(self, source_id: str) -> Markup:
@@ -316,7 +319,7 @@ class Ctx:
         lines = text.split("\n")
         body = "\n".join(f'<span id="L{i}" class="mb-line">{esc(line)}</span>' for i, line in enumerate(lines, 1))
         # the English page shows the same Vietnamese text: index it once, from the Vietnamese page
-        skip = " data-search-exclude" if self.lang != "vi" else ""
+        skip = " data-search-exclude" if self.lang != self._cat().default_lang else ""
         return Markup(f'<pre class="mb-source" lang="vi" tabindex="0"{skip}>{body}</pre>')
 
     def prose(self, name: str) -> Markup:
@@ -331,12 +334,14 @@ class Ctx:
         return link(self.asset(path), text)
 
     def res_title(self, r: dict) -> str:
-        return r["title"] if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("title", r["name"])
+        if self.lang == self._cat().default_lang:
+            return r["title"]
+        return r.get("x-i18n", {}).get(self.lang, {}).get("title", r["name"])
 
     def res_description(self, r: dict) -> str:
-        return (
-            r.get("description", "") if self.lang == "vi" else r.get("x-i18n", {}).get("en", {}).get("description", "")
-        )
+        if self.lang == self._cat().default_lang:
+            return r.get("description", "")
+        return r.get("x-i18n", {}).get(self.lang, {}).get("description", "")
 
     def field_en(self, f: dict) -> str:
         return f.get("x-i18n", {}).get("en", {}).get("title", "")
@@ -435,6 +440,7 @@ class Renderer:
             q=self.q,
             res=self.res,
             lang=lang,
+            default_lang=self.catalogue.default_lang,  # the data's own language (as written), at the site root
             page=page,
             title=page.title[lang],
             explore=explore(self.pages, self.catalogue, lang),
@@ -456,6 +462,7 @@ class Renderer:
         return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def stage_file(docs: Path, key: str, lang: str) -> Path:
+def stage_file(docs: Path, key: str, lang: str, default_lang: str) -> Path:
+    """The staged Markdown of a page (mkdocs-static-i18n's suffix layout: `page.md`, `page.en.md`)."""
     base = "index" if not key else key
-    return docs / (f"{base}.md" if lang == "vi" else f"{base}.en.md")
+    return docs / (f"{base}.md" if lang == default_lang else f"{base}.{lang}.md")
