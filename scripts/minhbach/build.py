@@ -174,7 +174,16 @@ def build_site(
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
         # the one site context of this build, handed down to the stages
-        site = context.Site(project, site_src, config_file, cat, base_url, preview=publish.is_preview(base_url))
+        from minhbach.site.sitemap import read_specs
+
+        registries = {
+            "pages": tuple(s.key for s in read_specs(site_src)),
+            "charts": tuple(b.__name__ for b in charts_mod.BUILDERS),
+            "finding_kinds": tuple(findings_mod.KINDS),
+        }
+        site = context.Site(
+            project, site_src, config_file, cat, base_url, preview=publish.is_preview(base_url), registries=registries
+        )
         chart_map = timer.run("charts", _write_charts, pkg, res, site, docs / "assets" / "charts", charts_mod, cache)
         report.charts = len(chart_map)
         open_data = timer.run("publish", _publish, pkg, res, site, docs, publish)
