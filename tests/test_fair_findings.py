@@ -15,16 +15,16 @@ import pytest
 
 from findings_helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
+from minhbach.context import program_catalogue
 from minhbach.findings.model import KINDS
 from minhbach.site import findings_view
 from minhbach.site.pages import Ctx
-from minhbach.site.strings import load as load_strings
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
     """finding id → the item the data-quality page prints (sentence, side, severity), in `lang`."""
     res = compute_all(pkg)
-    cat = load_strings(None)
+    cat = program_catalogue()
     h = Ctx(pkg, res, cat.by_lang[lang], lang, "data-quality", {})
     h.catalogue = cat
     out = {}
@@ -273,7 +273,7 @@ def test_every_reason_and_wording_has_words_in_both_languages():
 
     from minhbach.findings import sides
 
-    cat = load_strings(None)
+    cat = program_catalogue()
     assert sides.missing_words(cat) == []
     broken = copy.deepcopy(cat)
     del broken.by_lang["vi"]["quality"]["side"]["no_working"]

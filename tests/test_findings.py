@@ -9,8 +9,8 @@ import pytest
 
 from findings_helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
+from minhbach.context import program_catalogue
 from minhbach.findings.model import KINDS
-from minhbach.site.strings import load as load_strings
 from minhbach.validate import run as validate
 
 
@@ -304,7 +304,7 @@ def test_pillar_recomputed_from_its_indices_on_a_mutated_package():
 
 
 def test_every_kind_has_a_title_and_a_sentence_in_both_languages():
-    cat = load_strings(None)
+    cat = program_catalogue()
     for lang in ("vi", "en"):
         for kind in KINDS:
             assert cat.raw(lang, f"quality.kinds.{kind}")
@@ -463,7 +463,7 @@ def test_a_registered_kind_without_words_is_named_when_the_build_starts():
 
     from minhbach.findings.model import missing_words
 
-    cat = load_strings(None)
+    cat = program_catalogue()
     assert missing_words(cat) == []
     broken = _copy.deepcopy(cat)
     del broken.by_lang["en"]["quality"]["sentence"][KINDS[-1]]
