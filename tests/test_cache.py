@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from minhbach import cache as cache_mod
-from minhbach.build import _vega_bundle
 from minhbach.cache import Cache
 from minhbach.charts.render import render_svg, svg_to_png
 from minhbach.site import fmt
 from minhbach.site.strings import load as load_catalogue
+from minhbach.stages import vega_bundle as _vega_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = {lang: fmt.locale(load_catalogue(ROOT / "site_src"), lang) for lang in ("vi", "en")}
@@ -50,12 +50,13 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
     """The real social-card stage for two pages without charts; returns the PNGs it wrote."""
     from functools import partial
 
-    from minhbach.publish import reuse
+    from minhbach.publish.cards import social_cards
+    from minhbach.site.cite import Identity
     from minhbach.site.pages import stage_file
     from minhbach.site.strings import load
 
     words = {"vi": "Trang", "en": "Page"}
-    ident = reuse.Identity(
+    ident = Identity(
         base_url="https://example.org/",
         version="1.0.0",
         created="2026-01-01",
@@ -70,7 +71,7 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
         for lang in ("vi", "en")
     }
     docs = tmp / "docs"
-    reuse.social_cards(
+    social_cards(
         facts, {}, tmp / "charts", docs, ident, load(ROOT / "site_src"), cache, partial(stage_file, default_lang="vi")
     )
     return {p.name: p.read_bytes() for p in sorted((docs / "assets" / "social").glob("*.png"))}

@@ -18,7 +18,7 @@ from minhbach.compute.scores import compute_all
 from minhbach.context import program_catalogue
 from minhbach.findings.model import KINDS
 from minhbach.site import findings_view
-from minhbach.site.pages import Ctx
+from minhbach.site.ctx import Ctx
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
