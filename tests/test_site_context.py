@@ -76,9 +76,9 @@ def test_a_key_missing_in_a_third_language_fails_by_name(tmp_path):
 def test_a_third_language_is_strings_and_config_only(tmp_path):
     """Sitemap expansion, the nav and the staged mkdocs.yml in three languages, no code edited; a data label the
     package lacks in French (`name_fr`) is the default language's."""
-    from minhbach.build import site_langs
     from minhbach.load.package import load_package
     from minhbach.site import render, sitemap
+    from minhbach.stages import site_langs
 
     project = _project(tmp_path / "p")
     src = _add_french(project)
@@ -135,10 +135,9 @@ def test_the_pages_stage_renders_a_third_language(tmp_path):
     the feed is French, and a label the data lacks in French reads as the default language's."""
     from minhbach.compute.scores import compute_all
     from minhbach.load.package import in_languages, load_package
-    from minhbach.publish import reuse
     from minhbach.publish import run as publish
+    from minhbach.site import cite, sitemap
     from minhbach.site import pages as pages_mod
-    from minhbach.site import sitemap
 
     project = _project(tmp_path / "p")
     src = _add_french(project)
@@ -157,7 +156,7 @@ def test_the_pages_stage_renders_a_third_language(tmp_path):
     assert "Publications – " in (docs / "feed-fr.xml").read_text(encoding="utf-8")
     view = in_languages(pkg, cat.langs)
     assert "name_fr" in view.t("pillar") and "name_fr" not in pkg.t("pillar")  # published tables keep theirs
-    ident = reuse.identity(view, cat, "https://e.org/")
+    ident = cite.identity(view, cat, "https://e.org/")
     r = pages_mod.Renderer(view, res, src, {}, pages=pages, downloads=downloads, catalogue=cat, identity=ident)
     texts = {p.key: html.unescape(r.render(p, "fr", extra)) for p in pages}
     assert len(texts) == len(pages) and all(texts.values())
