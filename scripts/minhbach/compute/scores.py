@@ -18,8 +18,6 @@ from minhbach.findings import model as findings
 from minhbach.load.package import Package
 from minhbach.numbers import half_ulp
 
-LANGS = ("vi", "en")
-
 
 @dataclass
 class Results:

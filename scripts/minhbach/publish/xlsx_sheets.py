@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LANGS = ("vi", "en")
-
 
 @dataclass
 class Cover:
