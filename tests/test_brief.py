@@ -23,15 +23,20 @@ def _article(doc: str) -> str:
 
 
 def test_section_paths_read_by_their_numbers_in_english():
+    from minhbach.context import program_catalogue
     from minhbach.site.section_path import section, short
 
+    cat = program_catalogue()
+
     printed = "PHẦN II. PHÂN TÍCH KẾT QUẢ > V. AN TOÀN, AN NINH MẠNG > 1. Đánh giá chỉ số"
-    assert short(printed, "en") == "Part II › V › 1"
-    assert short("PHỤ LỤC I > TỔNG HỢP KINH PHÍ", "en") == "Annex I › §"
-    assert short("Phần I > IV. PHÁT TRIỂN XÃ HỘI SỐ", "en") == "Part I › IV"
-    assert str(section(printed, "vi")) == printed.replace(">", "&#62;")
+    assert short(printed, "en", cat) == "Part II › V › 1"
+    assert short("PHỤ LỤC I > TỔNG HỢP KINH PHÍ", "en", cat) == "Annex I › §"
+    assert short("Phần I > IV. PHÁT TRIỂN XÃ HỘI SỐ", "en", cat) == "Part I › IV"
+    assert str(section(printed, "vi", cat)) == printed.replace(">", "&#62;")
     # the printed path stays on hover, escaped
-    assert 'title="PH' in str(section(printed, "en")) and "<script" not in str(section("<script> > 1. x", "en"))
+    assert 'title="PH' in str(section(printed, "en", cat)) and "<script" not in str(
+        section("<script> > 1. x", "en", cat)
+    )
 
 
 def test_a_sentence_escapes_its_text_and_keeps_markup_values():

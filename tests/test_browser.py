@@ -515,7 +515,7 @@ def phone(browser):
 def test_home_brief_in_the_first_two_phone_screens(site, phone):
     """At 390 x 844, both languages: the score, the rank and its change, the targets met per plan and the budget
     total are each in a sentence of the brief that ends within the first two screens."""
-    from minhbach.compute.scores import compute_all
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
     from phone_helpers import check_home, expected
 

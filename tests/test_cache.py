@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 
 from minhbach import cache as cache_mod
+from minhbach import fmt
 from minhbach.cache import Cache
 from minhbach.charts.render import render_svg, svg_to_png
 from minhbach.stages import vega_bundle as _vega_bundle
+from minhbach.strings import load as load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCALE = {lang: fmt.locale(load_catalogue(ROOT / "site_src"), lang) for lang in ("vi", "en")}
 
 
 def small_spec(n: int = 0) -> dict:
@@ -45,6 +48,8 @@ def forge(entry: Path, kind: str, content: bytes) -> None:
 
 def _cards(tmp: Path, cache) -> dict[str, bytes]:
     """The real social-card stage for two pages without charts; returns the PNGs it wrote."""
+    from functools import partial
+
     from minhbach.publish.cards import social_cards
     from minhbach.site.cite import Identity
     from minhbach.site.pages import stage_file
@@ -66,7 +71,9 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
         for lang in ("vi", "en")
     }
     docs = tmp / "docs"
-    social_cards(facts, {}, tmp / "charts", docs, ident, load(None), cache, stage_file)
+    social_cards(
+        facts, {}, tmp / "charts", docs, ident, load(ROOT / "site_src"), cache, partial(stage_file, default_lang="vi")
+    )
     return {p.name: p.read_bytes() for p in sorted((docs / "assets" / "social").glob("*.png"))}
 
 
@@ -82,9 +89,9 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
 )
 @pytest.mark.parametrize("header", ["stale", "forged"])
 def test_a_poisoned_svg_entry_is_rendered_again_and_replaced(tmp_path, poison, header):
-    clean = render_svg(small_spec(), "vi", None)
+    clean = render_svg(small_spec(), "vi", None, LOCALE["vi"])
     cache = Cache(tmp_path)
-    assert render_svg(small_spec(), "vi", cache) == clean
+    assert render_svg(small_spec(), "vi", cache, LOCALE["vi"]) == clean
     (entry,) = entries(tmp_path / "charts", "*.svg")
     good = entry.read_bytes()
     hostile = clean.encode("utf-8").removesuffix(b"</svg>") + poison
@@ -93,25 +100,25 @@ def test_a_poisoned_svg_entry_is_rendered_again_and_replaced(tmp_path, poison, h
     else:  # the content was edited under its old header
         entry.write_bytes(good.split(b"\n", 1)[0] + b"\n" + hostile)
     assert cache.get(entry.stem, "svg") is None
-    again = render_svg(small_spec(), "vi", cache)
+    again = render_svg(small_spec(), "vi", cache, LOCALE["vi"])
     assert again == clean and "<script" not in again and "onload" not in again
     assert entry.read_bytes() == good  # the bad entry was replaced by the re-rendered one
 
 
 def test_an_entry_in_the_old_layout_is_not_trusted(tmp_path):
     """Caches written before entries carried a hash hold bare SVGs at the same names: they are rendered again."""
-    clean = render_svg(small_spec(), "en", None)
-    render_svg(small_spec(), "en", tmp_path)
+    clean = render_svg(small_spec(), "en", None, LOCALE["en"])
+    render_svg(small_spec(), "en", tmp_path, LOCALE["en"])
     (entry,) = entries(tmp_path / "charts", "*.svg")
     entry.write_text(clean.removesuffix("</svg>") + "<script>alert(1)</script></svg>", encoding="utf-8")
-    assert render_svg(small_spec(), "en", tmp_path) == clean
+    assert render_svg(small_spec(), "en", tmp_path, LOCALE["en"]) == clean
 
 
 @pytest.mark.parametrize("damage", ["empty", "cut", "header only", "a folder"])
 def test_empty_or_broken_svg_and_png_entries_are_misses(tmp_path, damage):
-    svg = render_svg(small_spec(1), "vi", None)
+    svg = render_svg(small_spec(1), "vi", None, LOCALE["vi"])
     png = svg_to_png(svg, None)
-    assert render_svg(small_spec(1), "vi", tmp_path) == svg and svg_to_png(svg, tmp_path) == png
+    assert render_svg(small_spec(1), "vi", tmp_path, LOCALE["vi"]) == svg and svg_to_png(svg, tmp_path) == png
     found = entries(tmp_path / "charts", "*.svg") + entries(tmp_path / "charts", "*.png")
     assert len(found) == 2
     for entry in found:
@@ -123,7 +130,7 @@ def test_empty_or_broken_svg_and_png_entries_are_misses(tmp_path, damage):
         entry.write_bytes({"empty": b"", "cut": raw[: len(raw) // 2], "header only": raw.split(b"\n")[0]}[damage])
     warnings: list = []
     cache = Cache(tmp_path, warn=warnings.append)
-    assert render_svg(small_spec(1), "vi", cache) == svg
+    assert render_svg(small_spec(1), "vi", cache, LOCALE["vi"]) == svg
     assert svg_to_png(svg, cache) == png
     if damage == "a folder":
         assert [w.code for w in warnings] == ["cache-unwritable"]
@@ -165,7 +172,7 @@ def _write_same_keys(root: str, start, rounds: int) -> list[str]:
     start.wait()
     out = []
     for n in range(3):
-        svg = render_svg(small_spec(n), "vi", cache)
+        svg = render_svg(small_spec(n), "vi", cache, LOCALE["vi"])
         out.append(hashlib.sha256(svg.encode() + svg_to_png(svg, cache)).hexdigest())
     payload = b"<svg>" + b"x" * 200_000 + b"</svg>"
     entry = cache.path("shared-key", "svg")
@@ -187,7 +194,7 @@ def test_two_processes_writing_the_same_keys_both_succeed(tmp_path):
     assert results[0] == results[1]
     expected = []
     for n in range(3):
-        svg = render_svg(small_spec(n), "vi", None)
+        svg = render_svg(small_spec(n), "vi", None, LOCALE["vi"])
         expected.append(hashlib.sha256(svg.encode() + svg_to_png(svg, None)).hexdigest())
     assert results[0] == expected
     cache = Cache(tmp_path)
@@ -198,7 +205,7 @@ def test_two_processes_writing_the_same_keys_both_succeed(tmp_path):
 
 
 def _render_everything(cache) -> tuple:
-    svgs = [render_svg(small_spec(n), lang, cache) for n in range(2) for lang in ("vi", "en")]
+    svgs = [render_svg(small_spec(n), lang, cache, LOCALE[lang]) for n in range(2) for lang in ("vi", "en")]
     pngs = [svg_to_png(s, cache) for s in svgs]
     return svgs, pngs
 

@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, SH, SKOS
 
+from minhbach import strings
 from minhbach.publish import run as publish
 from minhbach.publish import xlsx
 from minhbach.publish.catalog.canonical import serialize
@@ -22,6 +23,7 @@ from minhbach.publish.catalog.mapping import build_catalog
 from minhbach.publish.catalog.terms import AVAILABILITY_STABLE, DCATAP, XLSX, temporal_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
+CAT = strings.load(ROOT / "site_src")
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
 BASE = "http://127.0.0.1:8000/"
 V1, V2 = "0.1.0", "0.2.0"
@@ -104,7 +106,7 @@ def inputs():
 @pytest.fixture(scope="module")
 def graph(inputs):
     _, _, rels = inputs
-    return build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX)
+    return build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX, cat=CAT)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +170,7 @@ def test_serializations_parse_to_the_same_graph(graph, parsed):
 
 def test_serializations_are_deterministic(inputs, texts):
     _, _, rels = inputs
-    again = build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX)
+    again = build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX, cat=CAT)
     for fmt in FORMATS:
         assert serialize(again, fmt) == texts[fmt], fmt
         assert serialize(again, fmt) == serialize(again, fmt), fmt
@@ -191,7 +193,9 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
         ctx = json.loads(Path({str(tmp_path / "ctx.json")!r}).read_text(encoding="utf-8"))
         for t in ctx["tables"].values():
             t["span"] = tuple(t["span"]) if t["span"] else None
-        g = build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx)
+        from minhbach import strings
+        cat = strings.load(Path({str(ROOT / "site_src")!r}))
+        g = build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx, cat=cat)
         for fmt in ("turtle", "json-ld", "xml"):
             Path({str(tmp_path)!r}, fmt).write_text(serialize(g, fmt), encoding="utf-8")
     """)
@@ -330,7 +334,7 @@ def test_datasets(graph, inputs):
 
 def test_dataset_iris_are_stable_across_versions(graph, inputs):
     dp, files, rels = inputs
-    old = build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
+    old = build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX, cat=CAT)
     assert _datasets(old) == _datasets(graph)
 
     def current(g):  # the current files; each release's own zip has an IRI of its own (its files never change)
@@ -367,7 +371,7 @@ def test_unreleased_data_are_marked_and_point_at_latest(inputs):
     dp, files, rels = inputs
     cur = dict(rels[-1], released=False, dir="latest", zip="minhbach-latest.zip", notes={})
     cur["files"] = dict(cur["files"], **{"minhbach-latest.zip": (3, "ab" * 32)})
-    g = build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX)
+    g = build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX, cat=CAT)
     zip_dist = URIRef(f"{BASE}open-data/#zip")
     assert g.value(zip_dist, DCAT.downloadURL) == URIRef(f"{BASE}latest/minhbach-latest.zip")
     for d in g.subjects(RDF.type, DCAT.Distribution):
@@ -459,11 +463,10 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
             }
         ],
     }
-    g = build_catalog(d, BASE, "1.0.0", [])
+    g = build_catalog(d, BASE, "1.0.0", [], cat=CAT)
     ds = URIRef(f"{BASE}open-data/t/#dataset")
-    from minhbach import strings
 
-    cat = strings.load(None)
+    cat = CAT
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(
         cat.both("catalog.publisher_default").values()
     )
@@ -473,7 +476,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     conforms, _, text, _ = _validate(g, "shapes.ttl", "range.ttl")
     assert conforms, text
     d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
-    g = build_catalog(d, BASE, "1.0.0", [])
+    g = build_catalog(d, BASE, "1.0.0", [], cat=CAT)
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
 
 

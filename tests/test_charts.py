@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from minhbach.charts.registry import all_charts
 from minhbach.charts.render import NARROW, WIDE, spec, write_charts
 from minhbach.charts.specs import score_domain
 from minhbach.compute.progress import assess, target_progress, when
+from minhbach.context import program_catalogue
 from minhbach.findings.run import compute_all
 from minhbach.load.package import load_package
 
@@ -123,7 +125,9 @@ def test_framework_size_and_years_from_the_tables(shipped):
 def test_years_are_labels_never_grouped(shipped):
     pkg, res = shipped
     assert fmt.year(2021) == "2021" and fmt.year(2021.0) == "2021"
-    assert fmt.number(2021, "vi") == "2.021"  # a plain number is grouped; a year column must not use it
+    assert (
+        fmt.number(2021, "vi", cat=program_catalogue()) == "2.021"
+    )  # a plain number is grouped; a year column must not use it
     for c in all_charts(pkg, res):
         for col in c.columns:
             if col.name == "year":
@@ -172,6 +176,7 @@ def test_chart_words_come_from_the_catalogue(shipped, tmp_path):
 
     src = tmp_path / "site_src"
     (src / "strings").mkdir(parents=True)
+    shutil.copy2(ROOT / "site_src" / "languages.yml", src / "languages.yml")
     for lang in ("vi", "en"):
         d = src / "strings" / lang
         d.mkdir()

@@ -12,16 +12,16 @@ import json
 import re
 
 from helpers import base, change, findings_of, mini, obs
+from minhbach.context import program_catalogue
 from minhbach.findings.run import compute_all
 from minhbach.site import findings_view
 from minhbach.site.ctx import Ctx
-from minhbach.strings import load as load_strings
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
     """finding id → the item the data-quality page prints (sentence, side, severity), in `lang`."""
     res = compute_all(pkg)
-    cat = load_strings(None)
+    cat = program_catalogue()
     h = Ctx(pkg, res, cat.by_lang[lang], lang, "data-quality", {})
     h.catalogue = cat
     out = {}

@@ -10,12 +10,12 @@ import re
 import pytest
 
 from helpers import base, findings_of, mini, obs
+from minhbach.context import program_catalogue
 from minhbach.errors import Failed
 from minhbach.findings import checks, checks_kpi, kinds, run, sides
 from minhbach.findings.model import Fact, Finding
 from minhbach.site import findings_view
 from minhbach.site.pages import Ctx
-from minhbach.strings import load as load_strings
 
 REGISTRY = kinds.REGISTRY
 
@@ -27,7 +27,7 @@ def test_each_kind_is_declared_once():
 
 @pytest.mark.parametrize("kind", REGISTRY, ids=lambda k: k.name)
 def test_every_registered_kind_has_its_words_in_every_language(kind):
-    cat = load_strings(None)
+    cat = program_catalogue()
     for lang in cat.langs:
         assert cat.raw(lang, f"quality.kinds.{kind.name}")
         for key in kind.words()[1:]:
@@ -67,7 +67,7 @@ def test_a_kind_without_a_side_rule_fails_by_name(monkeypatch):
 
 
 def test_a_registered_kind_without_words_is_named(monkeypatch):
-    cat = load_strings(None)
+    cat = program_catalogue()
     assert run.missing_words(cat) == []
     monkeypatch.setattr(kinds, "REGISTRY", [*REGISTRY, kinds.Kind("wordless", (), sides.misprint, wordings=("x",))])
     issues = run.missing_words(cat)
@@ -85,7 +85,7 @@ def test_a_registered_kind_without_words_is_named(monkeypatch):
 
 
 def test_every_reason_has_words_in_every_language():
-    cat = load_strings(None)
+    cat = program_catalogue()
     broken = copy.deepcopy(cat)
     del broken.by_lang["vi"]["quality"]["side"]["no_working"]
     issues = run.missing_words(broken)
@@ -106,7 +106,7 @@ def test_the_page_groups_follow_the_registry_order(monkeypatch):
     def groups():
         from minhbach.findings.run import compute_all
 
-        cat = load_strings(None)
+        cat = program_catalogue()
         h = Ctx(pkg, compute_all(pkg), cat.by_lang["en"], "en", "data-quality", {})
         h.catalogue = cat
         return [k for k, _ in findings_view.by_kind(h)]

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "minhbach.cache",
             "minhbach.strings",  # the string catalogues: every stage that words something reads them
             "minhbach.fmt",  # numbers, dates and units per language: charts and pages print the same way
+            "minhbach.context",  # the build's Site (languages, catalogue, address): made once, passed down
         ),
     ),
     ("load", ("minhbach.load",)),
@@ -57,6 +58,7 @@ LAZY_ALLOWED: dict[tuple[str, str], str] = {
             "minhbach.atomic",
             "minhbach.bench",
             "minhbach.build",
+            "minhbach.context",
             "minhbach.dictionary",
             "minhbach.new",
             "minhbach.publish.run",

@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
@@ -153,7 +154,7 @@ def _readme_headings() -> dict[str, str]:
     """The heading that opens each language's part of a chart's README (from the catalogue, not copied here)."""
     from minhbach.strings import load
 
-    cat = load(None)
+    cat = load(Path(__file__).resolve().parents[1] / "site_src")
     blank = dict.fromkeys(("title", "description", "csv", "columns", "sources", "licence", "citation", "url"), "")
     return {lang: cat.get(lang, "reuse.readme", version="", **blank).split("\n")[2].strip() for lang in ("vi", "en")}
 

@@ -447,6 +447,8 @@ def test_every_word_comes_from_the_catalogue(setup, tmp_path):
     from minhbach.workbook import common
 
     site = tmp_path / "site_src" / "strings"
+    site.mkdir(parents=True)
+    (tmp_path / "site_src" / "languages.yml").write_text("languages: [vi, en]\n", encoding="utf-8")
     for lang in ("vi", "en"):
         (site / lang).mkdir(parents=True)
         text = (ROOT / "site_src/strings" / lang / "workbook.yml").read_text(encoding="utf-8")

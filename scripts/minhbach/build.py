@@ -18,12 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minhbach import address, atomic
+from minhbach import address, atomic, context
 from minhbach.atomic import output_issue
 from minhbach.cache import Cache
 from minhbach.errors import Failed, Issue
-
-LANGS = ("vi", "en")
 
 
 @dataclass
@@ -77,7 +75,7 @@ def input_fingerprint(data_root: Path, project: Path, base_url: str | None) -> s
         data_root / "datapackage.json",
         data_root / "data",
         data_root / "releases",
-        project / "site_src",
+        context.site_src(project),
         project / "mkdocs.yml",
         Path(__file__).parent,
     ]
@@ -109,7 +107,7 @@ def build_site(
     force: bool = False,
 ) -> BuildReport:
     data_root, out_dir, project = Path(data_root).resolve(), Path(out_dir).resolve(), Path(project).resolve()
-    site_src = project / "site_src"
+    site_src = context.site_src(project)  # the project's own, else the one shipped with minhbach
     config_file = project / "mkdocs.yml"
     final = out_dir / atomic.SITE  # a symlink to the published site-<id> tree
     bad = address.build_issues(base_url, _descriptor_or_none(data_root), config_file)
@@ -152,7 +150,8 @@ def build_site(
         (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(tmp_root / "scratch")
         # a YAML error, a missing key or a finding kind without words is named now, not after the charts
-        issues = missing_words(strings_mod.load(site_src))
+        cat = strings_mod.load(site_src)
+        issues = missing_words(cat)
         if issues:
             raise Failed(issues)
         issues = _recover_import(data_root)
@@ -169,25 +168,32 @@ def build_site(
         base_url = (
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
-        chart_map = timer.run("charts", stages.write_charts, pkg, res, docs / "assets" / "charts", cache)
-        report.charts = len(chart_map)
-        open_data = timer.run(
-            "publish", stages.publish_files, pkg, res, site_src, docs, strings_mod.load(site_src), base_url
+        # the one site context of this build, handed down to the stages
+        site = context.Site(
+            project,
+            site_src,
+            config_file,
+            cat,
+            base_url,
+            preview=stages.publish.is_preview(base_url),
+            registries=stages.registries(site_src),
         )
+        chart_map = timer.run("charts", stages.write_charts, pkg, res, site, docs / "assets" / "charts", cache)
+        report.charts = len(chart_map)
+        open_data = timer.run("publish", stages.publish_files, pkg, res, site, docs)
         staged = timer.run(
             "pages",
             stages.stage_pages,
             pkg,
             res,
-            site_src,
+            site,
             docs,
             chart_map,
-            base_url,
             bundle,
             cache,
             open_data,
         )
-        report.pages = len(staged[0]) * len(LANGS)
+        report.pages = len(staged[0]) * len(site.langs)
         timer.run("render", stages.render_site, config_file, docs, site_tmp, staged, base_url, pkg)
         for line in atomic.publish(site_tmp, final):
             progress(line)

@@ -102,13 +102,13 @@ def _preview_notice(a) -> None:
     """Say so when the build is only a preview (no public address, or no contact email for portals)."""
     import json
 
-    from minhbach import strings
     from minhbach.build import _config_site_url
+    from minhbach.context import catalogue
     from minhbach.publish.run import is_preview, preview_issues
 
     dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
     base = a.base_url or dp.get("homepage") or _config_site_url(Path(a.project) / "mkdocs.yml")
-    cat = strings.load(None)
+    cat = catalogue(Path(a.project))
     for issue in preview_issues(dp, base):
         key = "preview.notice" if issue.code == "preview-base-url" else "preview.no_email"
         _err(f"{'PREVIEW: ' if is_preview(base) else ''}{cat.get('en', key)}")

@@ -1,24 +1,17 @@
 """Numbers, dates and labels per language: vi `0,3509` `50,65%` `1.177.370`; en `0.3509` `50.65%` `1,177,370`.
 
 Format by what a field means: a year is a label (`year`), a score on 0–1 has four decimals, a printed value
-keeps the digits it was printed with. Words (months, units) come from the `fmt` strings."""
+keeps the digits it was printed with. Words (months, units) and separators come from the `fmt` strings of the
+build's catalogue, passed as `cat`."""
 
 from __future__ import annotations
 
-import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from minhbach import strings
 from minhbach.numbers import decimals_printed
-
-SEPARATORS = {"vi": (",", "."), "en": (".", ",")}
-D3_LOCALE = {
-    "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"]},
-}
 
 
 def missing(v) -> bool:
@@ -27,8 +20,14 @@ def missing(v) -> bool:
     )
 
 
-def number(v, lang: str, decimals: int | None = None, as_written: str | None = None, sign: bool = False) -> str:
-    """Format v; with as_written, keep exactly the digits the source printed."""
+def locale(cat, lang: str) -> dict:
+    """The number format of a language, as d3-format takes it (`fmt.locale` of the catalogue): decimal mark,
+    thousands separator, grouping, currency. Also given to vl-convert and, on the page, to the interactive chart."""
+    return dict(cat.raw(lang, "fmt.locale"))
+
+
+def number(v, lang: str, decimals: int | None = None, as_written: str | None = None, sign: bool = False, *, cat) -> str:
+    """Format v; with as_written, keep exactly the digits the source printed; separators from `cat`."""
     if missing(v):
         return "–"
     if decimals is None:
@@ -36,7 +35,8 @@ def number(v, lang: str, decimals: int | None = None, as_written: str | None = N
     q = Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     neg = q < 0
     whole, _, frac = f"{abs(q):f}".partition(".")
-    dec, thou = SEPARATORS[lang]
+    loc = cat.raw(lang, "fmt.locale")
+    dec, thou = loc["decimal"], loc["thousands"]
     groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
@@ -56,22 +56,15 @@ def _natural_decimals(v) -> int:
     return min(len(s), 4)
 
 
-def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None) -> str:
-    return "–" if missing(v) else number(v, lang, decimals, as_written) + "%"
+def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None, *, cat) -> str:
+    return "–" if missing(v) else number(v, lang, decimals, as_written, cat=cat) + "%"
 
 
-@functools.cache
-def _words():
-    """The `fmt` section of the string catalogues (month names, unit labels), read once."""
-    return strings.load(None)
-
-
-def period(p: str, lang: str) -> str:
+def period(p: str, lang: str, *, cat) -> str:
     """`2022-08` → 'August 2022' (words from the `fmt` strings); `2021-12-15` → a day, month and year."""
     parts = str(p).split("-")
     if len(parts) == 1:
         return parts[0]
-    cat = _words()
     y, m = parts[0], int(parts[1])
     month = cat.raw(lang, "fmt.months")[m - 1]
     if len(parts) == 2:
@@ -87,9 +80,9 @@ def year(v) -> str:
     return str(int(float(v))) if not isinstance(v, str) else v
 
 
-def unit_label(unit: str, lang: str) -> str:
+def unit_label(unit: str, lang: str, *, cat) -> str:
     """The label of a unit in a language; an unknown unit shows its code."""
-    units = _words().raw(lang, "fmt.units")
+    units = cat.raw(lang, "fmt.units")
     return units.get(unit, unit) if isinstance(units, dict) else unit
 
 
@@ -103,18 +96,10 @@ def money_unit(largest_vnd: float) -> str:
     return next((u for u in MONEY_DISPLAY if abs(largest_vnd) >= MONEY_SCALE[u]), "vnd")
 
 
-def with_unit(v, unit: str, lang: str, as_written: str | None = None) -> str:
+def with_unit(v, unit: str, lang: str, as_written: str | None = None, *, cat) -> str:
     if missing(v):
         return "–"
     if unit == "percent":
-        return percent(v, lang, as_written=as_written)
-    label = unit_label(unit, lang) if unit in _words().raw(lang, "fmt.units") else ""
-    return f"{number(v, lang, as_written=as_written)} {label}".strip()
-
-
-def __getattr__(name: str):
-    """`UNIT_LABELS` ({unit: (vi, en)}) for callers not yet on `unit_label`; built from the strings."""
-    if name == "UNIT_LABELS":
-        vi, en = _words().raw("vi", "fmt.units"), _words().raw("en", "fmt.units")
-        return {u: (vi[u], en.get(u, vi[u])) for u in vi}
-    raise AttributeError(name)
+        return percent(v, lang, as_written=as_written, cat=cat)
+    label = unit_label(unit, lang, cat=cat) if unit in cat.raw(lang, "fmt.units") else ""
+    return f"{number(v, lang, as_written=as_written, cat=cat)} {label}".strip()

@@ -15,7 +15,8 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
-from minhbach import address, strings
+from minhbach import address
+from minhbach.context import program_catalogue
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import read_descriptor
 from minhbach.publish.run import _version_key, archived_releases, package_base_url, preview_issues
@@ -72,7 +73,7 @@ def _label(pkg, table: str, row: dict, lang: str) -> str:
 
 def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
     """Release notes in `lang` from the changes, worded by the catalogue (site_src/strings/<lang>/release.yml)."""
-    cat = strings.load(None)
+    cat = program_catalogue()
 
     def say(which: str, /, **kw) -> str:
         return cat.get(lang, f"release_notes.{which}", **kw)
@@ -236,13 +237,13 @@ def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summa
         "summary_vi": summary_vi.strip(),
         "summary_en": summary_en.strip(),
     }
-    cat = strings.load(None)
+    cat = program_catalogue()
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])
-        for lang in ("vi", "en"):
+        for lang in cat.langs:
             notes[f"changes_{lang}"] = [cat.get(lang, "release_notes.first", tables=len(dp["resources"]), rows=rows)]
     else:
-        for lang in ("vi", "en"):
+        for lang in cat.langs:
             notes[f"changes_{lang}"] = notes_from_diff(diff, pkg, lang) or [cat.get(lang, "release_notes.none")]
     dst = root / "releases" / version
     tmp = root / "releases" / f".{version}.tmp"

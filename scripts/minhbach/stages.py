@@ -4,6 +4,7 @@ build is needed, so a no-change rebuild never loads pandas, Altair or MkDocs."""
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import vl_convert
 
-from minhbach import strings
+from minhbach import context
 from minhbach.cache import Cache
+from minhbach.charts.data import BUILDERS
+from minhbach.charts.model import Words
 from minhbach.charts.registry import all_charts as make_charts
 from minhbach.charts.render import write_charts as render_charts
 from minhbach.compute.scores import publisher_province
+from minhbach.findings import kinds as finding_kinds
 from minhbach.load.package import licence, publisher_title
 from minhbach.publish import cards, reuse
 from minhbach.publish import run as publish
@@ -25,8 +29,6 @@ from minhbach.publish.xlsx import write_xlsx
 from minhbach.site import cite, render, sitemap
 from minhbach.site import pages as pages_mod
 from minhbach.site.views.dti import methodology_facts
-
-LANGS = ("vi", "en")
 
 
 def download_name(key: str, filename: str) -> str:
@@ -45,10 +47,20 @@ def declared_downloads(pages, files: dict[str, list[str]]) -> dict[str, list[str
     return out
 
 
-def write_charts(pkg, res, out: Path, cache: Cache) -> dict:
+def registries(site_src: Path) -> dict[str, tuple[str, ...]]:
+    """What the site is made of, as registered: its pages (site map), charts (builders) and finding kinds."""
+    return {
+        "pages": tuple(s.key for s in sitemap.read_specs(site_src)),
+        "charts": tuple(b.__name__ for b in BUILDERS),
+        "finding_kinds": tuple(finding_kinds.names()),
+    }
+
+
+def write_charts(pkg, res, site: context.Site, out: Path, cache: Cache) -> dict:
     chart_map = {}
-    all_charts = make_charts(pkg, res)
-    written = render_charts(all_charts, out, cache)
+    words = Words(site.cat)
+    all_charts = make_charts(pkg, res, words)
+    written = render_charts(all_charts, out, cache, words=words)
     # typed workbook beside each chart's CSV (same columns, same rows)
     [
         write_xlsx(out / f["csv"].replace(".csv", ".xlsx"), c.columns, c.table(lang))
@@ -58,7 +70,7 @@ def write_charts(pkg, res, out: Path, cache: Cache) -> dict:
     for c in all_charts:
         files = written[c.chart_id]
         sizes = {}
-        for lang in LANGS:
+        for lang in files:
             head = (out / files[lang]["svg"]).read_text(encoding="utf-8")[:400]
             w = re.search(r'width="([\d.]+)"', head)
             h = re.search(r'height="([\d.]+)"', head)
@@ -67,11 +79,11 @@ def write_charts(pkg, res, out: Path, cache: Cache) -> dict:
     return chart_map
 
 
-def publish_files(pkg, res, site_src: Path, docs: Path, cat, base_url: str):
+def publish_files(pkg, res, site: context.Site, docs: Path):
     """The open-data stage: releases, catalogue, feeds and every page's extracts, before the pages that link them."""
     docs.mkdir(parents=True, exist_ok=True)
-    pages = sitemap.expand(pkg, site_src, cat)
-    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
+    pages = sitemap.expand(pkg, site.site_src, site.cat)
+    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, site.base_url, site.cat)
     downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
     return pages, extra_pages, downloads, extra_context
 
@@ -79,14 +91,14 @@ def publish_files(pkg, res, site_src: Path, docs: Path, cat, base_url: str):
 def stage_pages(
     pkg,
     res,
-    site_src: Path,
+    site: context.Site,
     docs: Path,
     chart_map: dict,
-    base_url: str,
     bundle,
     cache: Cache,
     open_data,
 ):
+    site_src, base_url, cat = site.site_src, site.base_url, site.cat
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -94,20 +106,19 @@ def stage_pages(
         vendor = docs / "assets" / "vendor"
         vendor.mkdir(parents=True, exist_ok=True)
         (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
-    cat = strings.load(site_src)
     pages, extra_pages, downloads, extra_context = open_data
     by_key = {p.key: p for p in pages}
     for extra in extra_pages:  # the release-specific context of the open-data pages
         if extra.key in by_key:
             by_key[extra.key].context.update(extra.context)
-    ident = cite.identity(pkg, cat, base_url, preview=publish.is_preview(base_url))
+    ident = cite.identity(pkg, cat, base_url, preview=site.preview)
     renderer = pages_mod.Renderer(
         pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident
     )
     for page in pages:
-        for lang in LANGS:
+        for lang in site.langs:
             text = renderer.render(page, lang, extra_context)
-            f = pages_mod.stage_file(docs, page.key, lang)
+            f = pages_mod.stage_file(docs, page.key, lang, site.default_lang)
             f.parent.mkdir(parents=True, exist_ok=True)
             f.write_text(text, encoding="utf-8")
     # reuse: a zip per chart shown, its embed page (written beside the MkDocs output) and a card per page
@@ -117,9 +128,10 @@ def stage_pages(
         target = docs.parent / "site-extra" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    social = cards.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, pages_mod.stage_file)
+    stage_file = functools.partial(pages_mod.stage_file, default_lang=site.default_lang)
+    social = cards.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, stage_file)
     (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
+    facts = {lang: methodology_facts(pkg, lang, cat) for lang in site.langs}
     (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return pages, cat
 
@@ -141,7 +153,7 @@ def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
     publisher, licence), so another province's package names its own site. Escaped: MkDocs inserts them as they are."""
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     out = {}
-    for lang in LANGS:
+    for lang in cat.langs:
         publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
         kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher, "licence": licence(pkg.descriptor)[0]}
         out[lang] = {
@@ -153,14 +165,19 @@ def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
 
 def render_site(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str, pkg):
     pages, cat = staged
-    navs = {lang: sitemap.nav(pages, cat, lang) for lang in LANGS}
+    navs = {lang: sitemap.nav(pages, cat, lang) for lang in cat.langs}
     staged_config = render.stage_config(
-        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, LANGS[0]
+        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, site_langs(cat)
     )
     render.render(staged_config, epoch(pkg))
     extra = docs.parent / "site-extra"  # pages outside MkDocs: each chart's embed page
     if extra.is_dir():
         shutil.copytree(extra, site_tmp, dirs_exist_ok=True)
+
+
+def site_langs(cat) -> list[dict[str, str]]:
+    """[{locale, name}] of the catalogue's languages (site_src/languages.yml), the default first."""
+    return [{"locale": x, "name": cat.get(x, "site.language_name")} for x in cat.langs]
 
 
 def epoch(pkg) -> int:

@@ -17,8 +17,6 @@ import yaml
 
 from minhbach.errors import Failed, Issue
 
-LANGS = ("vi", "en")
-DEFAULT_SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
 _FORMATTER = string.Formatter()
 # a string may be given as plural forms, `{one: "up {n} place", other: "up {n} places"}`, chosen by `n`; a language
 # without a singular (Vietnamese) gives `other` only. CLDR's category names.
@@ -80,7 +78,12 @@ class Catalogue:
 
     @property
     def langs(self) -> tuple[str, ...]:
+        """The site's languages, the default first (the order `load` was given)."""
         return tuple(self.by_lang)
+
+    @property
+    def default_lang(self) -> str:
+        return next(iter(self.by_lang))
 
     def has(self, lang: str, path: str) -> bool:
         node: Any = self.by_lang.get(lang, {})
@@ -152,34 +155,63 @@ def fill(text: str, kw: dict, file: str = "strings", key: str | None = None) -> 
     return "".join(out)
 
 
+LANGUAGES_FILE = "languages.yml"
+
+
+def languages(site_src: Path) -> tuple[str, ...]:
+    """The site's language codes from site_src/languages.yml, the default (listed first) first."""
+    path = Path(site_src) / LANGUAGES_FILE
+
+    def fail(message: str) -> Failed:
+        return Failed([Issue("config", message, file=str(path), expected="languages: [vi, en]")])
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise fail(f"cannot read the site's languages: {e}") from e
+    entries = doc.get("languages") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise fail("no languages listed")
+    out: list[str] = []
+    for locale in entries:
+        if not isinstance(locale, str) or not locale.isidentifier() or not locale.isascii():
+            raise fail(f"a language is a code of ASCII letters (got {locale!r})")
+        if locale in out:
+            raise fail(f"language '{locale}' is listed twice")
+        out.append(locale)
+    return tuple(out)
+
+
 _CACHE: dict[tuple, Catalogue] = {}
 
 
-def load(site_src: Path | None = None) -> Catalogue:
-    """Read and check every language's catalogue: YAML errors, duplicate sections and keys present in one
-    language only are reported with file and key, never as a traceback. Many stages ask for it: a catalogue is
-    read once while none of its files changes (the key holds every file's size and modification time)."""
-    root = Path(site_src or DEFAULT_SITE_SRC) / "strings"
+def load(site_src: Path) -> Catalogue:
+    """Read and check the catalogue of each of the site's languages (site_src/languages.yml, the default first:
+    `context.languages`): YAML errors, duplicate sections and keys present in one language only are reported with
+    file and key, never as a traceback. A catalogue is read once while none of its files changes (the key holds
+    every file's size and modification time)."""
+    root = Path(site_src) / "strings"
+    langs = languages(Path(site_src))
     try:
-        key = (str(root.resolve()),) + tuple(
+        key = (str(root.resolve()), tuple(langs)) + tuple(
             (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.glob("*/*.yml"))
         )
     except OSError:
         key = None
     if key is not None and key in _CACHE:
         return _CACHE[key]
-    cat = _load(root)
+    cat = _load(root, tuple(langs))
     if key is not None:
         _CACHE.clear()
         _CACHE[key] = cat
     return cat
 
 
-def _load(root: Path) -> Catalogue:
+def _load(root: Path, langs: tuple[str, ...]) -> Catalogue:
     issues: list[Issue] = []
     by_lang: dict[str, dict] = {}
     files: dict[str, dict[str, str]] = {}
-    for lang in LANGS:
+    for lang in langs:
         merged: dict = {}
         origin: dict[str, str] = {}
         folder = root / lang

@@ -14,7 +14,8 @@ from minhbach import fmt
 from minhbach.charts import specs
 from minhbach.charts.model import BLUE, LANGS, PURPLE, Chart, Column, Origin, Words, out_of
 from minhbach.charts.targets import chart_targets
-from minhbach.compute.scores import Results, canonical_observations, publisher_province, subject_label
+from minhbach.compute.scores import Results, canonical_observations, publisher_province
+from minhbach.load.labels import subject_label
 from minhbach.load.package import Package
 
 
@@ -66,7 +67,7 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
         return None
     d["order"] = d["subject_id"].map(order)
     for lang in LANGS:
-        d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang) for s in d["subject_id"]]
+        d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang, w.cat) for s in d["subject_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
     keep = ["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points"]
@@ -179,7 +180,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     d = d[d["to_year"] == d["to_year"].max()].copy()
     for lang in LANGS:
         d[f"subject_{lang}"] = [
-            subject_label(pkg, lv, s, lang) for lv, s in zip(d["level"], d["subject_id"], strict=True)
+            subject_label(pkg, lv, s, lang, w.cat) for lv, s in zip(d["level"], d["subject_id"], strict=True)
         ]
     level_order = {"total": 0, "pillar": 1, "main_index": 2}
     d["_lv"] = d["level"].map(level_order).fillna(3)
@@ -258,7 +259,7 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
         data = d.sort_values("order")[keep]
         name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in LANGS}
         lower = {"vi": name["vi"].lower(), "en": name["en"][0].lower() + name["en"][1:]}
-        per = {lang: fmt.period(period, lang) for lang in LANGS}
+        per = {lang: fmt.period(period, lang, cat=w.cat) for lang in LANGS}
 
         def build(df, lang, words, width, name=name):
             return specs.hbars(df, lang, words, width, "value", name[lang], BLUE, True)
@@ -305,8 +306,8 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
         scale = fmt.MONEY_SCALE.get(str(t["unit"]), 1.0)
         shown_unit = fmt.money_unit(float(data["amount"].abs().max() or 0) * scale)
         data["amount_shown"] = data["amount"] * scale / fmt.MONEY_SCALE[shown_unit]
-        unit = {lang: fmt.unit_label(shown_unit, lang) for lang in LANGS}
-        stored = {lang: fmt.unit_label(str(t["unit"]), lang) for lang in LANGS}
+        unit = {lang: fmt.unit_label(shown_unit, lang, cat=w.cat) for lang in LANGS}
+        stored = {lang: fmt.unit_label(str(t["unit"]), lang, cat=w.cat) for lang in LANGS}
 
         def build(df, lang, words, width, unit=unit):
             return specs.hbars(df, lang, words, width, "amount_shown", unit[lang], PURPLE, True)

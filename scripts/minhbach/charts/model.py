@@ -98,8 +98,9 @@ class Chart:
 class Words:
     """The chart strings of both languages."""
 
-    def __init__(self, cat: strings.Catalogue | None = None):
-        self.cat = cat or strings.load(None)
+    def __init__(self, cat: strings.Catalogue):
+        self.cat = cat
+        self.langs = cat.langs
 
     def get(self, lang: str, key: str, **kw) -> str:
         return self.cat.get(lang, f"charts.{key}", **kw)
@@ -112,7 +113,7 @@ class Words:
     def both(self, key: str, **kw) -> dict:
         return {
             lang: self.get(lang, key, **{k: (v[lang] if isinstance(v, dict) else v) for k, v in kw.items()})
-            for lang in LANGS
+            for lang in self.langs
         }
 
     def col(

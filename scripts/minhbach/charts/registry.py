@@ -5,12 +5,13 @@ from __future__ import annotations
 from minhbach.charts.data import BUILDERS
 from minhbach.charts.model import Chart, Words
 from minhbach.compute.scores import Results
+from minhbach.context import program_catalogue
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import Package
 
 
 def all_charts(pkg: Package, res: Results, words: Words | None = None) -> list[Chart]:
-    w = words or Words()
+    w = words or Words(program_catalogue())
     charts: list[Chart] = []
     for b in BUILDERS:
         charts += b(pkg, res, w)

@@ -21,7 +21,8 @@ import pandas as pd
 from minhbach import cache as cache_mod
 from minhbach import fmt
 from minhbach.cache import Cache
-from minhbach.charts.model import LANGS, Chart, Words
+from minhbach.charts.model import Chart, Words
+from minhbach.context import program_catalogue
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
@@ -97,7 +98,7 @@ def _full_tooltips(node, fields: set):
 
 def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> dict:
     """The Vega-Lite spec of a chart in a language, `width` px wide in all (labels, legend and title included)."""
-    w = words or Words()
+    w = words or Words(program_catalogue())
     narrow = width < 500
     label_chars = 22 if narrow else 38
     drawn = _wrapped(c.data, lang, label_chars)
@@ -135,16 +136,17 @@ def spec(c: Chart, lang: str, width: int = WIDE, words: Words | None = None) -> 
     return d
 
 
-def render_svg(spec_dict: dict, lang: str, cache: Cache | Path | None) -> str:
+def render_svg(spec_dict: dict, lang: str, cache: Cache | Path | None, locale: dict) -> str:
     """SVG for a spec, cached by the hash of spec + locale + renderer and font versions (rendering is the slow part)."""
     vlc = converter()
     store = cache_mod.of(cache)
     text = json.dumps(spec_dict, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{text}".encode()).hexdigest()
+    loc = json.dumps(locale, ensure_ascii=False, sort_keys=True)  # the number format: a project may change it
+    key = hashlib.sha256(f"{vlc.get_vega_version()}|{_font_key()}|{lang}|{loc}|{text}".encode()).hexdigest()
     hit = store.get(key, "svg")
     if hit is not None:
         return hit.decode("utf-8")
-    svg = vlc.vegalite_to_svg(spec_dict, format_locale=fmt.D3_LOCALE[lang])
+    svg = vlc.vegalite_to_svg(spec_dict, format_locale=locale)
     store.put(key, "svg", svg.encode("utf-8"))
     return svg
 
@@ -182,18 +184,24 @@ def svg_size(svg: str) -> tuple[str, str]:
     return (w.group(1) if w else "", h.group(1) if h else "")
 
 
-def write_charts(charts: list[Chart], out_dir: Path, cache: Cache | Path | None = None, workers: int = 2) -> dict:
+def write_charts(
+    charts: list[Chart],
+    out_dir: Path,
+    cache: Cache | Path | None = None,
+    workers: int = 2,
+    words: Words | None = None,
+) -> dict:
     """Write per chart and language: wide SVG, narrow SVG, PNG (2×), Vega-Lite JSON and CSV; rendered in parallel.
 
     Returns {chart_id: {lang: {"svg", "svg_narrow", "narrow_size", "png", "png_size", "json", "csv"}}}."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = cache_mod.of(cache)  # one Cache for every chart: one warning at most
-    words = Words()
+    words = words or Words(program_catalogue())
     jobs: list[tuple[dict, str, Path, tuple[str, str] | None]] = []
     files: dict[str, dict] = {}
     for c in charts:
         files[c.chart_id] = {}
-        for lang in LANGS:
+        for lang in words.langs:
             s = spec(c, lang, WIDE, words)
             stem = f"{c.chart_id}-{lang}"
             (out_dir / f"{stem}.vegalite.json").write_text(
@@ -209,7 +217,8 @@ def write_charts(charts: list[Chart], out_dir: Path, cache: Cache | Path | None 
             jobs.append((s, lang, out_dir / f"{stem}.svg", None))
             jobs.append((spec(c, lang, NARROW, words), lang, out_dir / f"{stem}-narrow.svg", (c.chart_id, lang)))
     with ThreadPoolExecutor(max_workers=workers) as ex:
-        svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache), jobs))
+        locales = {lang: fmt.locale(words.cat, lang) for lang in words.langs}
+        svgs = list(ex.map(lambda j: render_svg(j[0], j[1], cache, locales[j[1]]), jobs))
         wide = [(path, svg) for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True) if not narrow]
         pngs = list(ex.map(lambda w: svg_to_png(w[1], cache), wide))
     for (_, _, path, narrow), svg in zip(jobs, svgs, strict=True):

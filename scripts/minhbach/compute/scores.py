@@ -13,13 +13,10 @@ from math import nan
 
 import pandas as pd
 
-from minhbach import strings
 from minhbach.compute.observations import canonical_observations, source_rank  # noqa: F401 (re-exported)
 from minhbach.compute.targets import attainment_summary, target_groups  # noqa: F401 (re-exported)
 from minhbach.load.package import Package
 from minhbach.numbers import half_ulp
-
-LANGS = ("vi", "en")
 
 
 @dataclass
@@ -51,14 +48,6 @@ def subject_of(row) -> tuple[str, str]:
     if isinstance(row.get("pillar_id"), str):
         return "pillar", row["pillar_id"]
     return "total", "dti"
-
-
-def subject_label(pkg: Package, level: str, sid: str, lang: str) -> str:
-    if level == "main_index":
-        return str(pkg.t("main_index").set_index("main_index_id").loc[sid, f"name_{lang}"])
-    if level == "pillar":
-        return str(pkg.t("pillar").set_index("pillar_id").loc[sid, f"name_{lang}"])
-    return strings.load(None).get(lang, "level.total")
 
 
 def max_points(pkg: Package) -> dict[tuple[str, str], float]:

@@ -84,10 +84,30 @@ def read_table(path: Path, fields: list[dict]) -> pd.DataFrame:
     return df
 
 
+def in_languages(pkg: Package, langs: tuple[str, ...]) -> Package:
+    """The package as the pages of `langs` (the default first) read it: a label column a table lacks in a language
+    (`name_fr` beside `name_vi`) reads as the default language's, said once here rather than at every label. The
+    same package when every language is there (the shipped vi/en data); published files never see the copies."""
+    default, others = langs[0], langs[1:]
+    tables = {}
+    for name, df in pkg.tables.items():
+        add = {
+            f"{col[: -len(default)]}{lang}": col
+            for col in df.columns
+            if col.endswith(f"_{default}")
+            for lang in others
+            if f"{col[: -len(default)]}{lang}" not in df.columns
+        }
+        tables[name] = df.assign(**{new: df[old] for new, old in add.items()}) if add else df
+    if all(tables[n] is pkg.tables[n] for n in tables):
+        return pkg
+    return Package(pkg.root, pkg.descriptor, tables, pkg.source_texts)
+
+
 def publisher_title(descriptor: dict, lang: str) -> str:
     """The publishing organisation (the contributor with role "publisher") in `lang`, else as written ('' if none)."""
     pub: dict = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})
-    translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else None
+    translated = ((pub.get("x-i18n") or {}).get(lang) or {}).get("title")
     return str(translated or pub.get("title") or "").strip()
 
 

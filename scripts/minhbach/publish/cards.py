@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from minhbach.cache import of
-from minhbach.charts.model import LANGS
 from minhbach.charts.render import FONT, svg_to_png, wrap
 from minhbach.site.cite import Identity, page_url
 
@@ -109,7 +108,7 @@ def social_cards(
             "width": CARD_W,
             "height": CARD_H,
             "locale": cat.get(lang, "reuse.og_locale"),
-            "locale_alternate": [cat.get(x, "reuse.og_locale") for x in LANGS if x != lang],
+            "locale_alternate": [cat.get(x, "reuse.og_locale") for x in cat.langs if x != lang],
         }
     with ThreadPoolExecutor(max_workers=2) as ex:
         pngs = list(ex.map(lambda j: svg_to_png(j[1], cache, scale=1, kind="card"), jobs))

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from minhbach import strings
 from minhbach.load.package import publisher_title
 from minhbach.site.paths import feed_name
 
 
-def atom(published: list[dict], base_url: str, lang: str, descriptor: dict | None = None) -> str:
-    cat = strings.load(None)
+def atom(published: list[dict], base_url: str, lang: str, cat, descriptor: dict | None = None) -> str:
     d = descriptor or (published[-1].get("descriptor") if published else {}) or {}
-    prefix = "" if lang == "vi" else f"{lang}/"
-    pkg_title = (((d.get("x-i18n") or {}).get(lang) or {}).get("title") if lang != "vi" else "") or d.get("title", "")
+    default = lang == cat.default_lang
+    prefix = "" if default else f"{lang}/"
+    pkg_title = (((d.get("x-i18n") or {}).get(lang) or {}).get("title") if not default else "") or d.get("title", "")
     title = cat.get(lang, "feed.title", title=pkg_title)
-    self_url = f"{base_url}{feed_name(lang)}"
+    self_url = f"{base_url}{feed_name(lang, cat)}"
     published = [r for r in published if r.get("released", True)]  # the current, unreleased data is no entry
     updated = max((r["created"] for r in published), default="2000-01-01T00:00:00Z")
     author = publisher_title(d, lang) or cat.get(lang, "catalog.publisher_default")

@@ -30,7 +30,7 @@ def readme(descriptor: dict, cat, base_url: str, preview: bool) -> str:
     label, url = licence(descriptor)
     v = str(descriptor.get("version") or "")
     parts = []
-    for lang in LANGS:
+    for lang in cat.langs:
 
         def t(key: str, lang: str = lang, **kw) -> str:
             return cat.get(lang, f"release_files.{key}", **kw)
@@ -68,7 +68,7 @@ def citation_text(descriptor: dict, lang: str) -> str:
 def licence_file(descriptor: dict, cat) -> str:
     label, url = licence(descriptor)
     out = []
-    for lang in LANGS:
+    for lang in cat.langs:
         out.append(f"# {cat.get(lang, 'release_files.licence_title')}\n")
         text = cat.get(
             lang, "release_files.licence_text", licence=label, url=url, publisher=publisher_title(descriptor, lang)

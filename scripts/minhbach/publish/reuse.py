@@ -63,7 +63,7 @@ def _unit(cat, lang: str, code: str) -> str:
     own = cat.raw(lang, "reuse.units")
     if isinstance(own, dict) and code in own:
         return str(own[code])
-    return fmt.unit_label(code, lang)
+    return fmt.unit_label(code, lang, cat=cat)
 
 
 def _period(chart: Chart, lang: str) -> list[str]:
@@ -205,7 +205,7 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                 "narrow_size": f.get("narrow_size") or ("", ""),
                 "size": size[lang],
                 "script": f"{up}assets/js/minhbach.js",
-                "table": chart_table(chart, lang, {s: v[lang] for s, v in ident.short_sources.items()}),
+                "table": chart_table(chart, lang, cat, {s: v[lang] for s, v in ident.short_sources.items()}),
                 "sources": sources_text(ident, pairs, lang),
                 "licence": ident.licence[0],
                 "licence_url": ident.licence[1],
@@ -219,8 +219,11 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
                         ("sources_label", "reuse.sources"),
                         ("licence_label", "reuse.licence"),
                         ("full_page", "reuse.embed.full_page"),
+                        ("table_label", "head.table_label"),
+                        ("search_label", "head.search_label"),
                     )
                 },
+                "locale": json.dumps(fmt.locale(cat, lang), ensure_ascii=False),
             }
             out[path] = env.get_template("embed.html.j2").render(e=view)
     return out

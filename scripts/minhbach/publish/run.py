@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from minhbach import strings
 from minhbach.address import loopback
 from minhbach.compute.scores import publisher_province
 from minhbach.errors import Failed, Issue
@@ -174,11 +173,10 @@ def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: st
     return d
 
 
-def write_release(rel: Release, out: Path, base_url: str, contact: dict | None = None, folder: str = "") -> dict:
+def write_release(rel: Release, out: Path, base_url: str, cat, contact: dict | None = None, folder: str = "") -> dict:
     """Write one release folder (`folder`, relative to the site: releases/<version> or latest); return its
     published descriptor and file list for catalogue and pages. A recorded release is written from its own
     frozen files only (its bytes never change); the current, unreleased data is marked as such."""
-    cat = strings.load(None)
     preview = is_preview(base_url)
     dp = json.loads((rel.root / "datapackage.json").read_text(encoding="utf-8"))
     files: dict[str, bytes] = {}
@@ -243,25 +241,25 @@ def catalog_context(pkg: Package) -> dict:
     return {"province": {"vi": str(prov["name_vi"]), "en": str(prov["name_en"])}, "tables": tables}
 
 
-def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
-    """Release folders, latest/, the DCAT catalogue, feeds, and the open-data pages that describe them."""
-    cat = strings.load(None)
+def stage_open_data(pkg: Package, res, docs: Path, base_url: str, cat) -> tuple[list[Page], dict, dict]:
+    """Release folders, latest/, the DCAT catalogue, feeds, and the open-data pages that describe them; words
+    from `cat`, the build's catalogue."""
     releases = all_releases(pkg, pkg.root)
     contact = pkg.descriptor.get("x-contact") or None
     # releases/<v>/ only for recorded releases; the current data always under latest/
-    published = [write_release(r, docs / "releases" / r.version, base_url) for r in releases if r.recorded]
-    current = write_release(releases[-1], docs / "latest", base_url, contact, "latest")
+    published = [write_release(r, docs / "releases" / r.version, base_url, cat) for r in releases if r.recorded]
+    current = write_release(releases[-1], docs / "latest", base_url, cat, contact, "latest")
     if not releases[-1].recorded:
         published.append(current)
     latest = published[-1]
     ctx = catalog_context(pkg)
     # how to reach the publisher today, even when the newest release froze an older address
     described = {**latest["descriptor"], **({"x-contact": contact} if contact else {})}
-    graph = build_catalog(described, base_url, latest["version"], published, ctx)
+    graph = build_catalog(described, base_url, latest["version"], published, ctx, cat=cat)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
         (docs / fname).write_text(serialize(graph, fmt_name), encoding="utf-8")
-    so = SchemaOrg(described, latest, published, base_url, ctx)
-    langs = ("vi", "en")
+    so = SchemaOrg(described, latest, published, base_url, ctx, cat=cat)
+    langs = cat.langs
     pages = [
         Page(
             "open-data",
@@ -288,8 +286,9 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
             )
         )
     pages.append(Page("whats-new", "whats_new.md.j2", cat.both("open_pages.whats_new")))
-    _write_feeds(published, docs, base_url, described)
-    context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path}
+    _write_feeds(published, docs, base_url, described, cat)
+    feeds = {lang: feed_name(lang, cat) for lang in cat.langs}
+    context = {"releases": published, "latest": latest, "base_url": base_url, "excel_path": excel_path, "feeds": feeds}
     return pages, {}, context
 
 
@@ -309,9 +308,9 @@ def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:
     return [{k: ("" if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
-def _write_feeds(published: list[dict], docs: Path, base_url: str, descriptor: dict):
-    for lang in ("vi", "en"):
-        (docs / feed_name(lang)).write_text(feed.atom(published, base_url, lang, descriptor), encoding="utf-8")
+def _write_feeds(published: list[dict], docs: Path, base_url: str, descriptor: dict, cat):
+    for lang in cat.langs:
+        (docs / feed_name(lang, cat)).write_text(feed.atom(published, base_url, lang, cat, descriptor), "utf-8")
 
 
 def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:

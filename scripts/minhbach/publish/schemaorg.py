@@ -8,7 +8,6 @@ import json
 
 from markupsafe import Markup
 
-from minhbach import strings
 from minhbach.load.package import licence, publisher_title
 from minhbach.site.paths import excel_path
 
@@ -36,9 +35,9 @@ def _script(doc: dict) -> Markup:
 
 
 class SchemaOrg:
-    def __init__(self, descriptor: dict, latest: dict, releases: list[dict], base_url: str, context: dict):
+    def __init__(self, descriptor: dict, latest: dict, releases: list[dict], base_url: str, context: dict, *, cat):
         self.d, self.latest, self.base = descriptor, latest, base_url
-        self.cat = strings.load(None)
+        self.cat = cat
         self.tables = context.get("tables") or {}
         self.province = context.get("province") or {}
         self.created = next((r.get("created") for r in releases if r.get("created")), "") or ""

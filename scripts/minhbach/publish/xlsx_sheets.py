@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from minhbach import strings
-
-LANGS = ("vi", "en")
+from minhbach.context import program_catalogue
 
 
 @dataclass
@@ -33,7 +31,7 @@ class Cover:
 
 
 def _t(key: str, lang: str, **kw) -> str:
-    return strings.load(None).get(lang, f"workbook_sheets.{key}", **kw)
+    return program_catalogue().get(lang, f"workbook_sheets.{key}", **kw)
 
 
 def add_fields_sheet(wb, columns: list, fields: dict | None) -> None:

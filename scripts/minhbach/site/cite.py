@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from minhbach.charts.model import LANGS, Chart
+from minhbach.charts.model import Chart
 from minhbach.compute.scores import publisher_province
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
@@ -34,6 +34,7 @@ class Identity:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     preview: bool = False  # no public address: the embed pages, like every other page, are marked noindex
     short_sources: dict[str, dict[str, str]] = field(default_factory=dict)  # short titles, for table cells
+    langs: tuple[str, ...] = ("vi", "en")  # the site's languages, the default first (the catalogue's)
 
     @property
     def year(self) -> str:
@@ -44,17 +45,17 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
     prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     lic = licence(pkg.descriptor)
     publisher, site, tagline = {}, {}, {}
-    for lang in LANGS:
+    for lang in cat.langs:
         publisher[lang] = publisher_title(pkg.descriptor, lang) or str(prov[f"name_{lang}"])
         kw = {"province": str(prov[f"name_{lang}"]), "publisher": publisher[lang], "licence": lic[0]}
         site[lang] = cat.get(lang, "site.name", **kw)
         tagline[lang] = cat.get(lang, "site.tagline", **kw)
     src = pkg.t("source")
     sources = {
-        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in LANGS}
+        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in cat.langs}
         for r in src.to_dict("records")
     }
-    short = {sid: {lang: source_label(pkg, lang, sid) for lang in LANGS} for sid in sources}
+    short = {sid: {lang: source_label(pkg, lang, sid, cat) for lang in cat.langs} for sid in sources}
     return Identity(
         base_url=base_url,
         version=str(pkg.descriptor.get("version") or ""),
@@ -66,12 +67,13 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         sources=sources,
         preview=preview,
         short_sources=short,
+        langs=cat.langs,
     )
 
 
 def page_url(ident: Identity, key: str, lang: str) -> str:
     """The public address of a page (the default language at the root, the others under /<lang>/)."""
-    prefix = "" if lang == LANGS[0] else f"{lang}/"
+    prefix = "" if lang == ident.langs[0] else f"{lang}/"
     return f"{ident.base_url}{prefix}{key + '/' if key else ''}"
 
 

@@ -39,6 +39,10 @@ class Ctx:
         self.page_keys: frozenset[str] | None = None  # the pages built; a link to any other is plain text
 
     # text
+    def _cat(self) -> Catalogue:
+        assert self.catalogue is not None, "the renderer sets the build's catalogue"
+        return self.catalogue
+
     def t(self, path: str, /, **kw) -> str:
         """A string of the page's language; a missing key or placeholder is an Issue naming file and key."""
         if self.catalogue is not None:
@@ -53,18 +57,18 @@ class Ctx:
         return sentence(self, path, **kw)
 
     def n(self, v, as_written=None, decimals=None, sign=False) -> str:
-        return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign)
+        return fmt.number(v, self.lang, decimals=decimals, as_written=as_written, sign=sign, cat=self._cat())
 
     def unit(self, v, unit, as_written=None) -> str:
-        return fmt.with_unit(v, unit, self.lang, as_written)
+        return fmt.with_unit(v, unit, self.lang, as_written, cat=self._cat())
 
     def period(self, p) -> str:
-        return fmt.period(p, self.lang)
+        return fmt.period(p, self.lang, cat=self._cat())
 
     # links
     def href(self, to: str) -> Markup:
         """A relative link to a page; page keys are checked safe paths (sitemap.SAFE_KEY), so the URL is markup."""
-        return Markup(rel(self.key, to, self.lang))
+        return Markup(rel(self.key, to, self.lang, self._cat().default_lang))
 
     def ident(self, code) -> Markup:
         """A code (enum value, id) for a class or id attribute; anything but a plain identifier gives ''."""
@@ -82,7 +86,7 @@ class Ctx:
         return Markup("<br>")
 
     def asset(self, path: str) -> str:
-        return rel(self.key, "/" + path.lstrip("/"), self.lang, shared=True)
+        return rel(self.key, "/" + path.lstrip("/"), self.lang, self._cat().default_lang, shared=True)
 
     def a(self, to: str, text) -> Markup:
         """A link to a page, or its text alone when that page is not built (absence is silence: no dead link)."""
@@ -104,13 +108,13 @@ class Ctx:
 
     def section(self, section) -> Markup:
         """A cited section path in the page's language (section_path)."""
-        return section_path.section(section, self.lang)
+        return section_path.section(section, self.lang, self._cat())
 
     def source_label(self, source_id) -> str:
-        return source_names.label(self.pkg, self.lang, source_id)
+        return source_names.label(self.pkg, self.lang, source_id, self._cat())
 
     def source_tip(self, source_id, section=None) -> str:
-        return source_names.tip(self.pkg, self.lang, source_id, None if fmt.missing(section) else section)
+        return source_names.tip(self.pkg, self.lang, source_id, self._cat(), None if fmt.missing(section) else section)
 
     def status(self, s) -> Markup:
         if fmt.missing(s):
@@ -133,7 +137,7 @@ class Ctx:
         self.charts_shown.append(chart_id)
         self.cited.extend(chart.cited())
         svg = self.asset(f"assets/charts/{f['svg']}")
-        t = chart_table(chart, lang, {s: self.source_label(s) for s in self.pkg.t("source")["source_id"]})
+        t = chart_table(chart, lang, self._cat(), {s: self.source_label(s) for s in self.pkg.t("source")["source_id"]})
         w, hgt = size[lang]
         lazy = ' loading="lazy"'
         narrow = ""
@@ -167,7 +171,7 @@ class Ctx:
         return [k for k in self.charts if k.startswith(prefix)]
 
     def unit_label(self, unit: str) -> str:
-        return fmt.unit_label(unit, self.lang)
+        return fmt.unit_label(unit, self.lang, cat=self._cat())
 
     def findings_by_kind(self) -> list[tuple[str, list[dict]]]:
         return findings_view.by_kind(self)
@@ -181,7 +185,8 @@ class Ctx:
 
     def dataset_link(self, name: str) -> Markup:
         res = self.pkg.resource(name)
-        title = res.get("title") if self.lang == "vi" else res.get("x-i18n", {}).get("en", {}).get("title", name)
+        default = self.lang == self._cat().default_lang
+        title = res.get("title") if default else res.get("x-i18n", {}).get(self.lang, {}).get("title", name)
         return link(self.href(f"open-data/{name}"), title)
 
     def source_text(self, source_id: str) -> Markup:
@@ -189,7 +194,7 @@ class Ctx:
         lines = text.split("\n")
         body = "\n".join(f'<span id="L{i}" class="mb-line">{esc(line)}</span>' for i, line in enumerate(lines, 1))
         # the English page shows the same Vietnamese text: index it once, from the Vietnamese page
-        skip = " data-search-exclude" if self.lang != "vi" else ""
+        skip = " data-search-exclude" if self.lang != self._cat().default_lang else ""
         return Markup(f'<pre class="mb-source" lang="vi" tabindex="0"{skip}>{body}</pre>')
 
     def prose(self, name: str) -> Markup:

@@ -12,10 +12,10 @@ import re
 from markupsafe import Markup
 
 from minhbach import fmt
-from minhbach.compute.scores import subject_label
 from minhbach.escape import esc
 from minhbach.findings import kinds as registry
 from minhbach.findings.model import index
+from minhbach.load.labels import subject_label
 from minhbach.site.source_names import label as source_label
 
 SAFE_ID = re.compile(r"f-[a-z0-9-]+")
@@ -60,7 +60,7 @@ def marks(h, table: str, row_ids) -> Markup:
 
 def _doc(h, source_id) -> str:
     """A document as the reader knows it: its short title, never the internal id alone (source_names.py)."""
-    return "" if fmt.missing(source_id) or not source_id else source_label(h.pkg, h.lang, str(source_id))
+    return "" if fmt.missing(source_id) or not source_id else source_label(h.pkg, h.lang, str(source_id), h._cat())
 
 
 def _kinds(res) -> dict[str, str]:
@@ -88,7 +88,8 @@ def _value(h, v, unit: str | None, as_written=None) -> str:
     if unit == "percent":
         return text + "%"
     if unit:
-        label = fmt.UNIT_LABELS.get(unit, ("", ""))[0 if h.lang == "vi" else 1]
+        units = h._cat().raw(h.lang, "fmt.units")
+        label = str(units.get(unit, "")) if isinstance(units, dict) else ""
         return f"{text} {label}".strip()
     return text
 
@@ -104,7 +105,7 @@ def subject(h, f: dict, facts: list[dict]) -> str:
             name += f", {dt.loc[dist, f'name_{lang}']}" if dist in dt.index else ""
         return name
     if st in ("total", "pillar", "main_index"):
-        return subject_label(h.pkg, st, sid, lang)
+        return subject_label(h.pkg, st, sid, lang, h._cat())
     if st == "budget_table":
         return str(h.pkg.t("budget_table").set_index("budget_table_id").loc[sid, f"name_{lang}"])
     if st == "count_type":

@@ -11,16 +11,19 @@ from markupsafe import Markup
 from minhbach import fmt
 from minhbach.charts.model import Chart
 from minhbach.escape import esc
+from minhbach.strings import Catalogue
 
 
 def url_of(key: str) -> str:
     return "/" if not key else f"/{key}/"
 
 
-def rel(from_key: str, to: str, lang: str, shared: bool = False) -> str:
-    """Relative URL from a page to another page (same language) or to a shared asset."""
-    here = ("/en" if lang == "en" else "") + url_of(from_key)
-    target = to if shared else ("/en" if lang == "en" else "") + (to if to.startswith("/") else url_of(to))
+def rel(from_key: str, to: str, lang: str, default_lang: str, shared: bool = False) -> str:
+    """Relative URL from a page to another page (same language) or to a shared asset; the default language's
+    pages are at the root, each other language's under /<lang>/."""
+    prefix = "" if lang == default_lang else f"/{lang}"
+    here = prefix + url_of(from_key)
+    target = to if shared else prefix + (to if to.startswith("/") else url_of(to))
     r = posixpath.relpath(target, here)
     if target.endswith("/") and not r.endswith("/"):
         r += "/"
@@ -30,7 +33,7 @@ def rel(from_key: str, to: str, lang: str, shared: bool = False) -> str:
 # ------------------------------------------------------------------ HTML pieces (all values escaped)
 
 
-def chart_table(chart: Chart, lang: str, names: dict | None = None) -> Markup:
+def chart_table(chart: Chart, lang: str, cat: Catalogue, names: dict | None = None) -> Markup:
     """The data table of a chart: every cell formatted by its column's kind (a year is never grouped); a text cell
     that is a document's id reads its short title (`names`)."""
     names = names or {}
@@ -46,7 +49,7 @@ def chart_table(chart: Chart, lang: str, names: dict | None = None) -> Markup:
                 row.append(fmt.year(v))
             elif col.kind in ("number", "integer", "percent"):
                 dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
-                row.append(fmt.number(v, lang, decimals=dec))
+                row.append(fmt.number(v, lang, decimals=dec, cat=cat))
             else:
                 row.append(names.get(v, v) if isinstance(v, str) else v)
         rows.append(row)

@@ -20,7 +20,8 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
-from minhbach import strings
+from minhbach import fmt, strings
+from minhbach.context import shipped_site_src
 from minhbach.site import search_index
 from minhbach.site.paths import feed_name
 
@@ -100,15 +101,16 @@ _HEAD_WORDS: dict[str, dict] = {}
 
 def _head_words(lang: str, config) -> dict:
     if lang not in _HEAD_WORDS:
-        cat = strings.load(_site_src(config))
-        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed_name(lang)})
+        cat = strings.load(_site_src(config) or shipped_site_src())
+        locale = json.dumps(fmt.locale(cat, lang), ensure_ascii=False)  # the interactive charts' number format
+        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed_name(lang, cat), "locale": locale})
     return _HEAD_WORDS[lang]
 
 
 def on_page_context(context, page, config, nav):
     lang = _page_lang(page, config)
     if lang not in _SEARCH_WORDS:
-        _SEARCH_WORDS[lang] = strings.load(_site_src(config)).raw(lang, "search")
+        _SEARCH_WORDS[lang] = strings.load(_site_src(config) or shipped_site_src()).raw(lang, "search")
     context["mb_search"] = {"lang": lang, "words": _SEARCH_WORDS[lang]}
     context["mb_head"] = _head_words(lang, config)
     social = _social(config).get(page.file.src_uri)

@@ -24,8 +24,6 @@ from minhbach.site.views.registry import VIEWS, ViewContext
 
 __all__ = ["Ctx", "Page", "Renderer", "load_strings", "stage_file"]
 
-LANGS = ("vi", "en")
-
 
 def load_strings(site_src: Path) -> dict:
     return strings.load(site_src).by_lang
@@ -79,11 +77,14 @@ class Renderer:
         v = None
         if page.spec is not None and page.spec.view:
             row = next(iter(page.context.values()), None) if page.context else None
-            v = VIEWS[page.spec.view](ViewContext(self.pkg, self.res, self.q, lang, row, {**data, **page.context}))
+            v = VIEWS[page.spec.view](
+                ViewContext(self.pkg, self.res, self.q, lang, row, {**data, **page.context}, self.catalogue)
+            )
         text = tpl.render(
             h=h,
             v=v,
             lang=lang,
+            default_lang=self.catalogue.default_lang,  # the data's own language (as written), at the site root
             page=page,
             title=page.title[lang],
             explore=explore(self.pages, self.catalogue, lang),
@@ -103,6 +104,7 @@ class Renderer:
         return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def stage_file(docs: Path, key: str, lang: str) -> Path:
+def stage_file(docs: Path, key: str, lang: str, default_lang: str) -> Path:
+    """The staged Markdown of a page (mkdocs-static-i18n's suffix layout: `page.md`, `page.en.md`)."""
     base = "index" if not key else key
-    return docs / (f"{base}.md" if lang == "vi" else f"{base}.en.md")
+    return docs / (f"{base}.md" if lang == default_lang else f"{base}.{lang}.md")

@@ -10,5 +10,6 @@ def excel_path(csv_path: str) -> str:
     return p[:-4] + ".xlsx" if p.endswith(".csv") else p + ".xlsx"
 
 
-def feed_name(lang: str) -> str:
-    return "feed.xml" if lang == "vi" else f"feed-{lang}.xml"
+def feed_name(lang: str, cat) -> str:
+    """feed.xml for the default language (the first of the catalogue's), feed-<lang>.xml for each other."""
+    return "feed.xml" if lang == cat.default_lang else f"feed-{lang}.xml"

@@ -80,10 +80,12 @@ def stage_config(
     site_url: str,
     identity: dict[str, dict[str, str]],
     navs: dict[str, list],
-    default_lang: str,
+    languages: list[dict[str, str]],
 ) -> Path:
     """Write stage/mkdocs.yml. identity: {lang: {site_name, site_description, copyright}} (already HTML-escaped:
-    MkDocs inserts them as they are); navs: {lang: nav}."""
+    MkDocs inserts them as they are); navs: {lang: nav}; languages: [{locale, name}], the default first
+    (context.language_entries), written as the i18n plugin's languages and the theme's language."""
+    default_lang = languages[0]["locale"]
     base_config = Path(base_config).resolve()
     root = yaml.compose(base_config.read_text(encoding="utf-8"))
     if not isinstance(root, MappingNode):
@@ -95,10 +97,19 @@ def stage_config(
     _set(root, "docs_dir", str((stage / "docs").resolve()))
     _set(root, "site_dir", str(Path(site_dir).resolve()))
     _set(root, "nav", navs[default_lang])
+    theme = _get(root, "theme")
+    if isinstance(theme, MappingNode):
+        _set(theme, "language", default_lang)
     i18n = _plugin(root, "i18n")
-    languages = _get(i18n, "languages") if i18n is not None else None
-    if isinstance(languages, SequenceNode):
-        for lang_node in languages.value:
+    if i18n is not None:
+        entries = [
+            {"locale": x["locale"], **({"default": True} if i == 0 else {}), "name": x["name"], "build": True}
+            for i, x in enumerate(languages)
+        ]
+        _set(i18n, "languages", entries)
+    lang_list = _get(i18n, "languages") if i18n is not None else None
+    if isinstance(lang_list, SequenceNode):
+        for lang_node in lang_list.value:
             locale = _get(lang_node, "locale") if isinstance(lang_node, MappingNode) else None
             if not isinstance(locale, ScalarNode) or locale.value == default_lang:
                 continue

@@ -7,20 +7,16 @@ strings (no Vietnamese word in code); a part without a number is shown as the ca
 
 from __future__ import annotations
 
-import functools
 import re
 
 from markupsafe import Markup
 
 from minhbach.escape import esc
-from minhbach.fmt import _words
 
 NUMERAL = r"([IVXLC]+|\d+|[a-z])"
 
 
-@functools.cache
-def _rules(lang: str) -> tuple[list[tuple[re.Pattern, str]], re.Pattern, str, str]:
-    cat = _words()
+def _rules(lang: str, cat) -> tuple[list[tuple[re.Pattern, str]], re.Pattern, str, str]:
     words = cat.raw(lang, "fmt.section.words")
     rules = [
         (re.compile(rf"^\s*(?:{'|'.join(re.escape(w) for w in ws)})\s+{NUMERAL}\b", re.IGNORECASE), label)
@@ -30,11 +26,12 @@ def _rules(lang: str) -> tuple[list[tuple[re.Pattern, str]], re.Pattern, str, st
     return rules, numbered, cat.raw(lang, "fmt.section.unnumbered"), cat.raw(lang, "fmt.section.separator")
 
 
-def short(section: str, lang: str) -> str:
-    """The path by its numbers in `lang` ('' for Vietnamese: the path is shown as the document prints it)."""
-    if lang == "vi":
+def short(section: str, lang: str, cat) -> str:
+    """The path by its numbers in `lang` ('' in the data's own language: the path is shown as the document prints
+    it)."""
+    if lang == cat.default_lang:
         return ""
-    rules, numbered, unnumbered, sep = _rules(lang)
+    rules, numbered, unnumbered, sep = _rules(lang, cat)
     out = []
     for part in str(section).split(" > "):
         for pattern, label in rules:
@@ -47,9 +44,9 @@ def short(section: str, lang: str) -> str:
     return sep.join(out)
 
 
-def section(text, lang: str) -> Markup:
+def section(text, lang: str, cat) -> Markup:
     """The section as a page of `lang` shows it: Vietnamese as printed; other languages by its numbers, with the
     printed path on hover."""
-    if lang == "vi" or not text:
+    if lang == cat.default_lang or not text:
         return esc(text)
-    return Markup(f'<span title="{esc(text)}">{esc(short(text, lang))}</span>')
+    return Markup(f'<span title="{esc(text)}">{esc(short(text, lang, cat))}</span>')

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from minhbach.errors import Failed, Issue
-from minhbach.strings import LANGS, Catalogue
+from minhbach.strings import Catalogue
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 _SPEC_KEYS = {
@@ -169,15 +169,20 @@ def _title(spec: PageSpec, row: dict | None, cat: Catalogue) -> dict[str, str]:
         return cat.both(f"pages.{spec.title.removeprefix('pages.')}")
     base = spec.title_from or "name"
     out = {}
-    for lang in LANGS:
+    default = cat.default_lang
+    for lang in cat.langs:
         if row is None:
             text = ""
         elif f"{base}_{lang}" in row:
             text = row[f"{base}_{lang}"]
-        elif lang == LANGS[0]:
+        elif lang == default:
             text = row.get(base, "")
-        else:  # a descriptor resource: other languages under x-i18n
-            text = ((row.get("x-i18n") or {}).get(lang) or {}).get(base) or row.get("name", "")
+        else:  # a descriptor resource: other languages under x-i18n; a row without the language: the default's
+            text = (
+                ((row.get("x-i18n") or {}).get(lang) or {}).get(base)
+                or row.get(f"{base}_{default}")
+                or row.get("name", "")
+            )
         text = "" if text is None else str(text)
         out[lang] = text[: spec.max_length] if spec.max_length else text
     return out

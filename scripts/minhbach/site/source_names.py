@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from minhbach import fmt
 
-_CACHE: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
+_CACHE: dict[tuple[int, str, int], dict[str, tuple[str, str]]] = {}
 
 
-def _names(pkg, lang: str) -> dict[str, tuple[str, str]]:
-    k = (id(pkg), lang)
+def _names(pkg, lang: str, cat) -> dict[str, tuple[str, str]]:
+    k = (id(pkg), lang, id(cat))
     if k not in _CACHE:
         out = {}
         for s in pkg.t("source").to_dict("records"):
@@ -25,19 +25,19 @@ def _names(pkg, lang: str) -> dict[str, tuple[str, str]]:
             title = get("title") or sid
             short = get("short_title") or title
             issued = "" if fmt.missing(s.get("issued")) else str(s.get("issued"))
-            tip = ", ".join(x for x in (get("issuer"), fmt.period(issued, lang) if issued else "") if x)
+            tip = ", ".join(x for x in (get("issuer"), fmt.period(issued, lang, cat=cat) if issued else "") if x)
             out[sid] = (short, f"{title} ({tip})" if tip else title)
         _CACHE.clear()
         _CACHE[k] = out
     return _CACHE[k]
 
 
-def label(pkg, lang: str, source_id: str) -> str:
+def label(pkg, lang: str, source_id: str, cat) -> str:
     """The link text for a document: its short title."""
-    return _names(pkg, lang).get(str(source_id), (str(source_id), ""))[0]
+    return _names(pkg, lang, cat).get(str(source_id), (str(source_id), ""))[0]
 
 
-def tip(pkg, lang: str, source_id: str, section: str | None = None) -> str:
-    """The hover text: full title, issuer and date, then the cited section."""
-    full = _names(pkg, lang).get(str(source_id), ("", str(source_id)))[1]
+def tip(pkg, lang: str, source_id: str, cat, section: str | None = None) -> str:
+    """The hover text: full title, issuer and date (worded by `cat`), then the cited section."""
+    full = _names(pkg, lang, cat).get(str(source_id), ("", str(source_id)))[1]
     return f"{full} · {section}" if section else full

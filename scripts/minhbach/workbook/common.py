@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from minhbach import strings
+from minhbach.context import program_catalogue
 from minhbach.errors import Failed, Issue
 
 LISTS_SHEET = "_lists"
@@ -39,7 +40,7 @@ HEADER_FILL = "DDEBF7"
 @functools.lru_cache(maxsize=1)
 def catalogue() -> strings.Catalogue:
     """The program's own catalogue (read once): the words belong to the program, not to the package."""
-    return strings.load(None)
+    return program_catalogue()
 
 
 def say(lang: str, key: str, **kw: Any) -> str:

@@ -3,14 +3,12 @@
 (function () {
   "use strict";
   var bundle = null;
-  var LOCALES = {
-    vi: { decimal: ",", thousands: ".", grouping: [3], currency: ["", " ₫"] },
-    en: { decimal: ".", thousands: ",", grouping: [3], currency: ["", " VND"] }
-  };
-  var TEXT = {
-    vi: { loading: "Đang tải biểu đồ…", failed: "Không tải được biểu đồ tương tác; hình tĩnh và bảng số liệu vẫn đầy đủ." },
-    en: { loading: "Loading chart…", failed: "The interactive chart could not be loaded; the static image and the data table are complete." }
-  };
+  // Every word and the number format come from the page (the string catalogues, written by the build):
+  // <meta name="mb-words" data-table data-search data-locale>, and each chart's data-loading / data-failed.
+  var WORDS = document.querySelector('meta[name="mb-words"]');
+  function word(name) { return (WORDS && WORDS.getAttribute("data-" + name)) || ""; }
+  var LOCALE;
+  try { LOCALE = JSON.parse(word("locale") || "null") || undefined; } catch (e) { LOCALE = undefined; }
   function loadBundle(src) {
     if (bundle) return bundle;
     bundle = new Promise(function (resolve, reject) {
@@ -27,11 +25,10 @@
     return spec.replace(/assets\/charts\/[^/]+$/, "assets/vendor/vega-bundle.js");
   }
   function draw(fig, button) {
-    var lang = fig.getAttribute("data-lang") === "en" ? "en" : "vi";
     var view = fig.querySelector(".mb-chart__view");
     var status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = fig.getAttribute("data-loading") || TEXT[lang].loading;
+    status.textContent = fig.getAttribute("data-loading") || "";
     button.after(status);
     button.disabled = true;
     Promise.all([loadBundle(bundleUrl(fig)), fetch(fig.getAttribute("data-spec")).then(function (r) { return r.json(); })])
@@ -39,7 +36,7 @@
         var embed = res[0], spec = res[1];
         var target = document.createElement("div");
         target.className = "mb-chart__interactive-view";
-        return embed(target, spec, { renderer: "svg", actions: false, formatLocale: LOCALES[lang] }).then(function (r) {
+        return embed(target, spec, { renderer: "svg", actions: false, formatLocale: LOCALE }).then(function (r) {
           var svg = target.querySelector("svg");
           if (svg) { svg.setAttribute("role", "img"); svg.setAttribute("aria-label", fig.querySelector("img").alt); }
           view.replaceChildren(target);
@@ -49,7 +46,7 @@
           return r;
         });
       })
-      .catch(function () { status.textContent = fig.getAttribute("data-failed") || TEXT[lang].failed; button.disabled = false; });
+      .catch(function () { status.textContent = fig.getAttribute("data-failed") || ""; button.disabled = false; });
   }
   function init() {
     document.querySelectorAll("figure.mb-chart[data-spec]").forEach(function (fig) {
@@ -88,8 +85,8 @@
   }
   function labelSearch() {
     var search = document.querySelector(".md-search");
-    if (search && !search.getAttribute("aria-label")) {
-      search.setAttribute("aria-label", document.documentElement.lang === "en" ? "Search" : "Tìm kiếm");
+    if (search && !search.getAttribute("aria-label") && word("search")) {
+      search.setAttribute("aria-label", word("search"));
     }
   }
   // Material wraps plain tables in .md-typeset__scrollwrap, and charts scroll on phones; when one scrolls
@@ -103,7 +100,7 @@
         var cap = table && table.caption ? table.caption.textContent.trim() : title ? title.textContent.trim() : "";
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", cap || (document.documentElement.lang === "en" ? "Table" : "Bảng"));
+        wrap.setAttribute("aria-label", cap || word("table"));
         wrap.dataset.mbScroll = "1";
       } else if (!scrolls && wrap.dataset.mbScroll) {
         wrap.removeAttribute("tabindex"); wrap.removeAttribute("role"); wrap.removeAttribute("aria-label");

@@ -49,9 +49,17 @@ from minhbach.publish.catalog.terms import (  # noqa: F401  (re-exported: catalo
 
 
 class _Builder(DatasetNodes):
-    def __init__(self, descriptor: dict, base_url: str, version: str, releases: list[dict], context: dict | None):
+    def __init__(
+        self,
+        descriptor: dict,
+        base_url: str,
+        version: str,
+        releases: list[dict],
+        context: dict | None,
+        cat: strings.Catalogue,
+    ):
         self.d = descriptor
-        self.cat = strings.load(None)
+        self.cat = cat
         ctx = context or {}
         self.tables: dict = ctx.get("tables") or {}
         prov = ctx.get("province") or {}
@@ -307,9 +315,15 @@ class _Builder(DatasetNodes):
 
 
 def build_catalog(
-    descriptor: dict, base_url: str, version: str, releases: list[dict], context: dict | None = None
+    descriptor: dict,
+    base_url: str,
+    version: str,
+    releases: list[dict],
+    context: dict | None = None,
+    *,
+    cat: strings.Catalogue,
 ) -> Graph:
     """DCAT-AP 3.0.1 catalogue: one dcat:Dataset per resource (CSV and XLSX distributions) plus the whole
     package (ZIP, datapackage.json and every table's files), with version-free dataset and distribution IRIs.
     `context`: {"province": {"vi", "en"}, "tables": {name: {"span": (first, last year) | None, "rows": n}}}."""
-    return _Builder(descriptor, base_url, version, releases, context).build()
+    return _Builder(descriptor, base_url, version, releases, context, cat).build()

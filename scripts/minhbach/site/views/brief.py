@@ -170,13 +170,13 @@ class BudgetPage:
     headline: MoneyBrief | None
 
 
-def _differs(line: BudgetLine) -> bool:
+def _differs(line: BudgetLine, cat) -> bool:
     """True when the printed text is not simply the number as the document's own format writes it."""
     if not line.as_written:
         return False
     if line.misprinted or line.amount is None:
         return True
-    return fmt.number(line.amount, "vi", as_written=line.as_written) != line.as_written.strip()
+    return fmt.number(line.amount, cat.default_lang, as_written=line.as_written, cat=cat) != line.as_written.strip()
 
 
 def budget_page(ctx) -> BudgetPage:
@@ -185,7 +185,7 @@ def budget_page(ctx) -> BudgetPage:
     unit = display_unit(tables)
 
     def row(line: BudgetLine, t: BudgetTable) -> BudgetRow:
-        return BudgetRow(line, convert(line.amount, t.unit, unit), _differs(line))
+        return BudgetRow(line, convert(line.amount, t.unit, unit), _differs(line, ctx.cat))
 
     sections = []
     for t in tables:

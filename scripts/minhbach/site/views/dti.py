@@ -308,7 +308,7 @@ def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
                 lang,
                 "methodology.index_points",
                 name=text(m, "name", lang) or m["main_index_id"],
-                points=number(m["max_points"], lang),
+                points=number(m["max_points"], lang, cat=cat),
             )
             for m in mis
             if m["group"] == group
@@ -327,7 +327,7 @@ def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
         "activity_count": sum(1 for m in mis if m["group"] == "activity"),
         "foundation": names("foundation"),
         "activity": names("activity"),
-        "total_max": number(sum(float(m["max_points"]) for m in mis), lang),
+        "total_max": number(sum(float(m["max_points"]) for m in mis), lang, cat=cat),
         "pillar_count": len(pillars),
         "pillars": ", ".join(text(p, "name", lang) or p["pillar_id"] for p in pillars),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from minhbach.compute.scores import subject_label
+from minhbach.load.labels import subject_label
 from minhbach.site.views.base import clean
 
 
@@ -42,7 +42,7 @@ def quality(c) -> Quality:
     r = c.res.recomputed
     recs = tuple(
         Recomputation(
-            label=subject_label(c.pkg, x["level"], x["subject_id"], c.lang),
+            label=subject_label(c.pkg, x["level"], x["subject_id"], c.lang, c.cat),
             national_mean=x["statistic"] == "national_mean",
             year=int(x["year"]),
             reported=float(x["reported"]),

@@ -17,6 +17,7 @@ class ViewContext:
     lang: str
     row: dict | None = None
     published: dict = field(default_factory=dict)  # what the publish stage wrote (releases, latest, files)
+    cat: Any = None  # the build's catalogue (words of the page's language)
 
 
 VIEWS: dict[str, Callable[[ViewContext], Any]] = {
