@@ -125,6 +125,7 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         ],
         "sources": [{"title": "Synthetic report"}],
         "x-province": publisher.province_id,
+        "x-contact": {"email": "opendata@example.org"},  # a public build refuses a package without one
         "resources": keep,
     }
     w = _Writer(dst, descriptor)

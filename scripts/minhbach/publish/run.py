@@ -16,30 +16,19 @@ import copy
 import hashlib
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
-from minhbach.address import loopback
+from minhbach.address import is_preview  # noqa: F401  (re-exported: publish.run.is_preview)
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import Package
 from minhbach.site.pages import Page
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
-_LOOPBACK = re.compile(r"^https?://(localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])([:/]|$)", re.I)
-
-
-def is_preview(base_url: str | None) -> bool:
-    """A build without a public address: missing, not http(s), or loopback. Such a build is never published."""
-    u = str(base_url or "").strip()
-    if not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK.match(u)):
-        return True
-    return loopback(urlsplit(u).hostname or "")
 
 
 def package_base_url(descriptor: dict) -> str | None:
