@@ -31,6 +31,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 FORMATS = ("turtle", "json-ld", "xml")
 PARSE = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml"}
+AREA = "https://www.omg.org/spec/LCC/Countries/Regions/ISO3166-2-SubdivisionCodes-VN/VN-72"  # Đắk Nông's code
 
 
 # ------------------------------------------------------------------ inputs
@@ -219,19 +220,40 @@ def test_conforms_to_dcat_ap_3_shapes(parsed):
         assert counts.get("Violation", 0) == 0, text
 
 
-def test_recommended_shapes_only_miss_geometry(parsed):
-    """The recommended properties are all present except dcat:bbox/dcat:centroid of the area (no geometry in
-    the descriptor's x-spatial)."""
+def test_recommended_shapes_only_miss_the_centroid(parsed):
+    """The recommended properties are all present except dcat:centroid of the area (x-spatial gives a bounding box
+    and no centre) and the period of a table without years."""
     _, report, text, counts = _validate(parsed["turtle"], "shapes_recommended.ttl")
     assert counts.get("Violation", 0) == 0, text
     missing = {
         (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
         for r in report.subjects(RDF.type, SH.ValidationResult)
     }
-    allowed = {(f"{BASE}#area-dak-nong", str(DCAT.bbox)), (f"{BASE}#area-dak-nong", str(DCAT.centroid))}
+    allowed = {(AREA, str(DCAT.centroid))}
     # a table without a time dimension (glossary, organisations) has no period: DCAT-AP only recommends one
     allowed |= {(f"{BASE}open-data/{n}/#dataset", str(DCT.temporal)) for n, t in CTX["tables"].items() if not t["span"]}
     assert missing <= allowed, text
+
+
+def test_the_area_is_the_provinces_iso_3166_2_code_with_its_bounding_box(graph):
+    """dct:spatial is the ISO 3166-2 code's IRI (VN-72, Đắk Nông) with the province's box as a WKT polygon,
+    west-south-east-north in degrees as x-spatial gives it; a malformed code or box is refused by validation."""
+    from minhbach.publish import place
+
+    dp = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    area = URIRef(AREA)
+    assert {graph.value(ds, DCT.spatial) for ds in graph.subjects(RDF.type, DCAT.Dataset)} == {area}
+    assert (area, RDF.type, DCT.Location) in graph and graph.value(area, SKOS.notation) == Literal("VN-72")
+    box = graph.value(area, DCAT.bbox)
+    assert box.datatype == URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+    assert str(box) == "POLYGON((107.2 11.75,108.1667 11.75,108.1667 12.8334,107.2 12.8334,107.2 11.75))"
+    assert dp["x-spatial"]["bbox"] == [107.2, 11.75, 108.1667, 12.8334]
+    bac_kan = json.loads((ROOT / "examples" / "bac-kan" / "datapackage.json").read_text(encoding="utf-8"))
+    assert place.place_iri(bac_kan).endswith("/ISO3166-2-SubdivisionCodes-VN/VN-53") and place.bbox(bac_kan)
+    for bad in ({"iso3166-2": "Dak Nong"}, {"bbox": [108.2, 11.75, 107.2, 12.8]}, {"bbox": [107.2, "11.75"]}):
+        issues = place.spatial_issues({"x-spatial": {**dp["x-spatial"], **bad}})
+        assert [i.code for i in issues] == ["spatial-invalid"] and issues[0].column.startswith("x-spatial."), bad
+    assert place.spatial_issues(dp) == [] and place.spatial_issues({}) == []
 
 
 def test_shapes_are_not_vacuous(graph):
@@ -317,8 +339,9 @@ def test_datasets(graph, inputs):
         else:
             assert period is None
         area = graph.value(ds, DCT.spatial)
-        assert area == URIRef(f"{BASE}#area-{dp['x-province']}")
-        assert {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)} == dp["x-spatial"]
+        assert area == URIRef(AREA)
+        labels = {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)}
+        assert labels == {k: dp["x-spatial"][k] for k in ("vi", "en")}
         assert {str(v) for v in graph.objects(ds, ADMS.versionNotes)} == {
             "Cập nhật số liệu.\n• Thêm chỉ tiêu",
             "Figures updated.\n• KPIs added",

@@ -9,6 +9,7 @@ import json
 from markupsafe import Markup
 
 from minhbach.load.package import licence, publisher_title
+from minhbach.publish import place
 from minhbach.site import strings
 
 
@@ -51,6 +52,17 @@ class SchemaOrg:
             org["contactPoint"] = {"@type": "ContactPoint", "contactType": "data", "email": org["email"]}
         return org
 
+    def _place(self, lang: str, sp: dict) -> dict:
+        """The area: its name, its ISO 3166-2 code IRI and its box ("south west north east", Google's form)."""
+        out: dict = {"@type": "Place", "name": sp.get(lang) or self.province.get(lang, "")}
+        iri, box = place.place_iri(self.d), place.bbox(self.d)
+        if iri:
+            out["sameAs"] = iri
+        if box:
+            w, s, e, n = box
+            out["geo"] = {"@type": "GeoShape", "box": f"{s} {w} {n} {e}"}
+        return out
+
     def _common(self, lang: str, span) -> dict:
         label, url = licence(self.d)
         sp = self.d.get("x-spatial") or {}
@@ -65,7 +77,7 @@ class SchemaOrg:
             "publisher": self._org(lang),
             "creator": self._org(lang),
             "keywords": list(dict.fromkeys(str(k) for k in (kws or []))),
-            "spatialCoverage": {"@type": "Place", "name": sp.get(lang) or self.province.get(lang, "")},
+            "spatialCoverage": self._place(lang, sp),
             "dateCreated": self.created[:10],
             "datePublished": self.created[:10],
             "dateModified": self.modified[:10],
