@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from minhbach.load.package import licence, publisher_title
 from minhbach.publish import place
+from minhbach.publish.catalog.terms import in_sentence, title_variant
 from minhbach.site import strings
 
 
@@ -91,11 +92,11 @@ class SchemaOrg:
             doc["temporalCoverage"] = span[0] if span[0] == span[1] else f"{span[0]}/{span[1]}"
         return doc
 
-    def _description(self, lead: str, lang: str, span) -> str:
+    def _description(self, lead: str, lang: str, span, variant: str | None = None) -> str:
         label, _ = licence(self.d)
         tail = self.cat.get(
             lang,
-            "schemaorg.description_suffix" + ("" if span else "_timeless"),
+            "schemaorg.description_suffix" + (("" if span else "_timeless") if variant is None else variant),
             province=self.province.get(lang, ""),
             period=_span_text(self.cat, lang, span),
             licence=label,
@@ -109,6 +110,7 @@ class SchemaOrg:
         info = self.tables.get(name) or {}
         span = info.get("span")
         subject = _pick(r, "title", lang) or name
+        variant = title_variant(r, span)  # a lookup table says so
         doc = self._common(lang, span)
         doc.update(
             {
@@ -116,12 +118,12 @@ class SchemaOrg:
                 "identifier": f"{self.base}open-data/{name}/#dataset",
                 "name": self.cat.get(
                     lang,
-                    "catalog.dataset_title" + ("" if span else "_timeless"),
-                    subject=subject,
+                    "catalog.dataset_title" + variant,
+                    subject=in_sentence(subject),
                     province=self.province.get(lang, ""),
                     period=_span_text(self.cat, lang, span),
                 ),
-                "description": self._description(_pick(r, "description", lang), lang, span),
+                "description": self._description(_pick(r, "description", lang), lang, span, variant),
                 "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/{name}/",
                 "keywords": list(dict.fromkeys(doc["keywords"] + [subject])),
                 "distribution": [

@@ -43,7 +43,6 @@ from minhbach.publish.catalog.terms import (  # noqa: F401  (re-exported: catalo
     _en,
     _node_id,
     _when,
-    ascii_name,
     temporal_coverage,
 )
 from minhbach.site import strings
@@ -57,8 +56,6 @@ class _Builder(DatasetNodes):
         self.tables: dict = ctx.get("tables") or {}
         prov = ctx.get("province") or {}
         self.province = {"vi": prov.get("vi") or "", "en": prov.get("en") or prov.get("vi") or ""}
-        # in titles, the English name in Latin-1 letters: CKAN drops Vietnamese letters from slugs ("k-nong")
-        self.province_title = {"vi": self.province["vi"], "en": ascii_name(self.province["en"])}
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.version = str(version)
         self.releases = list(releases or [])
