@@ -297,7 +297,7 @@ def _snippets(pkg: Package, r: dict, base_url: str, folder: str) -> dict[str, st
     return {
         "csv": snippets.read_csv_line(f"{base_url}{folder}/{r['path']}", r["schema"]),
         "xlsx": snippets.read_excel_line(
-            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.numeric_looking_text(data, r["schema"])
+            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.excel_dtypes(data, r["schema"])
         ),
     }
 
