@@ -99,6 +99,29 @@ def test_cli_says_preview_and_release_refuses_it(tmp_path, capsys):
     assert (pkg / "releases" / "0.1.0" / "datapackage.json").is_file()
 
 
+# the recorded release 0.1.0 as published at PUBLIC: the SHA-256 of its SHA256SUMS, which lists every file (CSV,
+# workbooks, resource files, README, CITATION, zip, release.json). Its files never change once released: a code
+# change that alters one of them fails here (measured on main before issue 23's last changes, and after them)
+RELEASE_0_1_0_SUMS = "b7e2d2c41ec3c27ac99ef3f0baa99ccbb6eb2e3da3c318f666fd8be84ae9b777"
+
+
+def test_the_recorded_release_is_published_byte_for_byte_as_before(public_site):
+    import hashlib
+
+    site_dir, _ = public_site
+    folder = site_dir / "releases" / "0.1.0"
+    sums = (folder / "SHA256SUMS").read_bytes()
+    listed = dict(reversed(line.split("  ", 1)) for line in sums.decode().splitlines())
+    assert {"release.json", "minhbach-0.1.0.zip", "datapackage.json", "CITATION.cff"} <= set(listed)
+    files = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert files == set(listed)
+    for name, digest in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    for name in ("data/dti_observation.csv", "data/kpi.csv"):  # the recorded CSVs, copied as they are
+        assert (folder / name).read_bytes() == (ROOT / "releases" / "0.1.0" / name).read_bytes()
+    assert hashlib.sha256(sums).hexdigest() == RELEASE_0_1_0_SUMS
+
+
 # ------------------------------------------------------------------ CKAN
 
 
