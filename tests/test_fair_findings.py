@@ -17,7 +17,7 @@ from findings_helpers import base, change, findings_of, mini, obs
 from minhbach.compute.scores import compute_all
 from minhbach.findings.model import KINDS
 from minhbach.site import findings_view
-from minhbach.site.pages import Ctx
+from minhbach.site.ctx import Ctx
 from minhbach.site.strings import load as load_strings
 
 

@@ -309,7 +309,9 @@ def test_interruption_just_after_the_switch_keeps_the_new_site(tmp_path, monkeyp
             raise KeyboardInterrupt("SIGINT")
         return real_prune(out_dir)
 
-    monkeypatch.setattr(build, "_render", render)
+    from minhbach import stages
+
+    monkeypatch.setattr(stages, "render_site", render)
     monkeypatch.setattr(atomic, "prune", prune)
     with pytest.raises(KeyboardInterrupt):
         build.build_site(ROOT, out, ROOT, force=True)

@@ -218,8 +218,8 @@ def test_site_name_and_footer_come_from_the_package(tmp_path):
     import json
 
     from conftest import copy_package
-    from minhbach.build import site_identity
     from minhbach.load.package import load_package
+    from minhbach.stages import site_identity
 
     pkg_dir = copy_package(tmp_path / "pkg", releases=False)
     rows = list(csv.DictReader(open(pkg_dir / "data" / "province.csv", encoding="utf-8")))

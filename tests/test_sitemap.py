@@ -183,11 +183,11 @@ def test_serve_builds_a_preview_for_the_origin_it_serves(tmp_path):
 def test_every_page_download_is_declared_in_the_registry(tmp_path):
     """The extracts publish writes for a page are exactly the ones its site-map entry names: none is produced
     and silently dropped, none declared and missing (for the shipped package, which has every table)."""
-    from minhbach.build import declared_downloads, download_name
     from minhbach.compute.scores import compute_all
     from minhbach.load.package import load_package
     from minhbach.publish import run as publish
     from minhbach.site import sitemap, strings
+    from minhbach.stages import declared_downloads, download_name
 
     pkg = load_package(ROOT)
     pages = sitemap.expand(pkg, ROOT / "site_src", strings.load(ROOT / "site_src"))
