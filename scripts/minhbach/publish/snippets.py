@@ -42,9 +42,9 @@ def numeric_looking_text(csv_bytes: bytes, schema: dict) -> list[str]:
 
 
 def excel_dtypes(csv_bytes: bytes, schema: dict) -> dict[str, str]:
-    """The columns whose read_excel default differs from the schema's type, and the dtype that gives it: text that
-    looks like numbers (or is all blank) -> str; integers -> the nullable Int64 (a blank cell would make the column float, and the
-    CSV line reads them as Int64 too); numbers that are all whole -> float; booleans with blanks -> boolean."""
+    """The columns whose read_excel default differs from the schema's type, and the dtype that gives it: text
+    that looks like numbers (or is all blank) -> str; integers -> the nullable Int64 (a blank cell would make the
+    column float, and the CSV line reads them as Int64 too); whole numbers -> float; booleans with blanks -> boolean."""
     text = set(numeric_looking_text(csv_bytes, schema))
     out = {}
     for f, values in _columns(csv_bytes, schema):
