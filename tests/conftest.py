@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from helpers import bump_version, copy_package  # noqa: E402,F401  (tests import them from here too)
+from helpers import CONTACT_EMAIL, bump_version, copy_package, with_contact  # noqa: E402,F401  (tests import them from here too)
 
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -41,6 +41,19 @@ def copy_package(dst: Path, releases: bool = True) -> Path:
     return dst
 
 
+CONTACT_EMAIL = "opendata@example.gov.vn"
+
+
+def with_contact(pkg: Path, email: str = CONTACT_EMAIL) -> Path:
+    """Fill in the package's contact email (`x-contact.email`): a public build refuses a package without one, and
+    the shipped package, a preview, names none yet."""
+    dp_file = pkg / "datapackage.json"
+    dp = json.loads(dp_file.read_text(encoding="utf-8"))
+    dp["x-contact"] = {**(dp.get("x-contact") or {}), "email": email}
+    dp_file.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return pkg
+
+
 def bump_version(pkg: Path) -> str:
     """Give the package the next minor version after its own and every archived one, as staff do before
     publishing changed data (a changed package under a released version is refused)."""
@@ -510,6 +523,7 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
         ],
         "sources": [{"title": "Synthetic report"}],
         "x-province": publisher.province_id,
+        "x-contact": {"email": "opendata@example.org"},  # a public build refuses a package without one
         "resources": keep,
     }
     w = _Writer(dst, descriptor)

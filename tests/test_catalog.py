@@ -35,6 +35,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 FORMATS = ("turtle", "json-ld", "xml")
 PARSE = {"turtle": "turtle", "json-ld": "json-ld", "xml": "xml"}
+AREA = "https://www.omg.org/spec/LCC/Countries/Regions/ISO3166-2-SubdivisionCodes-VN/VN-72"  # Đắk Nông's code
 
 
 # ------------------------------------------------------------------ inputs
@@ -226,19 +227,40 @@ def test_conforms_to_dcat_ap_3_shapes(parsed):
         assert counts.get("Violation", 0) == 0, text
 
 
-def test_recommended_shapes_only_miss_geometry(parsed):
-    """The recommended properties are all present except dcat:bbox/dcat:centroid of the area (no geometry in
-    the descriptor's x-spatial)."""
+def test_recommended_shapes_only_miss_the_centroid(parsed):
+    """The recommended properties are all present except dcat:centroid of the area (x-spatial gives a bounding box
+    and no centre) and the period of a table without years."""
     _, report, text, counts = _validate(parsed["turtle"], "shapes_recommended.ttl")
     assert counts.get("Violation", 0) == 0, text
     missing = {
         (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)))
         for r in report.subjects(RDF.type, SH.ValidationResult)
     }
-    allowed = {(f"{BASE}#area-dak-nong", str(DCAT.bbox)), (f"{BASE}#area-dak-nong", str(DCAT.centroid))}
+    allowed = {(AREA, str(DCAT.centroid))}
     # a table without a time dimension (glossary, organisations) has no period: DCAT-AP only recommends one
     allowed |= {(f"{BASE}open-data/{n}/#dataset", str(DCT.temporal)) for n, t in CTX["tables"].items() if not t["span"]}
     assert missing <= allowed, text
+
+
+def test_the_area_is_the_provinces_iso_3166_2_code_with_its_bounding_box(graph):
+    """dct:spatial is the ISO 3166-2 code's IRI (VN-72, Đắk Nông) with the province's box as a WKT polygon,
+    west-south-east-north in degrees as x-spatial gives it; a malformed code or box is refused by validation."""
+    from minhbach.validate import place
+
+    dp = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    area = URIRef(AREA)
+    assert {graph.value(ds, DCT.spatial) for ds in graph.subjects(RDF.type, DCAT.Dataset)} == {area}
+    assert (area, RDF.type, DCT.Location) in graph and graph.value(area, SKOS.notation) == Literal("VN-72")
+    box = graph.value(area, DCAT.bbox)
+    assert box.datatype == URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+    assert str(box) == "POLYGON((107.2 11.75,108.1667 11.75,108.1667 12.8334,107.2 12.8334,107.2 11.75))"
+    assert dp["x-spatial"]["bbox"] == [107.2, 11.75, 108.1667, 12.8334]
+    bac_kan = json.loads((ROOT / "examples" / "bac-kan" / "datapackage.json").read_text(encoding="utf-8"))
+    assert place.place_iri(bac_kan).endswith("/ISO3166-2-SubdivisionCodes-VN/VN-53") and place.bbox(bac_kan)
+    for bad in ({"iso3166-2": "Dak Nong"}, {"bbox": [108.2, 11.75, 107.2, 12.8]}, {"bbox": [107.2, "11.75"]}):
+        issues = place.spatial_issues({"x-spatial": {**dp["x-spatial"], **bad}})
+        assert [i.code for i in issues] == ["spatial-invalid"] and issues[0].column.startswith("x-spatial."), bad
+    assert place.spatial_issues(dp) == [] and place.spatial_issues({}) == []
 
 
 def test_shapes_are_not_vacuous(graph):
@@ -292,13 +314,18 @@ def test_datasets(graph, inputs):
     for r in dp["resources"]:
         ds = URIRef(f"{BASE}open-data/{r['name']}/#dataset")
         titles = {o.language: str(o) for o in graph.objects(ds, DCT.title)}
-        # alone in a national portal list: province (ASCII in English, for slugs), topic, subject and period
-        assert titles["vi"].startswith("Đắk Nông – Chuyển đổi số: " + r["title"]), titles
-        assert titles["en"].startswith("Dak Nong – digital transformation: " + r["x-i18n"]["en"]["title"]), titles
-        if not CTX["tables"][r["name"]]["span"]:  # a lookup table says so
-            assert titles["en"].endswith("(reference table)") and titles["vi"].endswith("(bảng tra cứu)"), titles
+        # alone in a national portal list: province (with its diacritics in English too), topic, subject, period
+        vi, en = r["title"], r["x-i18n"]["en"]["title"]
+        vi, en = (vi[0].lower() + vi[1:]), (en if en[1].isupper() else en[0].lower() + en[1:])
+        assert titles["vi"].startswith("Đắk Nông – Chuyển đổi số: " + vi), titles
+        assert titles["en"].startswith("Đắk Nông – Digital transformation: " + en), titles
+        lookup = r["x-kind"] in ("dimension", "link")  # what the other tables join to: says so
+        assert titles["en"].endswith("(lookup table)") == lookup and titles["vi"].endswith("(bảng tra cứu)") == lookup
+        descriptions = {o.language: str(o) for o in graph.objects(ds, DCT.description)}
+        assert ("A lookup table of Đắk Nông" in descriptions["en"]) == lookup, descriptions
+        assert (Literal("lookup table", lang="en") in set(graph.objects(ds, DCAT.keyword))) == lookup
         span = CTX["tables"][r["name"]]["span"]
-        if span:
+        if span and not lookup:  # the years of its observations (a lookup table's stay in dct:temporal)
             assert span[0] in titles["en"] and span[1] in titles["en"]
         assert {o.language for o in graph.objects(ds, DCT.description)} == {"vi", "en"}
         assert graph.value(ds, DCT.identifier) == Literal(str(ds))
@@ -324,8 +351,9 @@ def test_datasets(graph, inputs):
         else:
             assert period is None
         area = graph.value(ds, DCT.spatial)
-        assert area == URIRef(f"{BASE}#area-{dp['x-province']}")
-        assert {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)} == dp["x-spatial"]
+        assert area == URIRef(AREA)
+        labels = {o.language: str(o) for o in graph.objects(area, SKOS.prefLabel)}
+        assert labels == {k: dp["x-spatial"][k] for k in ("vi", "en")}
         assert {str(v) for v in graph.objects(ds, ADMS.versionNotes)} == {
             "Cập nhật số liệu.\n• Thêm chỉ tiêu",
             "Figures updated.\n• KPIs added",

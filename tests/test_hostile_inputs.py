@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, copy_package, run_cli
+from helpers import ROOT, copy_package, run_cli, with_contact
 
 BAD = {
     "javascript": "javascript:alert(1)//",
@@ -225,9 +225,32 @@ def test_bad_site_url_in_mkdocs_yml_refuses_the_build(pkg, tmp_path):
     bad_address_line(err, "mkdocs.yml, column site_url", "javascript:alert(1)//")
 
 
+def test_public_build_needs_a_contact_email(pkg, tmp_path):
+    """A public build (an address from --base-url or homepage) without x-contact.email is refused before any work,
+    naming the key; a preview (no address, or a loopback one) still builds and only warns."""
+    out = tmp_path / "out"
+    for how in (("--base-url", "https://dti.example.org/"), ()):
+        if not how:
+            set_homepage(pkg, "https://dti.example.org/")
+        rc, stdout, err = run("build", "--data", str(pkg), "--out", str(out), "--project", str(ROOT), *how)
+        assert rc == 1, (how, err)
+        no_internal_error(stdout, err)
+        assert "[missing-contact-email] datapackage.json, column x-contact.email" in err, err
+        assert "Build refused: 1 problem(s)" in err and not (out / "site").exists()
+    from minhbach.address import contact_issue
+
+    d = descriptor(pkg)
+    assert contact_issue(None, d) is not None and contact_issue("http://127.0.0.1:8000/", d) is None
+    d["homepage"] = ""
+    assert contact_issue(None, d) is None  # the shipped package: a preview, which warns (test_open_data)
+    d["x-contact"] = {"email": "opendata@example.gov.vn"}
+    assert contact_issue("https://dti.example.org/", d) is None
+
+
 @pytest.mark.parametrize("good", GOOD)
 def test_good_addresses_pass(pkg, tmp_path, good):
     set_homepage(pkg, good)
+    with_contact(pkg)  # a public address needs a contact email too (see test_public_build_needs_a_contact_email)
     rc, out, err = run("validate", "--data", str(pkg))
     assert (rc, out.strip()) == (0, "The data package is valid."), err
     # the build takes the option and goes on to validation, which names the broken cell (and nothing else)

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import copy_package
+from conftest import copy_package, with_contact
 from minhbach.build import build_site
 from minhbach.errors import Failed
 from minhbach.release import make_release
@@ -140,7 +140,7 @@ def test_a_release_never_changes_and_unreleased_data_live_under_latest(tmp_path)
     from conftest import bump_version
 
     base = "https://dti.example.org/"
-    pkg = copy_package(tmp_path / "pkg", releases=False)
+    pkg = with_contact(copy_package(tmp_path / "pkg", releases=False), "first-desk@example.gov.vn")
     make_release(pkg, "0.1.0", summary_vi="Bản đầu.", summary_en="First.", date="2026-11-01")
     build_site(pkg, tmp_path / "a", ROOT, base_url=base)
     site_a = tmp_path / "a" / "site"

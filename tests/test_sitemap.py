@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package
+from conftest import ROOT, copy_package, with_contact
 
 VIETNAMESE = re.compile(
     "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
@@ -97,7 +97,8 @@ def test_adding_a_page_is_an_entry_a_template_and_two_strings(tmp_path):
     keys = [p.key for p in sitemap.expand(load_package(ROOT), project / "site_src", cat)]
     assert "accessibility" in keys
     out = tmp_path / "out"
-    build_site(ROOT, out, project, base_url="https://example.org/dti/")
+    pkg = with_contact(copy_package(tmp_path / "pkg"))  # a public build names a contact email
+    build_site(pkg, out, project, base_url="https://example.org/dti/")
     site = out / "site"
     for prefix, text in (("", "Hỗ trợ tiếp cận"), ("en/", "Accessibility statement")):
         page = (site / prefix / "accessibility" / "index.html").read_text(encoding="utf-8")
@@ -141,7 +142,7 @@ def test_unsafe_page_key_from_data_is_refused():
 def test_render_leaves_environment_and_cwd_as_they_were(tmp_path):
     from minhbach.build import build_site
 
-    pkg = copy_package(tmp_path / "pkg")
+    pkg = with_contact(copy_package(tmp_path / "pkg"))
     before_env, before_cwd = dict(os.environ), os.getcwd()
     build_site(pkg, tmp_path / "out", ROOT, base_url="https://example.org/")
     assert os.getcwd() == before_cwd

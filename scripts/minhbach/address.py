@@ -172,8 +172,43 @@ def config_site_url(config_file: Path) -> str | None:
     return None
 
 
+_LOOPBACK_URL = re.compile(r"^https?://(localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])([:/]|$)", re.I)
+
+
+def is_preview(base_url: str | None) -> bool:
+    """A build without a public address: missing, not http(s), or loopback. Such a build is never published."""
+    u = str(base_url or "").strip()
+    if not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK_URL.match(u)):
+        return True
+    return loopback(urlsplit(u).hostname or "")
+
+
+def contact_issue(base_url: str | None, descriptor: object) -> Issue | None:
+    """A public build (a public address from `--base-url` or the package's `homepage`) without a contact email:
+    portals list a dataset with nobody to write to, and DCAT-AP asks for one. None when the build may go on
+    (an address is given with an email, or the build is a preview, which only warns)."""
+    d = descriptor if isinstance(descriptor, dict) else {}
+    address = base_url or d.get("homepage")
+    if is_preview(address if isinstance(address, str) else None):
+        return None
+    contact = d.get("x-contact")
+    email = contact.get("email") if isinstance(contact, dict) else None
+    if isinstance(email, str) and email.strip():
+        return None
+    return Issue(
+        "missing-contact-email",
+        "a public build needs a contact email for data portals: fill in x-contact.email in datapackage.json "
+        "(or build a preview, without --base-url and homepage)",
+        file="datapackage.json",
+        column="x-contact.email",
+        value=str(address),
+        expected="an address the publisher answers, e.g. opendata@example.gov.vn",
+    )
+
+
 def build_issues(base_url: str | None, descriptor: object, config_file: Path | None = None) -> list[Issue]:
-    """Every address a build would publish: the option, the descriptor's, and mkdocs.yml's site_url."""
+    """Every address a build would publish: the option, the descriptor's, and mkdocs.yml's site_url; and, for a
+    public build, the contact email the catalogue names."""
     found: list[Issue | None] = []
     if base_url is not None:
         found.append(issue(base_url, "--base-url"))
@@ -184,4 +219,6 @@ def build_issues(base_url: str | None, descriptor: object, config_file: Path | N
             bad = issue(site_url, config_file.name, "site_url")
             if bad is not None:
                 out.append(bad)
+    if not out:
+        out += [i for i in [contact_issue(base_url, descriptor)] if i is not None]
     return out

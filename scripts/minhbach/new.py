@@ -77,7 +77,13 @@ def descriptor(shipped: dict, p: Province, year: int, cat: Catalogue) -> dict:
         "sources": [{"title": cat.get("en", "new.sources_title")}],
         "x-province": p.province_id,
         "x-language": list(cat.langs),
-        "x-spatial": {"vi": cat.get("vi", "new.spatial", **kw["vi"]), "en": cat.get("en", "new.spatial", **kw["en"])},
+        # the ISO 3166-2 code and the box [west, south, east, north] are filled in by staff from an official source
+        "x-spatial": {
+            "vi": cat.get("vi", "new.spatial", **kw["vi"]),
+            "en": cat.get("en", "new.spatial", **kw["en"]),
+            "iso3166-2": "",
+            "bbox": None,
+        },
         "x-temporal": {"start": str(year), "end": str(year)},
         "resources": copy.deepcopy(shipped["resources"]),
         "x-contact": {"email": "", "url": ""},

@@ -16,15 +16,13 @@ import copy
 import hashlib
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
-from minhbach.address import loopback
+from minhbach.address import is_preview, loopback  # noqa: F401  (re-exported: publish.run.is_preview)
 from minhbach.compute.scores import publisher_province
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import Package
@@ -39,15 +37,6 @@ from minhbach.site.sitemap import Page
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
-_LOOPBACK = re.compile(r"^https?://(localhost|127(\.\d+){3}|0\.0\.0\.0|\[::1?\])([:/]|$)", re.I)
-
-
-def is_preview(base_url: str | None) -> bool:
-    """A build without a public address: missing, not http(s), or loopback. Such a build is never published."""
-    u = str(base_url or "").strip()
-    if not u or not u.lower().startswith(("http://", "https://")) or bool(_LOOPBACK.match(u)):
-        return True
-    return loopback(urlsplit(u).hostname or "")
 
 
 def package_base_url(descriptor: dict) -> str | None:
@@ -298,7 +287,7 @@ def _snippets(pkg: Package, r: dict, base_url: str, folder: str) -> dict[str, st
     return {
         "csv": snippets.read_csv_line(f"{base_url}{folder}/{r['path']}", r["schema"]),
         "xlsx": snippets.read_excel_line(
-            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.numeric_looking_text(data, r["schema"])
+            f"{base_url}{folder}/{excel_path(r['path'])}", snippets.excel_dtypes(data, r["schema"])
         ),
     }
 

@@ -9,7 +9,9 @@ import json
 from markupsafe import Markup
 
 from minhbach.load.package import licence, publisher_title
+from minhbach.publish.catalog.terms import in_sentence, title_variant
 from minhbach.site.paths import excel_path
+from minhbach.validate import place
 
 
 def _en(obj: dict, key: str) -> str:
@@ -51,6 +53,17 @@ class SchemaOrg:
             org["contactPoint"] = {"@type": "ContactPoint", "contactType": "data", "email": org["email"]}
         return org
 
+    def _place(self, lang: str, sp: dict) -> dict:
+        """The area: its name, its ISO 3166-2 code IRI and its box ("south west north east", Google's form)."""
+        out: dict = {"@type": "Place", "name": sp.get(lang) or self.province.get(lang, "")}
+        iri, box = place.place_iri(self.d), place.bbox(self.d)
+        if iri:
+            out["sameAs"] = iri
+        if box:
+            w, s, e, n = box
+            out["geo"] = {"@type": "GeoShape", "box": f"{s} {w} {n} {e}"}
+        return out
+
     def _common(self, lang: str, span) -> dict:
         label, url = licence(self.d)
         sp = self.d.get("x-spatial") or {}
@@ -65,7 +78,7 @@ class SchemaOrg:
             "publisher": self._org(lang),
             "creator": self._org(lang),
             "keywords": list(dict.fromkeys(str(k) for k in (kws or []))),
-            "spatialCoverage": {"@type": "Place", "name": sp.get(lang) or self.province.get(lang, "")},
+            "spatialCoverage": self._place(lang, sp),
             "dateCreated": self.created[:10],
             "datePublished": self.created[:10],
             "dateModified": self.modified[:10],
@@ -79,11 +92,11 @@ class SchemaOrg:
             doc["temporalCoverage"] = span[0] if span[0] == span[1] else f"{span[0]}/{span[1]}"
         return doc
 
-    def _description(self, lead: str, lang: str, span) -> str:
+    def _description(self, lead: str, lang: str, span, variant: str | None = None) -> str:
         label, _ = licence(self.d)
         tail = self.cat.get(
             lang,
-            "schemaorg.description_suffix" + ("" if span else "_timeless"),
+            "schemaorg.description_suffix" + (("" if span else "_timeless") if variant is None else variant),
             province=self.province.get(lang, ""),
             period=_span_text(self.cat, lang, span),
             licence=label,
@@ -95,6 +108,7 @@ class SchemaOrg:
         info = self.tables.get(name) or {}
         span = info.get("span")
         subject = _pick(r, "title", lang) or name
+        variant = title_variant(r, span)  # a lookup table says so
         doc = self._common(lang, span)
         doc.update(
             {
@@ -102,12 +116,12 @@ class SchemaOrg:
                 "identifier": f"{self.base}open-data/{name}/#dataset",
                 "name": self.cat.get(
                     lang,
-                    "catalog.dataset_title" + ("" if span else "_timeless"),
-                    subject=subject,
+                    "catalog.dataset_title" + variant,
+                    subject=in_sentence(subject),
                     province=self.province.get(lang, ""),
                     period=_span_text(self.cat, lang, span),
                 ),
-                "description": self._description(_pick(r, "description", lang), lang, span),
+                "description": self._description(_pick(r, "description", lang), lang, span, variant),
                 "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/{name}/",
                 "keywords": list(dict.fromkeys(doc["keywords"] + [subject])),
                 "distribution": [

@@ -15,7 +15,7 @@ from pathlib import Path
 from minhbach import address
 from minhbach.errors import Issue
 from minhbach.load.package import Package, load_package, profile, read_descriptor, safe_join
-from minhbach.validate import cells, guards
+from minhbach.validate import cells, guards, place
 from minhbach.validate.domain import domain_issues
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -26,7 +26,7 @@ def validate_package(root: Path, max_bytes: int = MAX_CSV_BYTES) -> tuple[list[I
     root = Path(root).resolve()
     descriptor = read_descriptor(root)
     issues = guards.descriptor_shape(descriptor) or check_descriptor(descriptor, root)
-    issues += address.descriptor_issues(descriptor)
+    issues += address.descriptor_issues(descriptor) + place.spatial_issues(descriptor)
     if issues:
         return issues, None
     for res in descriptor["resources"]:

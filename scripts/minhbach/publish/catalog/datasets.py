@@ -24,7 +24,8 @@ from minhbach.publish.catalog.terms import (
     _en,
     _node_id,
     _when,
-    ascii_name,
+    in_sentence,
+    title_variant,
 )
 from minhbach.site.paths import excel_path
 
@@ -106,18 +107,20 @@ class DatasetNodes:
         subject = (_en(r, "title") if lang == "en" else "") or r.get("title") or r["name"]
         info = self.tables.get(r["name"]) or {}
         period = self.period(lang, info.get("span"))
-        timeless = "" if period else "_timeless"  # a reference table (glossary, organisations) has no period
+        # a lookup table (pillars, organisations: what the other tables join to) says so in its title
+        variant = title_variant(r, info.get("span"))
         desc = (_en(r, "description") if lang == "en" else "") or r.get("description") or ""
-        kw = {"subject": subject, "province": self.province_title[lang], "period": period, "version": self.version}
+        kw = {"subject": subject, "province": self.province[lang], "period": period, "version": self.version}
         return {
             "subject": subject,
-            "title": self.t(lang, "dataset_title" + timeless, **kw),
+            "lookup": variant == "_lookup",
+            "title": self.t(lang, "dataset_title" + variant, **(kw | {"subject": in_sentence(subject)})),
             "description": self.t(
                 lang,
-                "dataset_description" + timeless,
+                "dataset_description" + variant,
                 description=desc,
                 rows=info.get("rows", ""),
-                **(kw | {"province": self.province[lang]}),
+                **kw,
             ),
             "csv_title": self.t(lang, "csv_title", **kw),
             "csv_description": self.t(lang, "csv_description", **kw),
@@ -158,7 +161,10 @@ class DatasetNodes:
         self.both(ds, DCT.title, vi["title"], en["title"])
         self.both(ds, DCT.description, vi["description"], en["description"])
         known = {w.casefold() for w, _ in self.keywords}
-        for word, lang in ((vi["subject"], "vi"), (en["subject"], "en")):
+        words = [(vi["subject"], "vi"), (en["subject"], "en")]
+        if vi["lookup"]:
+            words += [(self.t("vi", "lookup_keyword"), "vi"), (self.t("en", "lookup_keyword"), "en")]
+        for word, lang in words:
             if word.casefold() not in known:
                 known.add(word.casefold())
                 self.g.add((ds, DCAT.keyword, Literal(word, lang=lang)))
@@ -177,7 +183,7 @@ class DatasetNodes:
         issued = self.first_created()
         self.common_dataset(ds, page, issued, str(ds), self.temporal)
         title_vi = self.d.get("title") or self.d.get("name") or ""
-        title_en = ascii_name(_en(self.d, "title") or title_vi)  # the English title makes the portal's slug
+        title_en = _en(self.d, "title") or title_vi
         n = len(self.d.get("resources") or [])
         texts = {}
         for lang, title, desc in (

@@ -43,9 +43,9 @@ from minhbach.publish.catalog.terms import (  # noqa: F401  (re-exported: catalo
     _en,
     _node_id,
     _when,
-    ascii_name,
     temporal_coverage,
 )
+from minhbach.validate import place
 
 
 class _Builder(DatasetNodes):
@@ -64,8 +64,6 @@ class _Builder(DatasetNodes):
         self.tables: dict = ctx.get("tables") or {}
         prov = ctx.get("province") or {}
         self.province = {"vi": prov.get("vi") or "", "en": prov.get("en") or prov.get("vi") or ""}
-        # in titles, the English name in Latin-1 letters: CKAN drops Vietnamese letters from slugs ("k-nong")
-        self.province_title = {"vi": self.province["vi"], "en": ascii_name(self.province["en"])}
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.version = str(version)
         self.releases = list(releases or [])
@@ -201,23 +199,19 @@ class _Builder(DatasetNodes):
             iri = LANGUAGES.get(str(code).lower())
             if iri is not None and iri not in self.languages:
                 self.languages.append(self.typed(iri, DCT.LinguisticSystem))
-        # spatial
+        # spatial: the province's ISO 3166-2 code IRI (else a site-local one) with its bounding box
         self.spatial = None
         province = str(self.d.get("x-province") or "").strip()
-        if province:
-            self.spatial = self.typed(self.url(f"#area-{province}"), DCT.Location)
-            sp = self.d.get("x-spatial") or {}
-            self.both(self.spatial, SKOS.prefLabel, sp.get("vi", ""), sp.get("en", ""))
-            bbox, centroid = sp.get("bbox"), sp.get("centroid")
-            if isinstance(bbox, (list, tuple)) and len(bbox) == 4:  # [west, south, east, north], WGS84
-                w, s, e, n = bbox
-                bbox = f"POLYGON(({w} {s},{e} {s},{e} {n},{w} {n},{w} {s}))"
-            if isinstance(centroid, (list, tuple)) and len(centroid) == 2:  # [longitude, latitude]
-                centroid = f"POINT({centroid[0]} {centroid[1]})"
-            if bbox:
-                g.add((self.spatial, DCAT.bbox, Literal(str(bbox), datatype=GSP.wktLiteral)))
-            if centroid:
-                g.add((self.spatial, DCAT.centroid, Literal(str(centroid), datatype=GSP.wktLiteral)))
+        iri = place.place_iri(self.d)
+        if province or iri:
+            self.spatial = self.typed(URIRef(iri) if iri else self.url(f"#area-{province}"), DCT.Location)
+            sp = place.spatial(self.d)
+            self.both(self.spatial, SKOS.prefLabel, str(sp.get("vi") or ""), str(sp.get("en") or ""))
+            if iri:
+                g.add((self.spatial, SKOS.notation, Literal(place.subdivision_code(self.d))))
+            for prop, wkt in ((DCAT.bbox, place.bbox_wkt(self.d)), (DCAT.centroid, place.centroid_wkt(self.d))):
+                if wkt:
+                    g.add((self.spatial, prop, Literal(wkt, datatype=GSP.wktLiteral)))
         # temporal
         self.temporal = None
         tmp = self.d.get("x-temporal") or {}

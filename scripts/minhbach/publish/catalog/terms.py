@@ -4,7 +4,6 @@ small value helpers (dates, periods, ASCII names, deterministic blank-node ids).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
@@ -77,11 +76,24 @@ PREFIXES = {
 _YEAR = re.compile(r"(\d{4})")
 
 
-def ascii_name(text: str) -> str:
-    """Latin letters without diacritics (D-stroke -> D, "Nong" without its circumflex): CKAN makes slugs from
-    Latin-1 only, and drops every other letter."""
-    t = str(text).replace("\u0110", "D").replace("\u0111", "d")
-    return "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+LOOKUP_KINDS = ("dimension", "link")  # x-kind of a table other tables join to (codes and names), not observations
+
+
+def is_lookup(resource: dict, span=None) -> bool:
+    """A lookup table: its `x-kind` says dimension or link; a table without a kind is one when it has no period."""
+    kind = resource.get("x-kind")
+    return kind in LOOKUP_KINDS if isinstance(kind, str) and kind else not span
+
+
+def title_variant(resource: dict, span) -> str:
+    """The catalogue string suffix for a table's title and description: lookup, timeless (no period) or dated."""
+    return "_lookup" if is_lookup(resource, span) else ("" if span else "_timeless")
+
+
+def in_sentence(subject: str) -> str:
+    """A table's title inside a sentence ("Pillars" -> "pillars"); an acronym ("DTI scores") keeps its capitals."""
+    s = str(subject)
+    return s[0].lower() + s[1:] if len(s) > 1 and s[0].isupper() and s[1].islower() else s
 
 
 def temporal_coverage(rows: list[dict], fields: list[dict]) -> tuple[str, str] | None:
