@@ -177,6 +177,7 @@ def test_serializations_are_deterministic(inputs, texts):
         assert serialize(again, fmt) == serialize(again, fmt), fmt
 
 
+@pytest.mark.slow  # costly by design: another interpreter builds the catalogue again
 def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
     """Another interpreter (other PYTHONHASHSEED, so other set orders) writes the same bytes."""
     _, _, rels = inputs

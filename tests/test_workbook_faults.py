@@ -273,6 +273,7 @@ def test_sigint_during_the_commit(setup, k):
         assert state(pkg) == "new"
 
 
+@pytest.mark.slow  # costly by design: a real process signalled while it validates
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_during_validation_ends_with_one_line(setup, sig):
     pkg, xlsx = setup
