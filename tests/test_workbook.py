@@ -205,6 +205,7 @@ def test_text_that_looks_like_a_number_stays_text(pkg):
         assert ws.cell(i, j).value == raw and ws.cell(i, j).data_type == "s"
 
 
+@pytest.mark.slow  # costly by design: the whole template rendered a second time
 def test_template_is_deterministic(pkg, tmp_path):
     root, xlsx = pkg
     again = make_template(root, tmp_path / "again.xlsx")
