@@ -55,6 +55,32 @@ def _natural_decimals(v) -> int:
     return min(len(s), 4)
 
 
+def scale_decimals(as_written, printed: str | None, wanted: str, max_points) -> int | None:
+    """How many decimals a score on scale `wanted` may show when the document printed `as_written` on `printed`.
+
+    The printed scale keeps its printed digits; the other scale is converted with the precision it came with, never
+    more: 0,6 on 0-1 of an index of 100 points is 60 points (not 60,00); 61,5 points of 150 is 0,4100 on 0-1.
+    None when nothing was printed (the caller's default then applies)."""
+    if missing(as_written) or not str(as_written).strip():
+        return None
+    d = decimals_printed(str(as_written))
+    if printed == wanted:
+        return d
+    if missing(max_points) or float(max_points) <= 0:
+        return None
+    digits = math.log10(float(max_points))
+    if wanted == "points":
+        return max(0, d - math.floor(digits))
+    return d + math.ceil(digits)
+
+
+def row_decimals(rec: dict, unit_code: str) -> int | None:
+    """`scale_decimals` for a row of chart data that carries `as_written`, `scale` and `max_points`."""
+    if unit_code not in ("unit_interval", "points") or "as_written" not in rec:
+        return None
+    return scale_decimals(rec.get("as_written"), rec.get("scale"), unit_code, rec.get("max_points"))
+
+
 def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None) -> str:
     return "–" if missing(v) else number(v, lang, decimals, as_written) + "%"
 

@@ -48,6 +48,10 @@ class ProgressRow:
     gap: float | None
     share: float | None
     status: str
+    moved_away: bool = False
+    # the observations as printed: shown beside the numbers with their qualifier ("khoang 20%", not 20%)
+    baseline_obs: dict | None = None
+    current_obs: dict | None = None
 
 
 @dataclass
@@ -118,9 +122,27 @@ def kpi(ctx) -> KpiView:
                         p.get("gap"),
                         p.get("share"),
                         str(p.get("status")),
+                        bool(p.get("moved_away") or False),
+                        _printed(p, "baseline", unit),
+                        _printed(p, "current", unit),
                     )
                 )
     mids = [Link(f"indices/{m['main_index_id']}", text(m, "name", lang) or m["main_index_id"]) for m in q.main_indices]
     from minhbach.site.views.headline import plan_headlines
 
     return KpiView(SUMMARY_STATUSES, summaries, targets, progress, mids, plan_headlines(pkg, res, lang))
+
+
+def _printed(p: dict, which: str, unit: str) -> dict | None:
+    """A baseline or current value as the `observation` macro shows it: qualifier, value, printed digits."""
+    if p.get(which) is None:
+        return None
+    return {
+        "value": p.get(which),
+        "unit": unit,
+        "as_written": p.get(f"{which}_as_written"),
+        "qualifier": p.get(f"{which}_qualifier"),
+        "numerator": None,
+        "denominator": None,
+        "no_basis": False,
+    }
