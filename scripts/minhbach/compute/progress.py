@@ -139,7 +139,8 @@ def target_progress(
                 )
                 if key(last) in disputed:
                     p = replace(p, gap=None, share=None, expected=None, status="disputed")
-                printed = {f"{n}_{c}": _text(r.get(c)) for n, r in (("baseline", first), ("current", last)) for c in TEXT}
+                ends = (("baseline", first), ("current", last))
+                printed = {f"{n}_{c}": _text(r.get(c)) for n, r in ends for c in TEXT}
         rec = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in p.__dict__.items()}
         rows.append({"target_id": t["target_id"], **rec, **printed})
     cols = [

@@ -57,12 +57,10 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         kw = {"province": str(prov[f"name_{lang}"]), "publisher": publisher[lang], "licence": lic[0]}
         site[lang] = cat.get(lang, "site.name", **kw)
         tagline[lang] = cat.get(lang, "site.tagline", **kw)
-    src = pkg.t("source")
-    sources = {
-        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in LANGS}
-        for r in src.to_dict("records")
-    }
-    from minhbach.site.source_names import label
+    from minhbach.site.source_names import label, tip
+
+    # a document in a citation: its title, issuer and date (the internal id is no name a reader knows)
+    sources = {str(sid): {lang: tip(pkg, lang, str(sid)) for lang in LANGS} for sid in pkg.t("source")["source_id"]}
 
     short = {sid: {lang: label(pkg, lang, sid) for lang in LANGS} for sid in sources}
     return Identity(
@@ -93,11 +91,11 @@ def embed_key(chart_id: str) -> str:
 
 
 def sources_text(ident: Identity, pairs: list[tuple[str, str]], lang: str, sections: bool = True) -> str:
-    """'Title [id]: section; section · Title [id]' in order of first use."""
+    """'Title (issuer, date): section; section · Title (issuer, date)' in order of first use."""
     parts = []
     for sid, secs in _group(pairs):
         title = ident.sources.get(sid, {}).get(lang, sid)
-        parts.append(f"{title} [{sid}]" + (f": {'; '.join(secs)}" if sections and secs else ""))
+        parts.append(title + (f": {'; '.join(secs)}" if sections and secs else ""))
     return " · ".join(parts)
 
 
@@ -218,8 +216,7 @@ def readme(chart: Chart, ident: Identity, cat, metas: dict[str, dict], lang: str
             f"- `{c['name']}`: {c['title']}" + (f" ({c['unit']})" if c["unit"] else "") for c in m["columns"]
         )
         srcs = "\n".join(
-            f"- {s['title']} [{s['source_id']}]" + (f": {'; '.join(s['sections'])}" if s["sections"] else "")
-            for s in m["sources"]
+            f"- {s['title']}" + (f": {'; '.join(s['sections'])}" if s["sections"] else "") for s in m["sources"]
         )
         parts.append(
             cat.get(

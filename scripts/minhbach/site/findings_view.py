@@ -142,7 +142,11 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
     v = {
         "subject": subject(h, f, facts),
         "period": h.period(f["period"]) if not fmt.missing(f["period"]) else "",
-        "a": a["as_written"] if f["kind"] == "misprint" else _value(h, a["value"], unit, a["as_written"]),
+        "a": (
+            fmt.printed(a["as_written"], h.lang)
+            if f["kind"] == "misprint"
+            else _value(h, a["value"], unit, a["as_written"])
+        ),
         "a_source": _doc(h, a["source_id"]),
         "b": _value(h, b.get("value"), unit, b.get("as_written")) if b else "",
         "b_source": _doc(h, b.get("source_id")),
@@ -237,7 +241,9 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
             rows = [
                 [
                     h.t(f"quality.roles.{x['role']}"),
-                    x["as_written"] if not fmt.missing(x["as_written"]) else _value(h, x["value"], _unit(h, r)),
+                    fmt.printed(x["as_written"], h.lang)
+                    if not fmt.missing(x["as_written"])
+                    else _value(h, x["value"], _unit(h, r)),
                     h.period(x["period"]) if not fmt.missing(x["period"]) else "",
                     h.src(x["source_id"], x["section"]),
                 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -79,6 +80,23 @@ def row_decimals(rec: dict, unit_code: str) -> int | None:
     if unit_code not in ("unit_interval", "points") or "as_written" not in rec:
         return None
     return scale_decimals(rec.get("as_written"), rec.get("scale"), unit_code, rec.get("max_points"))
+
+
+# a number as Vietnamese documents print it: thousands grouped by `.`, or a decimal comma
+_VI_TOKEN = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]*\d)|(?<![\d.,])\d+,\d+(?![\d.,]*\d)")
+
+
+def printed(text: str, lang: str) -> str:
+    """Printed text (`as_written`) in the page's language: on an English page each number in it takes English
+    separators (`63.936` → `63,936`, `0,6` → `0.6`, `06/10` stays); the words and digits are kept as printed."""
+    if lang == "vi" or missing(text):
+        return "" if missing(text) else str(text)
+    dec, thou = SEPARATORS[lang]
+
+    def swap(m: re.Match) -> str:
+        return m.group(0).replace(".", "\0").replace(",", dec).replace("\0", thou)
+
+    return _VI_TOKEN.sub(swap, str(text))
 
 
 def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None) -> str:

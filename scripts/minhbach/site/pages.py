@@ -411,6 +411,7 @@ class Renderer:
         self.env.globals.update(extra_globals or {})
         self.env.filters["e"] = esc
         self.env.globals["fmt_missing"] = fmt.missing
+        self.env.filters["printed"] = fmt.printed  # printed text, its numbers in the page's language
 
     def render(self, page: Page, lang: str, data: dict) -> str:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)
