@@ -34,6 +34,7 @@ class TargetRow:
     observed_ref: Ref | None
     observation_id: str | None
     has_unit: bool
+    observed_qualifier: str | None = None  # "khoang", "duoi": printed beside the number
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def kpi(ctx) -> KpiView:
                 ref(a.get("observed_source_id"), a.get("observed_section")),
                 a.get("observation_id"),
                 bool(unit),
+                a.get("observed_qualifier"),
             )
         )
     progress = []
