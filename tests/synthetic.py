@@ -310,7 +310,9 @@ def make(dst: Path, shape: Shape | None = None) -> Path:
                     "province_id": publisher.province_id,
                     "period": y,
                     "value": round(v, 1) if k == "online-services" else round(v),
-                    "qualifier": "less_than" if shape.printed and k == "online-services" and y == years[-1] else "exact",
+                    "qualifier": "less_than"
+                    if shape.printed and k == "online-services" and y == years[-1]
+                    else "exact",
                     **w.cite(f"III. CHỈ TIÊU NĂM {y}", text),
                 }
                 if shape.disputed and k == "online-services" and y == years[-1]:

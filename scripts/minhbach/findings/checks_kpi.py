@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from minhbach.findings import checks_names
 from minhbach.findings.model import Finding, d, fact, severity, tol_of
 from minhbach.load.package import Package
 
@@ -25,6 +26,7 @@ def run(pkg: Package) -> list[Finding]:
     out += change(pkg, obs)
     out += combined_range(pkg, obs)
     out += target_conflict(pkg)
+    out += checks_names.run(pkg, obs)
     return out
 
 

@@ -35,6 +35,8 @@ KINDS = [
     "budget_total",
     "district_total",
     "sub_indicator_count",
+    "several_names",
+    "plain_mean",
 ]
 
 COLUMNS = [

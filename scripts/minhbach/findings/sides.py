@@ -43,6 +43,8 @@ REASONS = (
     "rows_listed",
     "ranks_printed",
     "table_total_agrees",
+    "names_unexplained",
+    "counts_pooled",
 )
 # the sentences a rule may choose instead of its kind's own (quality.sentence.<kind>_<wording>)
 WORDINGS = {
@@ -267,6 +269,14 @@ def _sub_count(pkg: Package, f: Finding) -> tuple[str, str]:
     return ("b", "rows_listed") if f.variant == "listed" else ("unknown", "total_vs_parts")
 
 
+def _several_names(pkg: Package, f: Finding) -> tuple[str, str]:
+    return "unknown", "names_unexplained"
+
+
+def _plain_mean(pkg: Package, f: Finding) -> tuple[str, str]:
+    return "b", "counts_pooled"
+
+
 RULES: dict[str, Rule] = {
     "misprint": _misprint,
     "recomputation": _parts,
@@ -282,6 +292,8 @@ RULES: dict[str, Rule] = {
     "budget_total": _budget,
     "district_total": _parts,
     "sub_indicator_count": _sub_count,
+    "several_names": _several_names,
+    "plain_mean": _plain_mean,
 }
 
 

@@ -92,6 +92,14 @@ def _value(h, v, unit: str | None, as_written=None) -> str:
     return text
 
 
+def _kpi_of(h, x: dict) -> str:
+    """The name of the KPI an observation fact belongs to, in the page's language."""
+    o = h.pkg.t("kpi_observation").set_index("observation_id")
+    k = h.pkg.t("kpi").set_index("kpi_id")
+    kid = o.loc[x["row_id"], "kpi_id"] if x["row_id"] in o.index else None
+    return str(k.loc[kid, f"name_{h.lang}"]) if kid in k.index else str(x["row_id"])
+
+
 def subject(h, f: dict, facts: list[dict]) -> str:
     st, sid, lang = f["subject_type"], f["subject_id"], h.lang
     if st == "kpi":
@@ -195,6 +203,8 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
         v["values"] = " / ".join(seen)
         vals = sorted({x["value"] for x in facts if not fmt.missing(x["value"])})
         v["small"], v["big"] = (_value(h, vals[0], unit), _value(h, vals[-1], unit)) if vals else ("", "")
+    if f["kind"] == "several_names":
+        v["values"] = "; ".join(f"{_value(h, x['value'], unit, x['as_written'])} ({_kpi_of(h, x)})" for x in facts)
     if f["kind"] == "change" and unit == "percent" and f["variant"] != "growth":
         # a difference of two percentages is in percentage points, not per cent (spelled as such)
         v["expected"] = h.t("quality.points", n=h.n(round(float(f["value_b"]), 2)))
