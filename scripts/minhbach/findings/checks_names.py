@@ -139,7 +139,7 @@ def _mean_of(same: pd.DataFrame, parts: list[str], v: Decimal, tol: Decimal) -> 
         list(same[same["kpi_id"] == p].sort_values(["source_id", "observation_id"]).to_dict("records")) for p in parts
     ]
     for combo in product(*options):
-        mean = sum(d(x["value"]) for x in combo) / len(combo)
+        mean = sum((d(x["value"]) for x in combo), Decimal(0)) / len(combo)
         if abs(mean - v) <= tol + tol_of(*(x["as_written"] for x in combo)) / len(combo):
             return list(combo)
     return None
