@@ -79,3 +79,48 @@ def test_the_shipped_documents_print_both():
     mean = f[f["kind"] == "plain_mean"]
     assert list(mean["subject_id"]) == ["schools-hospitals-cashless"]
     assert mean.iloc[0]["as_written_a"] == "47,5%" and round(mean.iloc[0]["value_b"], 2) == 61.01
+
+
+def _months(report_aw="50,65%"):
+    """An 8-month progress report (08/2022) and a year-end report giving 2021 and 2022."""
+    rows = [
+        obs("k-pct", "2022-08", report_aw, src="dn-dti2021-report"),
+        obs("k-pct", "2021", "50,65%"),
+        obs("k-pct", "2022", "53,65%"),
+    ]
+    return mini(kpi_observation=rows)
+
+
+def test_last_years_figure_reported_as_this_years_progress_is_a_period_shift():
+    p = _months()
+    f = _one(p, "period_shift")
+    assert (f["severity"], f["supported"], f["supported_reason"]) == ("major", "b", "both_years_listed")
+    assert f["period"] == "2022-08"
+    en, vi = _page(p, "en")[f["finding_id"]], _page(p, "vi")[f["finding_id"]]
+    assert "gives 50.65% for Indicator k-pct as of August 2022" in en["sentence"]
+    assert "that same figure for 2021 and 53.65% for 2022" in en["sentence"]
+    from minhbach.site import fmt
+
+    assert f"ghi 50,65% cho Chỉ tiêu k-pct tính đến {fmt.period('2022-08', 'vi')}" in vi["sentence"], vi["sentence"]
+    assert "53,65% cho năm 2022" in vi["sentence"]
+
+
+def test_a_progress_figure_that_moved_on_is_no_period_shift():
+    assert findings_of(_months("51,2%"), "period_shift").empty
+
+
+def test_the_shipped_progress_report_repeats_2021_figures_as_of_august_2022():
+    f = findings_of(base(), "period_shift")
+    months = f[f["period"] == "2022-08"]
+    # 000's 08/2022 "results" that equal 002's 2021 values while 002 gives another 2022 value
+    assert set(months["subject_id"]) == {
+        "villages-4g-coverage",
+        "households-fibre-broadband",
+        "households-with-computer",
+        "internet-users-share",
+        "feature-phone-users-share",
+        "fixed-broadband-subscriptions-per-100",
+        "ehr-accounts",
+        "state-budget-revenue-electronic",
+    }
+    assert set(months["source_a"]) == {"dn-dti2021-report"}

@@ -51,7 +51,7 @@ WORDINGS = {
     "ratio": ("truncation",),
     "cross_source": ("explained", "truncation"),
     "denominator": ("typo",),
-    "period_shift": ("table_swap", "table_swap_text"),
+    "period_shift": ("table_swap", "table_swap_text", "months"),
     "target_conflict": ("met_either", "missed_either"),
     "budget_total": ("narrative",),
 }
