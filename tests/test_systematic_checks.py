@@ -28,7 +28,7 @@ def test_one_quantity_printed_under_several_names_with_different_values_is_a_fin
     assert (f["severity"], f["supported"], f["supported_reason"]) == ("major", "unknown", "names_unexplained")
     assert f["period"] == "2022" and f["subject_id"] == "people-bank"
     en, vi = _page(p, "en")[f["finding_id"]], _page(p, "vi")[f["finding_id"]]
-    assert "one quantity under 4 names in 2022" in en["sentence"]
+    assert "print people-bank (2022) under 4 names, with different values" in en["sentence"], en["sentence"]
     for v in ("59.3% (people-bank)", "86.91% (adults-bank)", "29.3% (adults-pay)", "20% (people-pay)"):
         assert v in en["sentence"], en["sentence"]
     assert "59,3% (people-bank)" in vi["sentence"] and "dưới 4 tên gọi" in vi["sentence"]
