@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -16,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+from helpers import bump_version, copy_package  # noqa: E402,F401  (tests import them from here too)
+
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -23,30 +24,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def copy_package(dst: Path, releases: bool = True) -> Path:
-    """A private copy of the shipped data package (datapackage.json, data/ and, unless told not to, the
-    archived releases/) to mutate."""
-    dst.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "datapackage.json", dst / "datapackage.json")
-    shutil.copytree(ROOT / "data", dst / "data", ignore=shutil.ignore_patterns("staging"))
-    if releases and (ROOT / "releases").is_dir():
-        shutil.copytree(ROOT / "releases", dst / "releases")
-    return dst
-
-
-def bump_version(pkg: Path) -> str:
-    """Give the package the next minor version after its own and every archived one, as staff do before
-    publishing changed data (a changed package under a released version is refused)."""
-    dp_file = pkg / "datapackage.json"
-    dp = json.loads(dp_file.read_text(encoding="utf-8"))
-    releases = pkg / "releases"
-    known = [dp["version"]] + ([d.name for d in releases.glob("*.*.*")] if releases.is_dir() else [])
-    major, minor, _ = max(tuple(int(x) for x in v.split(".")) for v in known)
-    dp["version"] = f"{major}.{minor + 1}.0"
-    dp_file.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return dp["version"]
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

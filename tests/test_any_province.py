@@ -1,6 +1,6 @@
 """Any province, any year, any framework: packages of other shapes than the shipped one build from data alone.
 
-The packages are written from scratch by tests/synthetic.py (no row of the shipped data), built end to end, and
+The packages are written from scratch by tests/helpers.py (no row of the shipped data), built end to end, and
 read as a reader would: the built HTML of both languages.
 """
 
@@ -13,32 +13,23 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 from conftest import ROOT
 
-FOREIGN = (
-    "Đắk Nông",
-    "Dak Nong",
-    "dak-nong",
-    "dn-dti2021",
-    "dn-2022-results",
-    "dn-plan-2022",
-    "dn-press-2022",
-    "231/QĐ-UBND",
-)
+FOREIGN = helpers.SHIPPED_WORDS
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Every shape, built once: {name: (package dir, site dir, results)}."""
     from minhbach.build import build_site
-    from minhbach.compute.scores import compute_all
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
 
     out = {}
     root = tmp_path_factory.mktemp("shapes")
-    for name, shape in synthetic.SHAPES.items():
-        pkg = synthetic.make(root / name / "pkg", shape)
+    for name, shape in helpers.SHAPES.items():
+        pkg = helpers.make(root / name / "pkg", shape)
         build_site(pkg, root / name / "out", ROOT, base_url=f"https://example.org/{name}/")
         out[name] = (pkg, root / name / "out" / "site", compute_all(load_package(pkg)))
     return out
@@ -68,11 +59,12 @@ def test_profile_matches_the_shipped_schemas():
         ], r["name"]
 
 
+@pytest.mark.slow  # costly by design: validates every synthetic shape
 def test_every_shape_validates():
     from minhbach.validate.run import validate_package
 
-    for name, shape in synthetic.SHAPES.items():
-        pkg = synthetic.make(Path(f"/tmp/minhbach-shape-{name}"), shape)
+    for name, shape in helpers.SHAPES.items():
+        pkg = helpers.make(Path(f"/tmp/minhbach-shape-{name}"), shape)
         issues, _ = validate_package(pkg)
         assert not issues, f"{name}: " + "; ".join(i.render() for i in issues[:5])
 
@@ -208,9 +200,10 @@ def test_summary_page_in_both_languages_for_every_shape(built):
 def test_summary_without_ranks_or_findings_shows_neither(built):
     """A package that reports no rank: the summary's headline is the score alone and no rank column is drawn;
     with no finding, one plain sentence."""
-    from minhbach.compute.scores import compute_all
+    from minhbach import strings
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
     from minhbach.site.pages import Renderer
 
     pkg_dir, _, _ = built["no-optional"]
@@ -287,7 +280,7 @@ def test_no_rank_change_across_the_2025_merger(built):
 
 
 def test_plural_forms_come_from_the_catalogue():
-    from minhbach.site import strings
+    from minhbach import strings
 
     cat = strings.load(ROOT / "site_src")
     assert cat.get("en", "common.places_up", n=1) == "up 1 place"
@@ -300,7 +293,7 @@ def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
 
     from minhbach.validate.run import validate_package
 
-    pkg = synthetic.make(tmp_path / "pkg", synthetic.SHAPES["points-34"])
+    pkg = helpers.make(tmp_path / "pkg", helpers.SHAPES["points-34"])
     f = pkg / "data" / "dti_observation.csv"
     rows = list(csv.DictReader(f.open(encoding="utf-8")))
     ranks = [r for r in rows if r["metric"] == "rank" and r["year"] == "2025"]
@@ -311,7 +304,7 @@ def test_a_rank_base_that_differs_within_a_year_is_refused(tmp_path):
         w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    (pkg / "data" / "sources" / f"{synthetic.SOURCE}.txt").open("a", encoding="utf-8").write(
+    (pkg / "data" / "sources" / f"{helpers.SOURCE}.txt").open("a", encoding="utf-8").write(
         f"\n{ranks[0]['section']}\n{ranks[0]['value']}/63\n"
     )
     issues, _ = validate_package(pkg)

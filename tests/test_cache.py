@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from minhbach import cache as cache_mod
-from minhbach.build import _vega_bundle
 from minhbach.cache import Cache
 from minhbach.charts.render import render_svg, svg_to_png
+from minhbach.stages import vega_bundle as _vega_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,12 +45,13 @@ def forge(entry: Path, kind: str, content: bytes) -> None:
 
 def _cards(tmp: Path, cache) -> dict[str, bytes]:
     """The real social-card stage for two pages without charts; returns the PNGs it wrote."""
-    from minhbach.publish import reuse
+    from minhbach.publish.cards import social_cards
+    from minhbach.site.cite import Identity
     from minhbach.site.pages import stage_file
-    from minhbach.site.strings import load
+    from minhbach.strings import load
 
     words = {"vi": "Trang", "en": "Page"}
-    ident = reuse.Identity(
+    ident = Identity(
         base_url="https://example.org/",
         version="1.0.0",
         created="2026-01-01",
@@ -65,7 +66,7 @@ def _cards(tmp: Path, cache) -> dict[str, bytes]:
         for lang in ("vi", "en")
     }
     docs = tmp / "docs"
-    reuse.social_cards(facts, {}, tmp / "charts", docs, ident, load(None), cache, stage_file)
+    social_cards(facts, {}, tmp / "charts", docs, ident, load(None), cache, stage_file)
     return {p.name: p.read_bytes() for p in sorted((docs / "assets" / "social").glob("*.png"))}
 
 
@@ -175,6 +176,7 @@ def _write_same_keys(root: str, start, rounds: int) -> list[str]:
     return out + [w.render() for w in warnings]
 
 
+@pytest.mark.slow  # costly by design: two real processes
 def test_two_processes_writing_the_same_keys_both_succeed(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:

@@ -15,9 +15,11 @@ from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import FOAF, OWL, SH, SKOS
 
-from minhbach.publish import catalog, xlsx
 from minhbach.publish import run as publish
-from minhbach.publish.catalog.terms import AVAILABILITY_STABLE, DCATAP
+from minhbach.publish import xlsx
+from minhbach.publish.catalog.canonical import serialize
+from minhbach.publish.catalog.mapping import build_catalog
+from minhbach.publish.catalog.terms import AVAILABILITY_STABLE, DCATAP, XLSX, temporal_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = ROOT / "tests" / "fixtures" / "dcat-ap-3.0.1"
@@ -52,7 +54,7 @@ def _context() -> dict:
     for r in dp["resources"]:
         with (ROOT / r["path"]).open(encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
-        tables[r["name"]] = {"rows": len(rows), "span": catalog.temporal_coverage(rows, r["schema"]["fields"])}
+        tables[r["name"]] = {"rows": len(rows), "span": temporal_coverage(rows, r["schema"]["fields"])}
     return {"province": {"vi": "Đắk Nông", "en": "Đắk Nông"}, "tables": tables}
 
 
@@ -102,12 +104,12 @@ def inputs():
 @pytest.fixture(scope="module")
 def graph(inputs):
     _, _, rels = inputs
-    return catalog.build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX)
+    return build_catalog(rels[-1]["descriptor"], BASE, V2, rels, CTX)
 
 
 @pytest.fixture(scope="module")
 def texts(graph):
-    return {f: catalog.serialize(graph, f) for f in FORMATS}
+    return {f: serialize(graph, f) for f in FORMATS}
 
 
 @pytest.fixture(scope="module")
@@ -166,10 +168,10 @@ def test_serializations_parse_to_the_same_graph(graph, parsed):
 
 def test_serializations_are_deterministic(inputs, texts):
     _, _, rels = inputs
-    again = catalog.build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX)
+    again = build_catalog(json.loads(json.dumps(rels[-1]["descriptor"])), BASE, V2, rels, CTX)
     for fmt in FORMATS:
-        assert catalog.serialize(again, fmt) == texts[fmt], fmt
-        assert catalog.serialize(again, fmt) == catalog.serialize(again, fmt), fmt
+        assert serialize(again, fmt) == texts[fmt], fmt
+        assert serialize(again, fmt) == serialize(again, fmt), fmt
 
 
 def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
@@ -181,16 +183,17 @@ def test_serializations_do_not_depend_on_hash_seed(inputs, texts, tmp_path):
         import json, sys
         sys.path.insert(0, {str(ROOT / "scripts")!r})
         from pathlib import Path
-        from minhbach.publish import catalog
+        from minhbach.publish.catalog.canonical import serialize
+        from minhbach.publish.catalog.mapping import build_catalog
         rels = json.loads(Path({str(tmp_path / "rels.json")!r}).read_text(encoding="utf-8"))
         for r in rels:
             r["files"] = {{k: tuple(v) for k, v in r["files"].items()}}
         ctx = json.loads(Path({str(tmp_path / "ctx.json")!r}).read_text(encoding="utf-8"))
         for t in ctx["tables"].values():
             t["span"] = tuple(t["span"]) if t["span"] else None
-        g = catalog.build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx)
+        g = build_catalog(rels[-1]["descriptor"], {BASE!r}, {V2!r}, rels, ctx)
         for fmt in ("turtle", "json-ld", "xml"):
-            Path({str(tmp_path)!r}, fmt).write_text(catalog.serialize(g, fmt), encoding="utf-8")
+            Path({str(tmp_path)!r}, fmt).write_text(serialize(g, fmt), encoding="utf-8")
     """)
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=60)
@@ -327,7 +330,7 @@ def test_datasets(graph, inputs):
 
 def test_dataset_iris_are_stable_across_versions(graph, inputs):
     dp, files, rels = inputs
-    old = catalog.build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
+    old = build_catalog(rels[0]["descriptor"], BASE, V1, rels[:1], CTX)
     assert _datasets(old) == _datasets(graph)
 
     def current(g):  # the current files; each release's own zip has an IRI of its own (its files never change)
@@ -364,7 +367,7 @@ def test_unreleased_data_are_marked_and_point_at_latest(inputs):
     dp, files, rels = inputs
     cur = dict(rels[-1], released=False, dir="latest", zip="minhbach-latest.zip", notes={})
     cur["files"] = dict(cur["files"], **{"minhbach-latest.zip": (3, "ab" * 32)})
-    g = catalog.build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX)
+    g = build_catalog(cur["descriptor"], BASE, V2, [rels[0], cur], CTX)
     zip_dist = URIRef(f"{BASE}open-data/#zip")
     assert g.value(zip_dist, DCAT.downloadURL) == URIRef(f"{BASE}latest/minhbach-latest.zip")
     for d in g.subjects(RDF.type, DCAT.Distribution):
@@ -390,7 +393,7 @@ def test_distributions_point_at_the_versioned_files(graph, inputs):
         book = xlsx.csv_to_xlsx(data, r["schema"])
         for dist, rel, payload, media, label in (
             (csv, f"data/{name}.csv", data, "text/csv", "CSV"),
-            (excel, f"excel/{name}.xlsx", book, catalog.mapping.XLSX, "XLSX"),
+            (excel, f"excel/{name}.xlsx", book, XLSX, "XLSX"),
         ):
             _check_distribution(
                 graph, dist, f"{BASE}releases/{V2}/{rel}", payload, f"{BASE}open-data/{name}/", media, label
@@ -456,9 +459,9 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
             }
         ],
     }
-    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    g = build_catalog(d, BASE, "1.0.0", [])
     ds = URIRef(f"{BASE}open-data/t/#dataset")
-    from minhbach.site import strings
+    from minhbach import strings
 
     cat = strings.load(None)
     assert {str(o) for o in g.objects(URIRef(f"{BASE}#publisher"), FOAF.name)} == set(
@@ -470,7 +473,7 @@ def test_minimal_descriptor_falls_back_and_still_conforms():
     conforms, _, text, _ = _validate(g, "shapes.ttl", "range.ttl")
     assert conforms, text
     d["x-contact"] = {"email": "sotttt@daknong.gov.vn"}
-    g = catalog.build_catalog(d, BASE, "1.0.0", [])
+    g = build_catalog(d, BASE, "1.0.0", [])
     assert g.value(URIRef(f"{BASE}#contact"), VCARD.hasEmail) == URIRef("mailto:sotttt@daknong.gov.vn")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from minhbach.compute.scores import attainment
+from minhbach.compute.targets import attainment
 from minhbach.load.package import load_package
 from minhbach.numbers import half_ulp, parse_vi
 
@@ -104,7 +104,7 @@ def test_full_year_figure_preferred_over_interim(pkg):
 def test_a_year_before_the_framework_keeps_its_printed_scale_and_is_not_recomputed():
     """main_index.first_year: a year scored under an earlier framework (another set of maxima) is shown on the scale
     it was printed on, with no conversion, and the total/pillar recomputation leaves it out instead of failing."""
-    from minhbach.compute.scores import compute_all
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
 
     pkg = load_package(ROOT)

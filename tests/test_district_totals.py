@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-import synthetic
+import helpers
 from minhbach.findings import checks_kpi
 from minhbach.load.package import load_package
 from minhbach.validate.run import validate_package
@@ -17,8 +17,8 @@ from minhbach.validate.run import validate_package
 
 @pytest.fixture(scope="module")
 def three(tmp_path_factory):
-    shape = dataclasses.replace(synthetic.SHAPES["three-provinces"], district_kpi=True)
-    root = synthetic.make(tmp_path_factory.mktemp("three") / "pkg", shape)
+    shape = dataclasses.replace(helpers.SHAPES["three-provinces"], district_kpi=True)
+    root = helpers.make(tmp_path_factory.mktemp("three") / "pkg", shape)
     issues, _ = validate_package(root)
     assert not issues, issues[:5]
     return root

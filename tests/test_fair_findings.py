@@ -13,12 +13,12 @@ import re
 
 import pytest
 
-from findings_helpers import base, change, findings_of, mini, obs
-from minhbach.compute.scores import compute_all
+from helpers import base, change, findings_of, mini, obs
 from minhbach.findings.model import KINDS
+from minhbach.findings.run import compute_all
 from minhbach.site import findings_view
-from minhbach.site.pages import Ctx
-from minhbach.site.strings import load as load_strings
+from minhbach.site.ctx import Ctx
+from minhbach.strings import load as load_strings
 
 
 def _page(pkg, lang: str) -> dict[str, dict]:
@@ -43,8 +43,8 @@ def _one(pkg, kind: str):
 
 
 def _kpis(*rows):
-    """The synthetic KPIs of findings_helpers plus the given ones (e.g. a count that is the sum of two others)."""
-    from findings_helpers import KPIS
+    """The synthetic KPIs of helpers plus the given ones (e.g. a count that is the sum of two others)."""
+    from helpers import KPIS
 
     std = [
         {"kpi_id": k, "name_vi": k, "name_en": k, "unit": u, "main_index_id": "awareness", "combines": c}
@@ -257,7 +257,7 @@ def test_a_change_of_two_percentages_is_spelled_in_points():
 
 def test_every_kind_has_a_side_rule_and_a_kind_without_one_fails_by_name(monkeypatch):
     from minhbach.errors import Failed
-    from minhbach.findings import model as findings
+    from minhbach.findings import run as findings
     from minhbach.findings import sides
 
     assert set(sides.RULES) == set(KINDS) and sides.missing_rules() == []

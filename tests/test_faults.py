@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package
+from helpers import ROOT, copy_package, run_cli
 from minhbach import atomic, build
 from minhbach.errors import Failed
 
@@ -309,7 +309,9 @@ def test_interruption_just_after_the_switch_keeps_the_new_site(tmp_path, monkeyp
             raise KeyboardInterrupt("SIGINT")
         return real_prune(out_dir)
 
-    monkeypatch.setattr(build, "_render", render)
+    from minhbach import stages
+
+    monkeypatch.setattr(stages, "render_site", render)
     monkeypatch.setattr(atomic, "prune", prune)
     with pytest.raises(KeyboardInterrupt):
         build.build_site(ROOT, out, ROOT, force=True)
@@ -336,8 +338,13 @@ def test_truncated_build_stamp_means_rebuild_not_crash(tmp_path, monkeypatch):
 
 
 def cli(*args: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """`minhbach ARGS`: in this process unless the test gives an environment of its own (the process boundary
+    is what the signal and locale tests test; the refusals are the same in either)."""
+    if env is None:
+        rc, out, err = run_cli(*args)
+        return subprocess.CompletedProcess(args, rc, out, err)
     return subprocess.run(
-        [PY, "-m", "minhbach", *args], env=env or ENV, capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        [PY, "-m", "minhbach", *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT
     )
 
 
@@ -407,6 +414,7 @@ def test_output_that_is_a_file_gives_a_message(tmp_path):
     assert out.read_text(encoding="utf-8") == "not a folder"
 
 
+@pytest.mark.slow  # costly by design: a real build process signalled
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
 def test_signal_during_a_build_ends_cleanly_with_one_line(tmp_path, sig, code):
     out = tmp_path / "out"

@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from findings_helpers import base, change, findings_of, mini, obs
-from minhbach.compute.scores import compute_all
+from helpers import base, change, findings_of, mini, obs
 from minhbach.findings.model import KINDS
-from minhbach.site.strings import load as load_strings
+from minhbach.findings.run import compute_all
+from minhbach.strings import load as load_strings
 from minhbach.validate import run as validate
 
 
@@ -447,7 +447,7 @@ def test_a_kind_outside_the_registry_fails_by_name_instead_of_vanishing(monkeypa
     """Issue 19: a new check whose kind is not registered used to be counted and never shown."""
     from minhbach.errors import Failed
     from minhbach.findings import checks
-    from minhbach.findings import model as findings
+    from minhbach.findings import run as findings
     from minhbach.findings.model import Fact, Finding
 
     new = Finding("brand_new_kind", "kpi", "x", "2022", [Fact("reported", "kpi_observation", "r1", 1.0)])
@@ -461,7 +461,7 @@ def test_a_kind_outside_the_registry_fails_by_name_instead_of_vanishing(monkeypa
 def test_a_registered_kind_without_words_is_named_when_the_build_starts():
     import copy as _copy
 
-    from minhbach.findings.model import missing_words
+    from minhbach.findings.run import missing_words
 
     cat = load_strings(None)
     assert missing_words(cat) == []

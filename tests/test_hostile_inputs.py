@@ -1,6 +1,7 @@
 """Issue 24, items 2 and 4: public addresses checked before any work, and keys and cells that look alike.
 
-Every address case runs the real `minhbach` command in a subprocess (build, serve, validate, release) on a copy
+Every address case runs the real `minhbach` command (build, validate and release in this process through
+`cli.main`; serve in a subprocess, since a serve that wrongly binds must not hang the session) on a copy
 of the shipped package and expects one `bad-address` line naming where the value came from, a non-zero exit,
 nothing written, and never an internal error. The cell cases run `minhbach validate` and expect the exact code
 and place (file, row, column).
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package
+from helpers import ROOT, copy_package, run_cli
 
 BAD = {
     "javascript": "javascript:alert(1)//",
@@ -32,6 +33,8 @@ GOOD = ("https://dti.example.org/", "http://127.0.0.1:8000/")
 
 
 def run(*args: str, timeout: float = 120) -> tuple[int, str, str]:
+    if args[0] != "serve":
+        return run_cli(*args)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "MINHBACH_CACHE_DIR": os.environ.get(
         "MINHBACH_CACHE_DIR", "/tmp/mb-cache-tests")}  # fmt: skip
     p = subprocess.run(

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 from conftest import ROOT, Handler, bump_version, copy_package, free_port
-from hostile_helpers import PAYLOAD, PAYLOADS, poison_every_label
+from helpers import PAYLOAD, PAYLOADS, poison_every_label
 from minhbach.build import build_site
 from output_scan import count_files, scan_bytes, scan_tree
 
@@ -298,21 +298,22 @@ def test_every_output_file_of_the_poisoned_build_is_inert(poisoned):
     assert scan_tree(site) == {}
 
 
-@pytest.fixture(scope="module")
-def poisoned_synthetic(tmp_path_factory):
-    """The richest synthetic shape (points scale, 63 then 34 provinces, every optional table), every label poisoned."""
-    tmp = tmp_path_factory.mktemp("injection-synthetic")
-    root = synthetic.make(tmp / "pkg")
+@pytest.fixture(scope="module", params=list(helpers.SHAPES))
+def poisoned_synthetic(request, tmp_path_factory):
+    """One build per synthetic shape (points or 0-1 scale, with and without the optional tables, a ninth index,
+    three provinces), every label poisoned."""
+    name = request.param
+    tmp = tmp_path_factory.mktemp(f"injection-{name}")
+    root = helpers.make(tmp / "pkg", helpers.SHAPES[name])
     tables = poison_every_label(root)
     out = tmp / "out"
-    build_site(root, out, ROOT, base_url="https://dti.example.org/", force=True)
-    return {"site": out / "site", "tables": tables}
+    build_site(root, out, ROOT, base_url=f"https://dti.example.org/{name}/", force=True)
+    return {"name": name, "site": out / "site", "tables": tables}
 
 
-@pytest.mark.slow
-def test_every_output_file_of_a_poisoned_synthetic_shape_is_inert(poisoned_synthetic):
+def test_every_output_file_of_every_poisoned_synthetic_shape_is_inert(poisoned_synthetic):
     site = poisoned_synthetic["site"]
-    assert len(poisoned_synthetic["tables"]) >= 10
+    assert len(poisoned_synthetic["tables"]) >= 8, poisoned_synthetic["tables"]
     assert count_files(site) > 200
     assert scan_tree(site) == {}
     # the payload reached the pages as text (the scan is not vacuous on this shape)

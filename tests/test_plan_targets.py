@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADLINE = re.compile(r'<p class="mb-headline" data-plan="([a-z0-9-]+)"[^>]*>(.*?)</p>', re.S)
@@ -182,16 +182,16 @@ def disputed_site(tmp_path_factory):
     from minhbach.build import build_site
 
     root = tmp_path_factory.mktemp("disputed")
-    shape = synthetic.Shape(target_years=(2025, 2030), disputed=True)
-    pkg = synthetic.make(root / "pkg", shape)
+    shape = helpers.Shape(target_years=(2025, 2030), disputed=True)
+    pkg = helpers.make(root / "pkg", shape)
     build_site(pkg, root / "out", ROOT, base_url="https://example.org/disputed/")
     return pkg, root / "out" / "site"
 
 
 @pytest.mark.slow
 def test_a_disputed_figure_is_counted_disputed_never_met(disputed_site):
-    from minhbach.compute.scores import compute_all
     from minhbach.compute.targets import attainment
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
 
     pkg_dir, site_dir = disputed_site

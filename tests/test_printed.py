@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import synthetic
+import helpers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +31,7 @@ def _page(site: Path, key: str, lang: str) -> str:
 
 
 def test_a_score_converted_to_the_other_scale_keeps_the_precision_it_was_printed_with():
-    from minhbach.site import fmt
+    from minhbach import fmt
 
     # 0,6 of an index of 100 points is 60 points, not 60,00; 0,4228 is 42,28; 0,3509 of 1.000 is 350,9
     assert fmt.scale_decimals("0,6", "unit_interval", "points", 100) == 0
@@ -48,7 +48,7 @@ def test_a_score_converted_to_the_other_scale_keeps_the_precision_it_was_printed
 
 
 def test_printed_text_takes_the_pages_separators_and_keeps_its_words():
-    from minhbach.site import fmt
+    from minhbach import fmt
 
     assert fmt.printed("63.936", "en") == "63,936"
     assert fmt.printed("0,6", "en") == "0.6"
@@ -81,9 +81,9 @@ def test_no_share_of_the_way_for_a_value_moving_away_from_its_target():
 
 
 def test_a_citation_names_a_document_by_title_issuer_and_date_never_by_its_code():
+    from minhbach import strings
     from minhbach.load.package import load_package
-    from minhbach.publish.reuse import identity, sources_text
-    from minhbach.site import strings
+    from minhbach.site.cite import identity, sources_text
 
     pkg = load_package(ROOT)
     ident = identity(pkg, strings.load(ROOT / "site_src"), "https://example.org/")
@@ -173,7 +173,7 @@ def printed_site(tmp_path_factory):
     from minhbach.build import build_site
 
     root = tmp_path_factory.mktemp("printed")
-    pkg = synthetic.make(root / "pkg", synthetic.Shape(printed=True))
+    pkg = helpers.make(root / "pkg", helpers.Shape(printed=True))
     build_site(pkg, root / "out", ROOT, base_url="https://example.org/printed/")
     return pkg, root / "out" / "site"
 

@@ -16,7 +16,7 @@ from conftest import copy_package
 from minhbach.build import build_site
 from minhbach.errors import Failed
 from minhbach.release import make_release
-from minhbach.workbook import import_workbook, make_template
+from minhbach.workbook.api import import_workbook, make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 

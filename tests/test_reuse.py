@@ -151,7 +151,7 @@ def chart_problems(site_dir, base, fetch=None) -> tuple[int, list[str]]:
 
 def _readme_headings() -> dict[str, str]:
     """The heading that opens each language's part of a chart's README (from the catalogue, not copied here)."""
-    from minhbach.site.strings import load
+    from minhbach.strings import load
 
     cat = load(None)
     blank = dict.fromkeys(("title", "description", "csv", "columns", "sources", "licence", "citation", "url"), "")

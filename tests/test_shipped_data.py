@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from minhbach.compute.scores import compute_all, max_points
+from minhbach.compute.scores import max_points
+from minhbach.findings.run import compute_all
 from minhbach.load.package import load_package
 
 ROOT = Path(__file__).resolve().parents[1]

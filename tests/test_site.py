@@ -218,8 +218,8 @@ def test_site_name_and_footer_come_from_the_package(tmp_path):
     import json
 
     from conftest import copy_package
-    from minhbach.build import site_identity
     from minhbach.load.package import load_package
+    from minhbach.stages import site_identity
 
     pkg_dir = copy_package(tmp_path / "pkg", releases=False)
     rows = list(csv.DictReader(open(pkg_dir / "data" / "province.csv", encoding="utf-8")))
@@ -233,7 +233,7 @@ def test_site_name_and_footer_come_from_the_package(tmp_path):
         {"title": "Sở <b>TT&TT</b> Lâm Đồng", "role": "publisher", "x-i18n": {"en": {"title": "Lam Dong DIC"}}}
     ]
     (pkg_dir / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
-    from minhbach.site import strings
+    from minhbach import strings
 
     got = site_identity(load_package(pkg_dir), strings.load(ROOT / "site_src"))
     assert got["vi"]["site_name"] == "Minh bạch chuyển đổi số Lâm Đồng"

@@ -44,8 +44,9 @@ def test_no_vietnamese_letter_in_python_modules():
 
 def test_registry_pages_match_the_built_site(site):
     """The registry expanded over the package is exactly the set of pages built, in both languages."""
+    from minhbach import strings
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
 
     site_dir, _ = site
     cat = strings.load(ROOT / "site_src")
@@ -70,9 +71,10 @@ def test_registry_pages_match_the_built_site(site):
 @pytest.mark.slow
 def test_adding_a_page_is_an_entry_a_template_and_two_strings(tmp_path):
     """A new page appears in both languages, in the nav and in the page list, with no code edit."""
+    from minhbach import strings
     from minhbach.build import build_site
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
 
     project = _project_copy(tmp_path / "project")
     reg = project / "site_src" / "sitemap.yml"
@@ -110,8 +112,9 @@ def test_adding_a_page_is_an_entry_a_template_and_two_strings(tmp_path):
 
 def test_optional_tables_leave_their_pages_out(tmp_path):
     """A package without districts or budget builds with those pages left out of the site and the nav."""
+    from minhbach import strings
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
 
     pkg = load_package(ROOT)
     for table in ("district", "budget_item"):
@@ -122,9 +125,10 @@ def test_optional_tables_leave_their_pages_out(tmp_path):
 
 
 def test_unsafe_page_key_from_data_is_refused():
+    from minhbach import strings
     from minhbach.errors import Failed
     from minhbach.load.package import load_package
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
 
     pkg = load_package(ROOT)
     pkg.tables["pillar"].loc[0, "pillar_id"] = "../../etc"
@@ -182,11 +186,12 @@ def test_serve_builds_a_preview_for_the_origin_it_serves(tmp_path):
 def test_every_page_download_is_declared_in_the_registry(tmp_path):
     """The extracts publish writes for a page are exactly the ones its site-map entry names: none is produced
     and silently dropped, none declared and missing (for the shipped package, which has every table)."""
-    from minhbach.build import declared_downloads, download_name
-    from minhbach.compute.scores import compute_all
+    from minhbach import strings
+    from minhbach.findings.run import compute_all
     from minhbach.load.package import load_package
     from minhbach.publish import run as publish
-    from minhbach.site import sitemap, strings
+    from minhbach.site import sitemap
+    from minhbach.stages import declared_downloads, download_name
 
     pkg = load_package(ROOT)
     pages = sitemap.expand(pkg, ROOT / "site_src", strings.load(ROOT / "site_src"))

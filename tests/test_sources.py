@@ -138,6 +138,7 @@ def test_refusal_through_validate_lists_headings_with_line_numbers(tmp_path):
     assert doc[int(m.group(1)) - 1].startswith("I. KẾT QUẢ CHỈ SỐ DTI NĂM 2021")
 
 
+@pytest.mark.slow  # costly by design: the index against the full scan, thousands of needles per document
 @pytest.mark.parametrize("path", [*SHIPPED, BAC_KAN], ids=lambda p: p.stem)
 def test_token_index_answers_as_the_scan_does(path):
     """Cited.contains is guards.token_in on the section text, for whole tokens, parts of tokens and near misses."""

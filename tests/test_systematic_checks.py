@@ -5,7 +5,7 @@ data-quality page prints, in both languages; then the shipped package, where the
 
 from __future__ import annotations
 
-from findings_helpers import base, findings_of, mini, obs
+from helpers import base, findings_of, mini, obs
 from test_fair_findings import _kpis, _one, _page
 
 
@@ -45,7 +45,7 @@ def test_names_of_one_quantity_that_agree_or_kpis_not_declared_the_same_are_no_f
 
 
 def _mean(combined="47,5%"):
-    """k-comb combines k-a and k-b (findings_helpers): 238 of 386 schools (65 %) and 3 of 9 hospitals (30 %)."""
+    """k-comb combines k-a and k-b (helpers): 238 of 386 schools (65 %) and 3 of 9 hospitals (30 %)."""
     rows = [
         obs("k-a", "2022", "65%", num="238", den="386"),
         obs("k-b", "2022", "30%", num="3", den="9"),
@@ -99,7 +99,7 @@ def test_last_years_figure_reported_as_this_years_progress_is_a_period_shift():
     en, vi = _page(p, "en")[f["finding_id"]], _page(p, "vi")[f["finding_id"]]
     assert "gives 50.65% for Indicator k-pct as of August 2022" in en["sentence"]
     assert "that same figure for 2021 and 53.65% for 2022" in en["sentence"]
-    from minhbach.site import fmt
+    from minhbach import fmt
 
     assert f"ghi 50,65% cho Chỉ tiêu k-pct tính đến {fmt.period('2022-08', 'vi')}" in vi["sentence"], vi["sentence"]
     assert "53,65% cho năm 2022" in vi["sentence"]

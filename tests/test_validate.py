@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_package
+from helpers import ROOT, copy_package, run_cli
 from minhbach.errors import Issue
 from minhbach.validate.run import validate_package
 
@@ -175,11 +175,9 @@ def test_shipped_package_is_valid_for_frictionless(monkeypatch):
 
 
 def test_shipped_package_is_valid_for_minhbach():
-    proc = subprocess.run(
-        cli("validate", "--data", str(ROOT)), capture_output=True, text=True, env=cli_env(), cwd=str(ROOT), timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "valid" in proc.stdout
+    rc, out, err = run_cli("validate", "--data", str(ROOT))
+    assert rc == 0, err[-3000:]
+    assert "valid" in out
 
 
 NUMBER_VI = re.compile(r"^([+-])?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?:\s*%)?$")

@@ -18,9 +18,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from minhbach import workbook as wbmod
 from minhbach.validate.run import validate_package
-from minhbach.workbook import (
+from minhbach.workbook import importer
+from minhbach.workbook.api import (
     FIRST_DATA_ROW,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
@@ -368,7 +368,7 @@ def test_clean_import_replaces_only_changed_files(pkg, baseline, monkeypatch):
     root, xlsx = pkg
     before = snapshot(root)
     table, _, _ = _make_edits(root, xlsx, baseline)
-    monkeypatch.setattr(wbmod.importer, "validate_package", lambda root, *a, **k: ([], None))
+    monkeypatch.setattr(importer, "validate_package", lambda root, *a, **k: ([], None))
     result = import_workbook(xlsx, root)
     assert result.ok
     changed = sorted({resources(root)[table]["path"], resources(root)["kpi_observation"]["path"]})
@@ -403,6 +403,7 @@ def _repair_translations(root: Path, issues) -> None:
         path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
+@pytest.mark.slow  # costly by design: three validations and two imports of the whole package
 def test_clean_path_end_to_end_on_a_repaired_copy(pkg, baseline, tmp_path):
     """The real validator and the real write, on a copy whose only problems (one-language labels) are repaired."""
     if any(i.code != "missing-translation" for i in baseline):

@@ -21,12 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from minhbach import atomic
-from minhbach import workbook as wbmod
-from minhbach.errors import Failed
-from minhbach.workbook import commit as commit_mod
-from minhbach.workbook import import_workbook, interrupted, make_template
-from workbook_helpers import (
+from helpers import (
     NEW,
     OLD,
     edit_both,
@@ -36,6 +31,11 @@ from workbook_helpers import (
     state,
     stray_files,
 )
+from minhbach import atomic
+from minhbach.errors import Failed
+from minhbach.workbook import api as wbmod
+from minhbach.workbook import commit as commit_mod
+from minhbach.workbook.api import import_workbook, interrupted, make_template
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
@@ -97,6 +97,7 @@ def test_the_edit_is_all_or_nothing_baseline(setup):
     assert result.written == sorted(NEW) and state(pkg) == "new" and stray_files(pkg) == []
 
 
+@pytest.mark.slow  # costly by design: a real process killed at each replace
 @pytest.mark.parametrize("k", range(REPLACES))
 def test_killed_at_each_replace_recovers_on_the_next_run(setup, k):
     pkg, xlsx = setup
@@ -171,6 +172,7 @@ def kill_commit(at: int, pkg: Path, exchange: bool) -> subprocess.CompletedProce
     return subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.slow  # costly by design: a real process killed at every syscall of the commit
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "fallback"])
 def test_sigkill_at_every_syscall_of_the_commit_leaves_data_all_old_or_all_new(tmp_path, exchange):
     """SIGKILL at the n-th rename/replace/unlink/rmdir/renameat2 of the commit, for every n: with renameat2 data/
@@ -255,6 +257,7 @@ def test_leftover_temp_files_are_cleaned(setup):
     assert result.ok and state(pkg) == "new" and stray_files(pkg) == []
 
 
+@pytest.mark.slow  # costly by design: a real process interrupted
 @pytest.mark.parametrize("k", range(REPLACES))
 def test_sigint_during_the_commit(setup, k):
     """Ctrl-C at the commit point undoes the import (one line, data untouched); during the renames it is held
@@ -316,7 +319,7 @@ def _bomb(path: Path, size: int, lie: bool = False) -> Path:
 MEASURE = r"""
 import json, resource, sys
 sys.path.insert(0, {scripts!r})
-from minhbach.workbook import import_workbook
+from minhbach.workbook.api import import_workbook
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 r = import_workbook(sys.argv[1], sys.argv[2])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -331,6 +334,7 @@ def bombs(tmp_path_factory):
     return _bomb(d / "honest.xlsx", 1 << 30), _bomb(d / "lying.xlsx", 1 << 30, lie=True)
 
 
+@pytest.mark.slow  # costly by design: a real process under a memory limit
 @pytest.mark.parametrize("which", [0, 1], ids=["declared", "lying-headers"])
 def test_a_small_file_that_inflates_to_1_gb_is_refused_in_little_memory(tmp_path, bombs, which):
     pkg = make_package(tmp_path / "pkg")
@@ -439,7 +443,7 @@ def test_no_vietnamese_letter_and_no_module_over_400_lines():
 
 def test_every_word_comes_from_the_catalogue(setup, tmp_path):
     """A changed catalogue string shows in the workbook: the words are not in the code."""
-    from minhbach.site import strings
+    from minhbach import strings
     from minhbach.workbook import common
 
     site = tmp_path / "site_src" / "strings"

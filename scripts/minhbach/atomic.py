@@ -25,6 +25,8 @@ import shutil
 import time
 from pathlib import Path
 
+from minhbach.errors import Issue
+
 SITE = "site"
 TMP = ".minhbach-tmp"
 AT_FDCWD = -100
@@ -180,8 +182,6 @@ def tidy(out_dir: Path) -> None:
 
 def output_issue(exc: OSError, final: Path, published: bool = False):
     """An OSError while writing the output as an Issue naming the file: disk full, read-only, no permission."""
-    from minhbach.errors import Issue
-
     code = {
         errno.ENOSPC: "disk-full",
         errno.EDQUOT: "disk-full",

@@ -16,7 +16,6 @@ import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 
 from minhbach import address, atomic
@@ -140,12 +139,9 @@ def build_site(
             report.pages, report.charts, report.findings = last["pages"], last["charts"], last["findings"]
             return report
     # the heavy libraries (pandas, altair, frictionless) load only now: a no-change rebuild never pays for them
-    from minhbach import charts as charts_mod
-    from minhbach.compute.scores import compute_all
-    from minhbach.findings import model as findings_mod
-    from minhbach.publish import run as publish
-    from minhbach.site import pages as pages_mod
-    from minhbach.site import strings as strings_mod
+    from minhbach import stages
+    from minhbach import strings as strings_mod
+    from minhbach.findings.run import compute_all, missing_words
     from minhbach.validate.run import MAX_CSV_BYTES, validate_package
 
     timer = Timer(report, progress, trace_memory)
@@ -156,7 +152,7 @@ def build_site(
         (tmp_root / "scratch").mkdir(parents=True, exist_ok=True)
         tempfile.tempdir = str(tmp_root / "scratch")
         # a YAML error, a missing key or a finding kind without words is named now, not after the charts
-        issues = findings_mod.missing_words(strings_mod.load(site_src))
+        issues = missing_words(strings_mod.load(site_src))
         if issues:
             raise Failed(issues)
         issues = _recover_import(data_root)
@@ -167,34 +163,32 @@ def build_site(
             raise Failed(issues)
         # the offline chart bundle takes ~2 s of native code that releases the GIL: make it beside compute and charts
         cache = Cache(render_cache(out_dir), warn=report.warnings.append)
-        bundle = pool.submit(_vega_bundle, cache)
+        bundle = pool.submit(stages.vega_bundle, cache)
         res = timer.run("compute", compute_all, pkg)
         report.findings = len(res.findings)
         base_url = (
             base_url or pkg.descriptor.get("homepage") or _config_site_url(config_file) or "http://127.0.0.1:8000/"
         ).rstrip("/") + "/"  # noqa: E501
-        chart_map = timer.run("charts", _write_charts, pkg, res, docs / "assets" / "charts", charts_mod, cache)
+        chart_map = timer.run("charts", stages.write_charts, pkg, res, docs / "assets" / "charts", cache)
         report.charts = len(chart_map)
         open_data = timer.run(
-            "publish", _publish, pkg, res, site_src, docs, publish, strings_mod.load(site_src), base_url
+            "publish", stages.publish_files, pkg, res, site_src, docs, strings_mod.load(site_src), base_url
         )
         staged = timer.run(
             "pages",
-            _stage_pages,
+            stages.stage_pages,
             pkg,
             res,
             site_src,
             docs,
             chart_map,
-            pages_mod,
-            publish,
             base_url,
             bundle,
             cache,
             open_data,
         )
         report.pages = len(staged[0]) * len(LANGS)
-        timer.run("render", _render, config_file, docs, site_tmp, staged, base_url, pkg)
+        timer.run("render", stages.render_site, config_file, docs, site_tmp, staged, base_url, pkg)
         for line in atomic.publish(site_tmp, final):
             progress(line)
         stamp_tmp = tmp_root / "last-build.json"
@@ -233,25 +227,9 @@ def build_site(
     return report
 
 
-def download_name(key: str, filename: str) -> str:
-    """`indices-awareness-scores.xlsx` of page `indices/awareness` → `scores`."""
-    stem = filename.rsplit(".", 1)[0]
-    return stem.removeprefix((key.replace("/", "-") or "home") + "-")
-
-
-def declared_downloads(pages, files: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Each page offers the extracts its site-map entry names (`downloads:`), in that order."""
-    out: dict[str, list[str]] = {}
-    for p in pages:
-        names = list(p.spec.downloads) if p.spec is not None else []
-        have = files.get(p.key, [])
-        out[p.key] = [f for n in names for f in have if download_name(p.key, f) == n]
-    return out
-
-
 def _recover_import(data_root: Path) -> list[Issue]:
     """Finish (or roll back) a `minhbach import` that was interrupted, so no build reads a half-replaced data/."""
-    from minhbach.workbook import recover
+    from minhbach.workbook.commit import recover
 
     _, issues = recover(data_root)
     return issues
@@ -271,153 +249,3 @@ def _config_site_url(config_file: Path) -> str | None:
         if line.startswith("site_url:"):
             return line.split(":", 1)[1].strip().strip("'\"") or None
     return None
-
-
-def _write_charts(pkg, res, out: Path, charts_mod, cache: Cache) -> dict:
-    import re
-
-    chart_map = {}
-    all_charts = charts_mod.all_charts(pkg, res)
-    written = charts_mod.write_charts(all_charts, out, cache)
-    from minhbach.publish.xlsx import write_xlsx  # typed workbook beside each chart's CSV (same columns, same rows)
-
-    [
-        write_xlsx(out / f["csv"].replace(".csv", ".xlsx"), c.columns, c.table(lang))
-        for c in all_charts
-        for lang, f in written[c.chart_id].items()
-    ]  # noqa: E501
-    for c in all_charts:
-        files = written[c.chart_id]
-        sizes = {}
-        for lang in LANGS:
-            head = (out / files[lang]["svg"]).read_text(encoding="utf-8")[:400]
-            w = re.search(r'width="([\d.]+)"', head)
-            h = re.search(r'height="([\d.]+)"', head)
-            sizes[lang] = (int(float(w.group(1))) if w else 600, int(float(h.group(1))) if h else 300)
-        chart_map[c.chart_id] = (c, files, sizes)
-    return chart_map
-
-
-def _publish(pkg, res, site_src: Path, docs: Path, publish, cat, base_url: str):
-    """The open-data stage: releases, catalogue, feeds and every page's extracts, before the pages that link them."""
-    from minhbach.site import sitemap
-
-    docs.mkdir(parents=True, exist_ok=True)
-    pages = sitemap.expand(pkg, site_src, cat)
-    extra_pages, downloads, extra_context = publish.stage_open_data(pkg, res, docs, base_url)
-    downloads.update(declared_downloads(pages, publish.stage_page_downloads(pkg, res, docs)))
-    return pages, extra_pages, downloads, extra_context
-
-
-def _stage_pages(
-    pkg,
-    res,
-    site_src: Path,
-    docs: Path,
-    chart_map: dict,
-    pages_mod,
-    publish,
-    base_url: str,
-    bundle,
-    cache: Cache,
-    open_data,
-):
-    from minhbach.publish import reuse
-    from minhbach.site import strings
-
-    docs.mkdir(parents=True, exist_ok=True)
-    # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
-    shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
-    if chart_map:
-        vendor = docs / "assets" / "vendor"
-        vendor.mkdir(parents=True, exist_ok=True)
-        (vendor / "vega-bundle.js").write_text(bundle.result(), encoding="utf-8")
-    cat = strings.load(site_src)
-    pages, extra_pages, downloads, extra_context = open_data
-    by_key = {p.key: p for p in pages}
-    for extra in extra_pages:  # the release-specific context of the open-data pages
-        if extra.key in by_key:
-            by_key[extra.key].context.update(extra.context)
-    ident = reuse.identity(pkg, cat, base_url, preview=publish.is_preview(base_url))
-    renderer = pages_mod.Renderer(
-        pkg, res, site_src, chart_map, pages=pages, downloads=downloads, catalogue=cat, identity=ident
-    )
-    for page in pages:
-        for lang in LANGS:
-            text = renderer.render(page, lang, extra_context)
-            f = pages_mod.stage_file(docs, page.key, lang)
-            f.parent.mkdir(parents=True, exist_ok=True)
-            f.write_text(text, encoding="utf-8")
-    # reuse: a zip per chart shown, its embed page (written beside the MkDocs output) and a card per page
-    chart_dir = docs / "assets" / "charts"
-    reuse.write_chart_bundles(chart_map, renderer.used, chart_dir, ident, cat)
-    for path, text in reuse.embed_pages(renderer.env, chart_map, renderer.used, ident, cat).items():
-        target = docs.parent / "site-extra" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    social = reuse.social_cards(renderer.facts, chart_map, chart_dir, docs, ident, cat, cache, pages_mod.stage_file)
-    (docs.parent / "social.json").write_text(json.dumps(social, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    from minhbach.site.views.dti import methodology_facts
-
-    facts = {lang: methodology_facts(pkg, lang, cat) for lang in LANGS}
-    (docs.parent / "macros.json").write_text(json.dumps(facts, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    return pages, cat
-
-
-def _vega_bundle(cache: Cache) -> str:
-    """vega + vega-lite + vega-embed in one offline file; generating it takes seconds, so it is cached per version."""
-    import vl_convert
-
-    versions = f"{vl_convert.get_vega_version()}-{vl_convert.get_vega_embed_version()}"
-    key = "vega-bundle-" + "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in versions)
-    hit = cache.get(key, "bundle")
-    if hit is not None:
-        return hit.decode("utf-8")
-    text = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # the stub misses the default
-    cache.put(key, "bundle", text.encode("utf-8"))
-    return text
-
-
-def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
-    """Site name, description and footer per language, from the UI strings and the data package (province,
-    publisher, licence), so another province's package names its own site. Escaped: MkDocs inserts them as they are."""
-    import html
-
-    from minhbach.compute.scores import publisher_province
-    from minhbach.load.package import licence, publisher_title
-
-    province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
-    out = {}
-    for lang in LANGS:
-        publisher = publisher_title(pkg.descriptor, lang) or str(province[f"name_{lang}"])
-        kw = {"province": str(province[f"name_{lang}"]), "publisher": publisher, "licence": licence(pkg.descriptor)[0]}
-        out[lang] = {
-            option: html.escape(cat.get(lang, f"site.{key}", **kw))
-            for key, option in (("name", "site_name"), ("tagline", "site_description"), ("copyright", "copyright"))
-        }
-    return out
-
-
-def _render(config_file: Path, docs: Path, site_tmp: Path, staged, base_url: str, pkg):
-    from minhbach.site import render, sitemap
-
-    pages, cat = staged
-    navs = {lang: sitemap.nav(pages, cat, lang) for lang in LANGS}
-    staged_config = render.stage_config(
-        config_file, docs.parent, site_tmp, base_url, site_identity(pkg, cat), navs, LANGS[0]
-    )
-    render.render(staged_config, _epoch(pkg))
-    extra = docs.parent / "site-extra"  # pages outside MkDocs: each chart's embed page
-    if extra.is_dir():
-        shutil.copytree(extra, site_tmp, dirs_exist_ok=True)
-
-
-def _epoch(pkg) -> int:
-    """Build date = the release date in datapackage.json, so rebuilding the same data is byte-identical."""
-    from datetime import datetime
-
-    created = pkg.descriptor.get("created", "2000-01-01T00:00:00Z")
-    try:
-        return int(datetime.fromisoformat(created.replace("Z", "+00:00")).astimezone(UTC).timestamp())
-    except ValueError:
-        return 946684800

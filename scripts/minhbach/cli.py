@@ -18,7 +18,7 @@ def _err(msg: str) -> None:
 
 def cmd_validate(a) -> int:
     from minhbach.validate.run import validate_package
-    from minhbach.workbook import recover
+    from minhbach.workbook.commit import recover
 
     try:
         _, issues = recover(Path(a.data))
@@ -102,9 +102,9 @@ def _preview_notice(a) -> None:
     """Say so when the build is only a preview (no public address, or no contact email for portals)."""
     import json
 
+    from minhbach import strings
     from minhbach.build import _config_site_url
     from minhbach.publish.run import is_preview, preview_issues
-    from minhbach.site import strings
 
     dp = json.loads((Path(a.data) / "datapackage.json").read_text(encoding="utf-8"))
     base = a.base_url or dp.get("homepage") or _config_site_url(Path(a.project) / "mkdocs.yml")
@@ -151,7 +151,7 @@ def cmd_serve(a) -> int:
 
 
 def cmd_template(a) -> int:
-    from minhbach.workbook import make_template
+    from minhbach.workbook.template import make_template
 
     out = make_template(Path(a.data), Path(a.out))
     print(f"Wrote {out}")
@@ -161,7 +161,7 @@ def cmd_template(a) -> int:
 def cmd_import(a) -> int:
     import signal
 
-    from minhbach.workbook import import_workbook, interrupted, render_diff
+    from minhbach.workbook.api import import_workbook, interrupted, render_diff
 
     def stop(_sig, _frame):
         raise KeyboardInterrupt
@@ -214,8 +214,8 @@ def cmd_dictionary(a) -> int:
 
 
 def cmd_new(a) -> int:
+    from minhbach import strings
     from minhbach.new import Province, checklist, create
-    from minhbach.site import strings
 
     project = Path(a.project)
     cat = strings.load(project / "site_src")

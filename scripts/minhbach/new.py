@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from minhbach.errors import Failed, Issue
-from minhbach.site.strings import Catalogue, fill
+from minhbach.strings import Catalogue, fill
 
 # the framework: national, identical for every province's package (no source column, no province in it)
 FRAMEWORK = ("pillar", "main_index", "main_index_pillar")

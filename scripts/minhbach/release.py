@@ -15,12 +15,15 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
-from minhbach import address
+from minhbach import address, strings
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import read_descriptor
-from minhbach.publish.run import _version_key, archived_releases
+from minhbach.publish.run import _version_key, archived_releases, package_base_url, preview_issues
 from minhbach.validate.run import validate_package
-from minhbach.workbook import Diff, _merge, _read_csv, _Sheet
+from minhbach.workbook.common import Diff
+from minhbach.workbook.common import read_csv as _read_csv
+from minhbach.workbook.diff import merge as _merge
+from minhbach.workbook.read import Sheet as _Sheet
 
 # ASCII digits only (`\d` would take full-width and Arabic-Indic digits), no leading zeros, and fullmatch:
 # `$` would let a trailing newline through into folder names and catalogue IRIs
@@ -69,8 +72,6 @@ def _label(pkg, table: str, row: dict, lang: str) -> str:
 
 def notes_from_diff(diff: Diff, pkg, lang: str) -> list[str]:
     """Release notes in `lang` from the changes, worded by the catalogue (site_src/strings/<lang>/release.yml)."""
-    from minhbach.site import strings
-
     cat = strings.load(None)
 
     def say(which: str, /, **kw) -> str:
@@ -166,8 +167,6 @@ def make_release(
     if bad:
         raise Failed(bad)  # before anything is stamped: the address is recorded in every released file
     if require_public:
-        from minhbach.publish.run import package_base_url, preview_issues
-
         dp0 = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
         problems = preview_issues(dp0, package_base_url(dp0))
         if problems:
@@ -237,8 +236,6 @@ def _freeze(root: Path, dp: dict, version: str, day: str, summary_vi: str, summa
         "summary_vi": summary_vi.strip(),
         "summary_en": summary_en.strip(),
     }
-    from minhbach.site import strings
-
     cat = strings.load(None)
     if diff is None:
         rows = sum(len(pkg.tables[r["name"]]) for r in dp["resources"])

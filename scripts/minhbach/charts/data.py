@@ -10,12 +10,12 @@ import functools
 
 import pandas as pd
 
+from minhbach import fmt
 from minhbach.charts import specs
 from minhbach.charts.model import BLUE, LANGS, PURPLE, Chart, Column, Origin, Words, out_of
 from minhbach.charts.targets import chart_targets
 from minhbach.compute.scores import Results, canonical_observations, publisher_province, subject_label
 from minhbach.load.package import Package
-from minhbach.site import fmt
 
 
 def _table(pkg: Package, name: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from minhbach.site import strings
+from minhbach import strings
 
 LANGS = ("vi", "en")
 # Okabe–Ito: distinguishable with colour-vision deficiency; all ≥ 3:1 against white for graphics.

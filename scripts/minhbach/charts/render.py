@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from minhbach import cache as cache_mod
+from minhbach import fmt
 from minhbach.cache import Cache
 from minhbach.charts.model import LANGS, Chart, Words
-from minhbach.site import fmt
 
 WIDE, NARROW = 680, 350  # total SVG width, labels included: the desktop column and a 390 px phone's column
 FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"

@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from minhbach.compute.disputes import key
+
 ON_TRACK, MODERATE = 0.95, 0.5
 
 
@@ -113,8 +115,6 @@ def target_progress(
     `disputed` (figure keys, `disputes.key`) gives the status `disputed` and no gap or share; a restatement
     that is not a target of its plan (`not_in_plan`) has no progress.
     """
-    from minhbach.compute.disputes import key
-
     disputed = disputed or set()
     obs = observations[observations["district_id"].isna() & observations["value"].notna()]
     by_kpi = {k: g for k, g in obs.groupby(["kpi_id", "province_id"])}

@@ -13,8 +13,9 @@ from math import nan
 
 import pandas as pd
 
-from minhbach.compute.targets import attainment, attainment_summary, target_groups  # noqa: F401 (re-exported)
-from minhbach.findings import model as findings
+from minhbach import strings
+from minhbach.compute.observations import canonical_observations, source_rank  # noqa: F401 (re-exported)
+from minhbach.compute.targets import attainment_summary, target_groups  # noqa: F401 (re-exported)
 from minhbach.load.package import Package
 from minhbach.numbers import half_ulp
 
@@ -44,12 +45,6 @@ def publisher_province(pkg: Package) -> str:
     return str(pid) if pid in ids else str(ids[0])
 
 
-def source_rank(pkg: Package) -> dict[str, int]:
-    """Newer documents first: when sources repeat a figure, the latest issued one is shown."""
-    src = pkg.t("source").sort_values(["issued", "source_id"], ascending=[False, True])
-    return {s: i for i, s in enumerate(src["source_id"])}
-
-
 def subject_of(row) -> tuple[str, str]:
     if isinstance(row.get("main_index_id"), str):
         return "main_index", row["main_index_id"]
@@ -63,8 +58,6 @@ def subject_label(pkg: Package, level: str, sid: str, lang: str) -> str:
         return str(pkg.t("main_index").set_index("main_index_id").loc[sid, f"name_{lang}"])
     if level == "pillar":
         return str(pkg.t("pillar").set_index("pillar_id").loc[sid, f"name_{lang}"])
-    from minhbach.site import strings
-
     return strings.load(None).get(lang, "level.total")
 
 
@@ -304,15 +297,6 @@ def changes(pkg: Package, sc: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ KPIs and targets
 
 
-def canonical_observations(pkg: Package) -> pd.DataFrame:
-    """One value per KPI, place and period: the latest source wins; the others feed disagreements."""
-    obs = pkg.t("kpi_observation").copy()
-    rank = source_rank(pkg)
-    obs["_order"] = [(rank.get(s, 99), i) for i, s in enumerate(obs["source_id"])]
-    obs = obs.sort_values("_order", kind="stable")
-    return obs.drop_duplicates(["kpi_id", "province_id", "district_id", "period"], keep="first").drop(columns="_order")
-
-
 # ------------------------------------------------------------------ sub-indicators and budget
 
 
@@ -351,33 +335,3 @@ def budget(pkg: Package) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def compute_all(pkg: Package) -> Results:
-    sc = scores(pkg)
-    rec = recompute(pkg, sc)
-    chg = changes(pkg, sc)
-    bud = budget(pkg)
-    found, facts = findings.build(pkg, rec, chg, bud)
-    from minhbach.compute.disputes import disputed, sibling_marks
-    from minhbach.compute.progress import target_progress
-    from minhbach.compute.targets import usable_observations
-
-    contested = set(disputed(pkg, found, facts))
-    att = attainment(pkg, contested)
-    progress = target_progress(att, usable_observations(pkg), contested) if not att.empty else pd.DataFrame()
-    return Results(
-        scores=sc,
-        recomputed=rec,
-        changes=chg,
-        attainment=att,
-        attainment_summary=attainment_summary(att, pkg),
-        status_counts=status_counts(pkg),
-        budget=bud,
-        findings=found,
-        extra={
-            "finding_facts": facts,
-            "target_progress": progress,
-            "dispute_marks": sibling_marks(pkg, found, facts),
-        },
-    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from minhbach.compute.disputes import key as obs_key
+from minhbach.compute.observations import canonical_observations, source_rank
 from minhbach.load.package import Package
 
 
@@ -21,8 +23,6 @@ def target_groups(pkg: Package) -> list[tuple[tuple, list[dict], dict]]:
     else the most recently issued one. A target without a KPI stands alone.
     """
     plans = pkg.t("plan").set_index("plan_id")
-    from minhbach.compute.scores import source_rank
-
     rank = source_rank(pkg)
     groups: dict[tuple, list[dict]] = {}
     for r in pkg.t("target").to_dict("records"):
@@ -42,8 +42,6 @@ def target_groups(pkg: Package) -> list[tuple[tuple, list[dict], dict]]:
 def usable_observations(pkg: Package) -> pd.DataFrame:
     """Canonical province and district observations with a value, without the figures their own document says
     are no basis for assessment (`no_basis`)."""
-    from minhbach.compute.scores import canonical_observations
-
     obs = canonical_observations(pkg)
     if "no_basis" in obs.columns:
         obs = obs[~obs["no_basis"].fillna(False).astype(bool)]
@@ -58,8 +56,6 @@ def attainment(pkg: Package, disputed: set[tuple] | None = None) -> pd.DataFrame
     A full-year observation is preferred; a part-year one (e.g. 2022-08) is used only when no
     full-year figure exists and is flagged `interim`.
     """
-    from minhbach.compute.disputes import key as obs_key
-
     obs = usable_observations(pkg)
     obs = obs[obs["district_id"].isna()]
     disputed = disputed or set()

@@ -10,14 +10,13 @@ from decimal import Decimal
 
 import pandas as pd
 
+from minhbach.findings import checks_kpi
 from minhbach.findings.model import Fact, Finding, d, fact, severity, tol_of
 from minhbach.load.package import Package
 from minhbach.numbers import parse_vi
 
 
 def run_all(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame) -> list[Finding]:
-    from minhbach.findings import checks_kpi
-
     out: list[Finding] = []
     out += misprints(pkg)
     out += recomputation(rec)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from minhbach.compute.scores import source_rank, target_groups
 from minhbach.findings import checks_names
 from minhbach.findings.model import Finding, d, fact, severity, tol_of
 from minhbach.load.package import Package
@@ -36,8 +37,6 @@ def _district(v) -> str:
 
 def _shown(pkg: Package, rows: list[dict]) -> dict:
     """The row the site displays: the most recently issued document first (compute.source_rank)."""
-    from minhbach.compute.scores import source_rank
-
     rank = source_rank(pkg)
     return min(enumerate(rows), key=lambda ir: (rank.get(ir[1]["source_id"], 99), ir[0]))[1]
 
@@ -363,8 +362,6 @@ def combined_range(pkg: Package, obs: pd.DataFrame) -> list[Finding]:
 
 def target_conflict(pkg: Package) -> list[Finding]:
     """One target (plan, KPI, place, year) stated with different values in different documents."""
-    from minhbach.compute.scores import target_groups
-
     out = []
     for key, rows, shown in target_groups(pkg):
         vals = sorted({float(r["value"]) for r in rows if not pd.isna(r["value"])})

@@ -3,20 +3,17 @@
 A finding is one underlying problem: it lists every affected row (`Fact`), says how serious it is
 (`major`/`minor`), which value the site displays and why. No words live here: pages render the
 sentence of each kind from `site_src/strings/<lang>/findings.yml`, filled with the parameters.
-The checks themselves are in `checks.py`; this module holds the model and the assembly.
+The checks themselves are in `checks.py`; this module holds the model, run.py the assembly.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
 
-from minhbach.errors import Failed, Issue
-from minhbach.load.package import Package
 from minhbach.numbers import half_ulp, parse_vi
 
 # Page order of the kinds (the data-quality page groups findings by kind in this order).
@@ -141,74 +138,6 @@ def severity(reported: float, expected: float, printed: str | None) -> str:
     return "major"
 
 
-# ------------------------------------------------------------------ assembly
-
-
-def build(pkg: Package, rec: pd.DataFrame, chg: pd.DataFrame, bud: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All findings (one row each) and their affected facts (one row per fact), ids in page order."""
-    from minhbach.findings import checks, sides
-
-    if sides.missing_rules():
-        raise Failed(sides.missing_rules())  # a kind without a side rule would publish no side: refuse it by name
-    found = checks.run_all(pkg, rec, chg, bud)
-    unregistered = sorted({f.kind for f in found} - set(KINDS))
-    if unregistered:
-        # a kind missing from KINDS would be counted and never shown: refuse it by name instead
-        raise Failed(
-            [
-                Issue(
-                    "finding-kind-unregistered",
-                    f"finding kind '{k}' is produced but not in findings.KINDS",
-                    expected=", ".join(KINDS),
-                )
-                for k in unregistered
-            ]
-        )
-    sides.judge(pkg, found)
-    order = {k: i for i, k in enumerate(KINDS)}
-    found.sort(key=lambda f: (order.get(f.kind, 99), f.severity != "major", f.slug()))
-    seen: dict[str, int] = {}
-    rows, facts = [], []
-    for f in found:
-        fid = f.slug()
-        seen[fid] = seen.get(fid, 0) + 1
-        if seen[fid] > 1:
-            fid = f"{fid}-{seen[fid]}"
-        a = f.facts[0]
-        b = f.facts[1] if len(f.facts) > 1 and f.expected is None else None
-        rows.append(
-            {
-                "finding_id": fid,
-                "kind": f.kind,
-                "severity": f.severity,
-                "variant": f.variant,
-                "subject_type": f.subject_type,
-                "subject_id": f.subject_id,
-                "period": f.period,
-                "value_a": a.value,
-                "as_written_a": a.as_written,
-                "source_a": a.source_id,
-                "section_a": a.section,
-                "value_b": b.value if b else f.expected,
-                "as_written_b": b.as_written if b else None,
-                "source_b": b.source_id if b else None,
-                "section_b": b.section if b else None,
-                "difference": f.difference,
-                "tolerance": f.tolerance,
-                "displayed": f.displayed,
-                "supported": f.supported,
-                "supported_reason": f.supported_reason,
-                "facts": len(f.facts),
-                "params": json.dumps(f.params, ensure_ascii=False, sort_keys=True, default=str),
-            }
-        )
-        for x in f.facts:
-            facts.append({"finding_id": fid, **x.__dict__})
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    fx = pd.DataFrame(facts, columns=FACT_COLUMNS)
-    return df, fx
-
-
 def index(facts: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
     """(table, row id) → the findings that row is part of: how pages mark an affected number."""
     out: dict[tuple[str, str], list[str]] = {}
@@ -217,24 +146,4 @@ def index(facts: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
             ids = out.setdefault((r["table"], r["row_id"]), [])
             if r["finding_id"] not in ids:
                 ids.append(r["finding_id"])
-    return out
-
-
-def missing_words(cat) -> list[Issue]:
-    """Every registered kind needs its heading and its sentence in every language, checked when the build starts
-    (a kind without words would otherwise fail, or show a key, only once a document produced it)."""
-    from minhbach.findings.sides import missing_words as side_words
-
-    out = side_words(cat)
-    for lang in cat.langs:
-        for kind in KINDS:
-            for key in (f"quality.kinds.{kind}", f"quality.sentence.{kind}"):
-                if not cat.has(lang, key):
-                    out.append(
-                        Issue(
-                            "strings",
-                            f"finding kind '{kind}' has no words: '{key}' is missing in the {lang} catalogue",
-                            column=key,
-                        )
-                    )
     return out

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from minhbach import strings
 from minhbach.load.package import publisher_title
-from minhbach.site import strings
-
-
-def feed_name(lang: str) -> str:
-    return "feed.xml" if lang == "vi" else f"feed-{lang}.xml"
+from minhbach.site.paths import feed_name
 
 
 def atom(published: list[dict], base_url: str, lang: str, descriptor: dict | None = None) -> str:

@@ -7,6 +7,7 @@ licence, how to cite it and which file is which. All words come from the string 
 from __future__ import annotations
 
 from minhbach.load.package import licence, publisher_title
+from minhbach.publish.xlsx_sheets import Cover
 
 LANGS = ("vi", "en")
 
@@ -115,8 +116,6 @@ def table_cover(pub: dict, r: dict, root, base_url: str, folder: str, released: 
     """The cover sheet of one table's workbook (xlsx_sheets.Cover), from the published descriptor and the
     release's own source list (data/source.csv of the frozen folder, so a release's workbook never changes)."""
     import csv
-
-    from minhbach.publish.xlsx_sheets import Cover
 
     sources: dict[str, tuple[str, str]] = {}
     src = root / "data" / "source.csv"

@@ -24,10 +24,19 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from minhbach import strings
 from minhbach.address import loopback
+from minhbach.compute.scores import publisher_province
 from minhbach.errors import Failed, Issue
 from minhbach.load.package import Package
-from minhbach.site.pages import Page
+from minhbach.publish import feed, package_files, snippets, xlsx
+from minhbach.publish.catalog.canonical import serialize
+from minhbach.publish.catalog.mapping import build_catalog
+from minhbach.publish.catalog.terms import temporal_coverage
+from minhbach.publish.schemaorg import SchemaOrg
+from minhbach.publish.xlsx import columns_for_frame, write_xlsx
+from minhbach.site.paths import excel_path, feed_name
+from minhbach.site.sitemap import Page
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 DP_V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -149,12 +158,6 @@ def _fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def excel_path(csv_path: str) -> str:
-    """data/x.csv -> excel/x.xlsx: where the typed workbook of a table lives in a release."""
-    p = csv_path.replace("data/", "excel/", 1)
-    return p[:-4] + ".xlsx" if p.endswith(".csv") else p + ".xlsx"
-
-
 def published_descriptor(descriptor: dict, files: dict[str, bytes], base_url: str, version: str) -> dict:
     """Data Package v2: `$schema`, contributors with `roles` (and the v1 `role` kept for older readers)."""
     d = {"$schema": DP_V2, **{k: v for k, v in copy.deepcopy(descriptor).items() if k != "$schema"}}
@@ -175,9 +178,6 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
     """Write one release folder (`folder`, relative to the site: releases/<version> or latest); return its
     published descriptor and file list for catalogue and pages. A recorded release is written from its own
     frozen files only (its bytes never change); the current, unreleased data is marked as such."""
-    from minhbach.publish import package_files, xlsx
-    from minhbach.site import strings
-
     cat = strings.load(None)
     preview = is_preview(base_url)
     dp = json.loads((rel.root / "datapackage.json").read_text(encoding="utf-8"))
@@ -234,9 +234,6 @@ def write_release(rel: Release, out: Path, base_url: str, contact: dict | None =
 def catalog_context(pkg: Package) -> dict:
     """What the catalogue and schema.org need beyond the descriptor: the province's names and, per table,
     its row count and the years its rows cover."""
-    from minhbach.compute.scores import publisher_province
-    from minhbach.publish.catalog import temporal_coverage
-
     prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     tables = {}
     for r in pkg.descriptor["resources"]:
@@ -248,10 +245,6 @@ def catalog_context(pkg: Package) -> dict:
 
 def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[Page], dict, dict]:
     """Release folders, latest/, the DCAT catalogue, feeds, and the open-data pages that describe them."""
-    from minhbach.publish import catalog
-    from minhbach.publish.schemaorg import SchemaOrg
-    from minhbach.site import strings
-
     cat = strings.load(None)
     releases = all_releases(pkg, pkg.root)
     contact = pkg.descriptor.get("x-contact") or None
@@ -264,9 +257,9 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
     ctx = catalog_context(pkg)
     # how to reach the publisher today, even when the newest release froze an older address
     described = {**latest["descriptor"], **({"x-contact": contact} if contact else {})}
-    graph = catalog.build_catalog(described, base_url, latest["version"], published, ctx)
+    graph = build_catalog(described, base_url, latest["version"], published, ctx)
     for fmt_name, fname in (("turtle", "catalog.ttl"), ("json-ld", "catalog.jsonld"), ("xml", "catalog.rdf")):
-        (docs / fname).write_text(catalog.serialize(graph, fmt_name), encoding="utf-8")
+        (docs / fname).write_text(serialize(graph, fmt_name), encoding="utf-8")
     so = SchemaOrg(described, latest, published, base_url, ctx)
     langs = ("vi", "en")
     pages = [
@@ -302,8 +295,6 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str) -> tuple[list[
 
 def _snippets(pkg: Package, r: dict, base_url: str, folder: str) -> dict[str, str]:
     """The pandas lines that read this table's CSV and workbook with the schema's types."""
-    from minhbach.publish import snippets
-
     data = (pkg.root / r["path"]).read_bytes()
     return {
         "csv": snippets.read_csv_line(f"{base_url}{folder}/{r['path']}", r["schema"]),
@@ -319,10 +310,8 @@ def _preview(pkg: Package, name: str, n: int = 5) -> list[dict]:
 
 
 def _write_feeds(published: list[dict], docs: Path, base_url: str, descriptor: dict):
-    from minhbach.publish import feed
-
     for lang in ("vi", "en"):
-        (docs / feed.feed_name(lang)).write_text(feed.atom(published, base_url, lang, descriptor), encoding="utf-8")
+        (docs / feed_name(lang)).write_text(feed.atom(published, base_url, lang, descriptor), encoding="utf-8")
 
 
 def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
@@ -336,8 +325,6 @@ def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
             (out_dir / "sources" / f"{s['source_id']}.txt").write_text(text, encoding="utf-8")
     files: dict[str, list[str]] = {}
 
-    from minhbach.publish.xlsx import columns_for_frame, write_xlsx
-
     fields = {f["name"]: f for r in pkg.descriptor["resources"] for f in r["schema"]["fields"]}
 
     def put(key: str, name: str, df: pd.DataFrame):
@@ -346,8 +333,6 @@ def stage_page_downloads(pkg: Package, res, docs: Path) -> dict[str, list[str]]:
         df.to_csv(out_dir / f"{stem}.csv", index=False, lineterminator="\n")
         write_xlsx(out_dir / f"{stem}.xlsx", columns_for_frame(df, fields), df, sheet=name)
         files.setdefault(key, []).extend([f"{stem}.csv", f"{stem}.xlsx"])
-
-    from minhbach.compute.scores import publisher_province
 
     pid = publisher_province(pkg)
     sc = res.scores

@@ -8,8 +8,9 @@ import json
 
 from markupsafe import Markup
 
+from minhbach import strings
 from minhbach.load.package import licence, publisher_title
-from minhbach.site import strings
+from minhbach.site.paths import excel_path
 
 
 def _en(obj: dict, key: str) -> str:
@@ -91,8 +92,6 @@ class SchemaOrg:
         return (f"{lead.strip()} {tail}".strip())[:5000]
 
     def dataset(self, r: dict, lang: str) -> Markup:
-        from minhbach.publish.run import excel_path
-
         v, name = self.latest.get("dir") or f"releases/{self.latest['version']}", r["name"]
         info = self.tables.get(name) or {}
         span = info.get("span")

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from minhbach.publish.xlsx_sheets import add_cover_sheet, add_fields_sheet
+
 FIXED = dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 NUMERIC = {"number", "integer", "percent", "year"}
@@ -106,8 +108,6 @@ def workbook_bytes(columns: list, rows: list, sheet: str = "data", fields: dict 
     in column order or dicts keyed by column name; `cover`: an xlsx_sheets.Cover for a published table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from minhbach.publish.xlsx_sheets import add_cover_sheet, add_fields_sheet
 
     wb = Workbook()
     ws = wb.active

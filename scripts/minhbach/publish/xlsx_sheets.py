@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from minhbach import strings
+
 LANGS = ("vi", "en")
 
 
@@ -31,8 +33,6 @@ class Cover:
 
 
 def _t(key: str, lang: str, **kw) -> str:
-    from minhbach.site import strings
-
     return strings.load(None).get(lang, f"workbook_sheets.{key}", **kw)
 
 

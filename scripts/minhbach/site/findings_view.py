@@ -1,6 +1,6 @@
 """Findings for pages: each structured finding rendered through the sentence template of its kind.
 
-Pure functions of a page context (`pages.Ctx`): the words come from the `quality` section of the
+Pure functions of a page context (`ctx.Ctx`): the words come from the `quality` section of the
 string catalogues, the values from the finding's facts and parameters, every data text escaped.
 """
 
@@ -11,9 +11,11 @@ import re
 
 from markupsafe import Markup
 
+from minhbach import fmt
+from minhbach.compute.scores import subject_label
 from minhbach.escape import esc
 from minhbach.findings.model import KINDS, index
-from minhbach.site import fmt
+from minhbach.site.source_names import label as source_label
 
 SAFE_ID = re.compile(r"f-[a-z0-9-]+")
 
@@ -57,9 +59,7 @@ def marks(h, table: str, row_ids) -> Markup:
 
 def _doc(h, source_id) -> str:
     """A document as the reader knows it: its short title, never the internal id alone (source_names.py)."""
-    from minhbach.site.source_names import label
-
-    return "" if fmt.missing(source_id) or not source_id else label(h.pkg, h.lang, str(source_id))
+    return "" if fmt.missing(source_id) or not source_id else source_label(h.pkg, h.lang, str(source_id))
 
 
 def _kinds(res) -> dict[str, str]:
@@ -111,8 +111,6 @@ def subject(h, f: dict, facts: list[dict]) -> str:
             name += f", {dt.loc[dist, f'name_{lang}']}" if dist in dt.index else ""
         return name
     if st in ("total", "pillar", "main_index"):
-        from minhbach.compute.scores import subject_label
-
         return subject_label(h.pkg, st, sid, lang)
     if st == "budget_table":
         return str(h.pkg.t("budget_table").set_index("budget_table_id").loc[sid, f"name_{lang}"])

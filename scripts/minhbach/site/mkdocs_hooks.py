@@ -20,8 +20,9 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.plugins import event_priority
 
-from minhbach.publish import feed
-from minhbach.site import search_index, strings
+from minhbach import strings
+from minhbach.site import search_index
+from minhbach.site.paths import feed_name
 
 
 def _striptags_escaped(value) -> Markup:
@@ -100,7 +101,7 @@ _HEAD_WORDS: dict[str, dict] = {}
 def _head_words(lang: str, config) -> dict:
     if lang not in _HEAD_WORDS:
         cat = strings.load(_site_src(config))
-        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed.feed_name(lang)})
+        _HEAD_WORDS[lang] = head_safe({**cat.raw(lang, "head"), "feed_file": feed_name(lang)})
     return _HEAD_WORDS[lang]
 
 

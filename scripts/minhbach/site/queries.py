@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from minhbach.compute.scores import Results
+from minhbach import fmt
+from minhbach.compute.scores import Results, publisher_province
 from minhbach.load.package import Package
-from minhbach.site import fmt
 
 
 class Q:
@@ -26,8 +26,6 @@ class Q:
 
     def __init__(self, pkg: Package, res: Results):
         self.pkg, self.res = pkg, res
-        from minhbach.compute.scores import publisher_province
-
         pid = publisher_province(pkg)
         self.province = pkg.t("province").set_index("province_id").loc[pid].to_dict() | {"province_id": pid}
         self.org = pkg.t("organisation").set_index("organisation_id")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from minhbach.errors import Failed, Issue
-from minhbach.site.strings import LANGS, Catalogue
+from minhbach.strings import LANGS, Catalogue
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 _SPEC_KEYS = {

@@ -6,7 +6,7 @@ A citizen does not know the internal id (`dn-press-2022`): every link to a docum
 
 from __future__ import annotations
 
-from minhbach.site import fmt
+from minhbach import fmt
 
 _CACHE: dict[tuple[int, str], dict[str, tuple[str, str]]] = {}
 

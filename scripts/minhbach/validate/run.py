@@ -14,7 +14,7 @@ from pathlib import Path
 
 from minhbach import address
 from minhbach.errors import Issue
-from minhbach.load.package import Package, load_package, read_descriptor, safe_join
+from minhbach.load.package import Package, load_package, profile, read_descriptor, safe_join
 from minhbach.validate import cells, guards
 from minhbach.validate.domain import domain_issues
 
@@ -199,8 +199,6 @@ def without_absent_references(descriptor: dict) -> dict:
     """The descriptor frictionless checks: a foreign key to an optional table the package leaves out (no
     districts, no budget) has nothing to point at, so it is dropped; one to a table the package has stays."""
     import copy
-
-    from minhbach.load.package import profile
 
     present = {r.get("name") for r in descriptor.get("resources", [])}
     optional = {name for name, spec in profile().items() if not spec.get("required")}

@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from minhbach import strings
 from minhbach.errors import Failed, Issue
-from minhbach.site import strings
 
 LISTS_SHEET = "_lists"
 HEADER_ROWS = 2

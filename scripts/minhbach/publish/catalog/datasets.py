@@ -26,6 +26,7 @@ from minhbach.publish.catalog.terms import (
     _when,
     ascii_name,
 )
+from minhbach.site.paths import excel_path
 
 
 class DatasetNodes:
@@ -126,8 +127,6 @@ class DatasetNodes:
 
     def table_distributions(self, r: dict, page: str, issued, prefix: str) -> list[URIRef]:
         """The CSV and the typed Excel workbook of one table (under `page` + `prefix` fragment ids)."""
-        from minhbach.publish.run import excel_path
-
         name = r["name"]
         vi, en = self.texts(r, "vi"), self.texts(r, "en")
         path = r.get("path") or f"data/{name}.csv"

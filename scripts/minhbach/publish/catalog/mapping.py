@@ -13,6 +13,7 @@ import re
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, SKOS
 
+from minhbach import strings
 from minhbach.load.package import publisher_title
 from minhbach.publish.catalog.datasets import DatasetNodes
 from minhbach.publish.catalog.terms import (  # noqa: F401  (re-exported: catalog.mapping.XLSX, PREFIXES, ...)
@@ -45,7 +46,6 @@ from minhbach.publish.catalog.terms import (  # noqa: F401  (re-exported: catalo
     ascii_name,
     temporal_coverage,
 )
-from minhbach.site import strings
 
 
 class _Builder(DatasetNodes):

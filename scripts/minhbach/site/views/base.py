@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from minhbach.site import fmt
+from minhbach import fmt
 
 
 def clean(v: Any) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from minhbach.escape import esc
+from minhbach.fmt import number
 from minhbach.site.views.base import Link, Ref, ScoreRow, clean, latest, record, ref, score_rows, text
 from minhbach.site.views.headline import TargetHeadline, plan_headlines, target_headline  # noqa: F401 (re-exported)
 from minhbach.site.views.tables import KpiRow, TaskRow, kpi_rows, task_rows
@@ -285,9 +287,6 @@ def methodology(ctx) -> list[FrameworkRow]:
 
 def methodology_facts(pkg, lang: str, cat) -> dict[str, str]:
     """Figures the hand-written methodology prose quotes, from the package, escaped (the prose is Markdown)."""
-    from minhbach.escape import esc
-    from minhbach.site.fmt import number
-
     mis = pkg.t("main_index").sort_values("sort_order").to_dict("records")
 
     def names(group: str) -> str:

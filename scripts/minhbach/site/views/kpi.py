@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from minhbach.site.views.base import Link, Ref, clean, record, ref, text
+from minhbach.site.views.headline import plan_headlines
 from minhbach.site.views.tables import Target, target
 
 SUMMARY_STATUSES = ("achieved", "not_achieved", "disputed", "no_data", "not_comparable", "not_in_plan")
@@ -130,8 +131,6 @@ def kpi(ctx) -> KpiView:
                     )
                 )
     mids = [Link(f"indices/{m['main_index_id']}", text(m, "name", lang) or m["main_index_id"]) for m in q.main_indices]
-    from minhbach.site.views.headline import plan_headlines
-
     return KpiView(SUMMARY_STATUSES, summaries, targets, progress, mids, plan_headlines(pkg, res, lang))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minhbach.compute.scores import canonical_observations
 from minhbach.site.views.base import Ref, clean, record, ref, text
 
 
@@ -351,8 +352,6 @@ class DistrictMatrix:
 
 
 def districts(ctx) -> DistrictMatrix:
-    from minhbach.compute.scores import canonical_observations
-
     pkg, q, lang = ctx.pkg, ctx.q, ctx.lang
     pid = q.province["province_id"]
     dist = pkg.t("district")

@@ -18,7 +18,7 @@ import yaml
 from minhbach.errors import Failed, Issue
 
 LANGS = ("vi", "en")
-DEFAULT_SITE_SRC = Path(__file__).resolve().parents[3] / "site_src"
+DEFAULT_SITE_SRC = Path(__file__).resolve().parents[2] / "site_src"
 _FORMATTER = string.Formatter()
 # a string may be given as plural forms, `{one: "up {n} place", other: "up {n} places"}`, chosen by `n`; a language
 # without a singular (Vietnamese) gives `other` only. CLDR's category names.

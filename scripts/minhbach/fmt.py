@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from minhbach import strings
 from minhbach.numbers import decimals_printed
 
 SEPARATORS = {"vi": (",", "."), "en": (".", ",")}
@@ -106,8 +107,6 @@ def percent(v, lang: str, decimals: int | None = None, as_written: str | None = 
 @functools.cache
 def _words():
     """The `fmt` section of the string catalogues (month names, unit labels), read once."""
-    from minhbach.site import strings
-
     return strings.load(None)
 
 

@@ -1,20 +1,405 @@
-"""Synthetic data packages of other shapes than the shipped one, written from scratch (no Đắk Nông row).
+"""Every test helper in one place: paths, the shipped package copied and bumped, the CLI run in this process,
+the hostile-input payloads, small packages for the finding checks, the two-table workbook package, and the
+synthetic packages of other shapes (`make(dst, SHAPES[name])`).
 
-A `Shape` says what differs: the scale scores are printed on, the years and how many provinces each year is
-ranked out of, the provinces in the package, a ninth main index, which optional tables are present, the target
-years. `make(dst, shape)` writes datapackage.json (the shipped schemas, only the resources the shape has),
-data/*.csv and the one source text every value is transcribed from, so the package validates like a real one.
+Tests import from here; conftest.py only holds fixtures (and re-exports the package helpers it always had).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import csv
+import io
 import json
 import random
+import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+from openpyxl import load_workbook
+
+from minhbach.findings.run import compute_all
+from minhbach.load.package import Package, load_package
+from minhbach.numbers import parse_vi
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# ------------------------------------------------------------------ the shipped package, copied to mutate
+
+
+def copy_package(dst: Path, releases: bool = True) -> Path:
+    """A private copy of the shipped data package (datapackage.json, data/ and, unless told not to, the
+    archived releases/) to mutate."""
+    dst.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "datapackage.json", dst / "datapackage.json")
+    shutil.copytree(ROOT / "data", dst / "data", ignore=shutil.ignore_patterns("staging"))
+    if releases and (ROOT / "releases").is_dir():
+        shutil.copytree(ROOT / "releases", dst / "releases")
+    return dst
+
+
+def bump_version(pkg: Path) -> str:
+    """Give the package the next minor version after its own and every archived one, as staff do before
+    publishing changed data (a changed package under a released version is refused)."""
+    dp_file = pkg / "datapackage.json"
+    dp = json.loads(dp_file.read_text(encoding="utf-8"))
+    releases = pkg / "releases"
+    known = [dp["version"]] + ([d.name for d in releases.glob("*.*.*")] if releases.is_dir() else [])
+    major, minor, _ = max(tuple(int(x) for x in v.split(".")) for v in known)
+    dp["version"] = f"{major}.{minor + 1}.0"
+    dp_file.write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return dp["version"]
+
+
+# words that belong to the shipped package only: its name, ids and documents (SHIPPED_WORDS), and its region and
+# districts (SHIPPED_PLACES); a site built from another package holds none of them
+SHIPPED_WORDS = (
+    "Đắk Nông",
+    "Dak Nong",
+    "dak-nong",
+    "dn-dti2021",
+    "dn-2022-results",
+    "dn-plan-2022",
+    "dn-press-2022",
+    "231/QĐ-UBND",
+)
+SHIPPED_PLACES = ("Tây Nguyên", "Central Highlands", "Gia Nghĩa", "Đắk Mil", "Krông Nô", "Đắk Glong")
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`minhbach ARGS` in this process, from the repository root: (exit code, stdout, stderr). For every test
+    where the process boundary is not what is tested (the kill and signal tests run a real process)."""
+    from minhbach import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = cli.main(list(args))
+    return rc, out.getvalue(), err.getvalue()
+
+
+# ------------------------------------------------------------------ hostile input: every free-text cell carries a payload
+#
+# Helpers for the hostile-input corpus: packages whose every free-text cell carries a payload.
+
+# every context a label can reach: element text, both kinds of quoted attribute, <title>, <script> (JSON-LD),
+# <textarea> (citations), Markdown, Jinja expressions and statements, and invisible characters (bidi override,
+# zero width) that must stay text
+PAYLOAD = (
+    "</title><script>window.__x=1</script><img src=x onerror=window.__x=2>{{ 7*7 }}[x](javascript:alert(1))**b**"
+    "\"><script>window.__x=3</script>'><svg onload=window.__x=4></script></textarea><b>&amp;"
+    "{% if 1 %}window.__x5{% endif %}\u202e\u200b"
+)
+PAYLOADS = (
+    "</title><script>window.__x=1</script>",
+    "<img src=x onerror=window.__x=2>",
+    "{{ 7*7 }}",
+    "[x](javascript:alert(1))",
+    "**b**",
+    '"><script>window.__x=3</script>',
+    "'><svg onload=window.__x=4>",
+    "</script></textarea><b>&amp;",
+    "{% if 1 %}window.__x5{% endif %}",
+)
+# text columns that are provenance or paths, not labels: they must match the source or the disk
+NOT_LABELS = {"section", "path", "as_written", "issued", "period", "term"}
+
+
+def label_columns(resource: dict) -> list[str]:
+    """String fields that hold free text: no pattern, no enum, not a key, not provenance."""
+    schema = resource["schema"]
+    keys = set(schema.get("primaryKey") or [])
+    for fk in schema.get("foreignKeys") or []:
+        keys.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+    out = []
+    for f in schema["fields"]:
+        c = f.get("constraints") or {}
+        name = f["name"]
+        if f.get("type", "string") != "string" or "pattern" in c or "enum" in c or name in keys:
+            continue
+        if name in NOT_LABELS or name.endswith("_as_written"):
+            continue
+        out.append(name)
+    return out
+
+
+def poison_every_label(root: Path) -> dict[str, list[str]]:
+    """Prefix every non-empty label cell of every table, and every title and description of the descriptor
+    (package, resources, publisher, in both languages), with PAYLOAD; returns {table: columns poisoned}."""
+    dp = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    _poison_titles(dp)
+    (root / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    done = {}
+    for res in dp["resources"]:
+        cols = label_columns(res)
+        if not cols:
+            continue
+        path = root / res["path"]
+        with open(path, encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            header, rows = list(reader.fieldnames or []), list(reader)
+        for row in rows:
+            for c in cols:
+                if row.get(c):
+                    row[c] = f"{PAYLOAD} {row[c]}"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        done[res["name"]] = cols
+    return done
+
+
+def _poison_titles(node) -> None:
+    if isinstance(node, dict):
+        for k, v in list(node.items()):
+            if k in ("title", "description") and isinstance(v, str) and v:
+                node[k] = f"{PAYLOAD} {v}"
+            elif k != "licenses":
+                _poison_titles(v)
+    elif isinstance(node, list):
+        for v in node:
+            _poison_titles(v)
+
+
+# ------------------------------------------------------------------ small packages for the finding checks
+#
+# Small synthetic packages for the finding checks: the shipped schema and dimensions, tiny fact tables.
+
+FACTS = [
+    "kpi_observation",
+    "kpi_change",
+    "context_figure",
+    "target",
+    "budget_item",
+    "budget_table",
+    "dti_observation",
+    "sub_indicator_count",
+    "sub_indicator_assessment",
+]
+_BASE: list[Package] = []
+
+
+def base() -> Package:
+    if not _BASE:
+        _BASE.append(load_package(ROOT))
+    return _BASE[0]
+
+
+def empty_like(pkg: Package, name: str) -> pd.DataFrame:
+    return pkg.t(name).iloc[0:0].copy()
+
+
+def frame(pkg: Package, name: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows with the table's own columns and dtypes (missing cells empty)."""
+    e = empty_like(pkg, name)
+    if not rows:
+        return e
+    df = pd.DataFrame([{c: r.get(c, pd.NA) for c in e.columns} for r in rows])
+    for c in e.columns:
+        try:
+            df[c] = df[c].astype(e[c].dtype)
+        except (TypeError, ValueError):
+            pass
+    return df
+
+
+KPIS = [
+    ("k-pct", "percent", None),
+    ("k-cnt", "count", None),
+    ("k-a", "percent", None),
+    ("k-b", "percent", None),
+    ("k-comb", "percent", "k-a k-b"),
+]
+
+
+def mini(**tables: list[dict]) -> Package:
+    """The shipped package with every fact table emptied, a few synthetic KPIs, and the given rows."""
+    src = base()
+    p = copy.copy(src)
+    p.tables = dict(src.tables)
+    for name in FACTS:
+        p.tables[name] = empty_like(src, name)
+    kpi = [
+        {
+            "kpi_id": k,
+            "name_vi": f"Chỉ tiêu {k}",
+            "name_en": f"Indicator {k}",
+            "unit": unit,
+            "main_index_id": "awareness",
+            "direction": "higher_is_better",
+            "combines": comb,
+        }
+        for k, unit, comb in KPIS
+    ]
+    p.tables["kpi"] = frame(src, "kpi", kpi)
+    for name, rows in tables.items():
+        p.tables[name] = frame(src, name, rows)
+    return p
+
+
+_N = [0]
+
+
+def obs(kpi, period, aw, src="dn-2022-results", sec="S", num=None, den=None, district=None, **kw) -> dict:
+    """A KPI observation whose value is its printed text read strictly (ratios as numerator/denominator)."""
+    _N[0] += 1
+    row = {
+        "observation_id": f"o{_N[0]}",
+        "kpi_id": kpi,
+        "province_id": "dak-nong",
+        "district_id": district,
+        "period": period,
+        "value": float(parse_vi(aw)),
+        "qualifier": "exact",
+        "source_id": src,
+        "section": sec,
+        "as_written": aw,
+    }
+    if num is not None:
+        row.update(
+            numerator=float(parse_vi(num)),
+            denominator=float(parse_vi(den)),
+            numerator_as_written=num,
+            denominator_as_written=den,
+        )
+    return {**row, **kw}
+
+
+def change(kpi, aw, direction="increase", src="dn-2022-results", sec="S", change_type="difference") -> dict:
+    _N[0] += 1
+    return {
+        "change_id": f"c{_N[0]}",
+        "kpi_id": kpi,
+        "province_id": "dak-nong",
+        "from_period": "2021",
+        "to_period": "2022",
+        "change_type": change_type,
+        "direction": direction,
+        "value": float(parse_vi(aw)),
+        "source_id": src,
+        "section": sec,
+        "as_written": aw,
+    }
+
+
+def findings_of(pkg: Package, kind: str | None = None) -> pd.DataFrame:
+    f = compute_all(pkg).findings
+    return f if kind is None else f[f["kind"] == kind]
+
+
+# ------------------------------------------------------------------ a two-table package and workbook edits for the workbook fault tests
+#
+# A two-table synthetic package and workbook edits for the workbook fault tests (fast: real validation in ~1 s).
+
+DESCRIPTOR = {
+    "name": "syn",
+    "title": "Synthetic",
+    "version": "0.1.0",
+    "created": "2026-01-01T00:00:00Z",
+    "resources": [
+        {
+            "name": "alpha",
+            "path": "data/alpha.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [
+                    {"name": "id", "type": "string", "constraints": {"required": True}},
+                    {"name": "label", "type": "string"},
+                    {"name": "value", "type": "number"},
+                ],
+                "primaryKey": ["id"],
+            },
+        },
+        {
+            "name": "beta",
+            "path": "data/beta.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "encoding": "utf-8",
+            "schema": {
+                "fields": [
+                    {"name": "id", "type": "string", "constraints": {"required": True}},
+                    {"name": "label", "type": "string"},
+                ],
+                "primaryKey": ["id"],
+            },
+        },
+    ],
+}
+OLD = {"data/alpha.csv": "id,label,value\na1,first,1.5\na2,second,2\n", "data/beta.csv": "id,label\nb1,one\nb2,two\n"}
+NEW = {
+    "data/alpha.csv": "id,label,value\na1,changed,1.5\na2,second,2\n",
+    "data/beta.csv": "id,label\nb1,one\nb2,deux\n",
+}
+
+
+def make_package(root: Path, tables: dict[str, str] | None = None) -> Path:
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "datapackage.json").write_text(json.dumps(DESCRIPTOR, indent=2), encoding="utf-8")
+    for rel, text in (tables or OLD).items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def state(root: Path) -> str:
+    """'old', 'new' or 'mixed' for the two tables on disk."""
+    now = {rel: (root / rel).read_text(encoding="utf-8") for rel in OLD}
+    if now == OLD:
+        return "old"
+    if now == NEW:
+        return "new"
+    return "mixed"
+
+
+def stray_files(root: Path) -> list[str]:
+    """Anything besides the package's own files: staging folders, temporary files."""
+    keep = {"datapackage.json", *OLD}
+    return sorted(
+        str(p.relative_to(root)) for p in root.rglob("*") if str(p.relative_to(root)) not in keep and p != root / "data"
+    )
+
+
+def edit_both(xlsx: Path) -> Path:
+    """The edit that turns OLD into NEW: one label in each table."""
+    wb = load_workbook(xlsx)
+    wb["alpha"]["B3"] = "changed"
+    wb["beta"]["B4"] = "deux"
+    wb.save(xlsx)
+    return xlsx
+
+
+def set_cell(xlsx: Path, sheet: str, ref: str, value) -> Path:
+    wb = load_workbook(xlsx)
+    wb[sheet][ref] = value
+    wb.save(xlsx)
+    return xlsx
+
+
+def replace_in_members(xlsx: Path, old: bytes, new: bytes) -> Path:
+    """Rewrite the .xlsx with `old` replaced by `new` in its XML (for text openpyxl will not write itself)."""
+    src = zipfile.ZipFile(io.BytesIO(xlsx.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename).replace(old, new))
+    xlsx.write_bytes(out.getvalue())
+    return xlsx
+
+
+# ------------------------------------------------------------------ synthetic packages of other shapes than the shipped one
+#
+# Synthetic data packages of other shapes than the shipped one, written from scratch (no Đắk Nông row).
+#
+# A `Shape` says what differs: the scale scores are printed on, the years and how many provinces each year is
+# ranked out of, the provinces in the package, a ninth main index, which optional tables are present, the target
+# years. `make(dst, shape)` writes datapackage.json (the shipped schemas, only the resources the shape has),
+# data/*.csv and the one source text every value is transcribed from, so the package validates like a real one.
+
 OPTIONAL = (
     "district",
     "plan",
