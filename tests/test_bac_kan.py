@@ -167,3 +167,22 @@ def test_recomputation_table_shows_scores_printed_in_points_on_both_scales(site)
         f = site / ("en" if lang == "en" else "") / "data-quality" / "index.html"
         text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", f.read_text(encoding="utf-8"))))
         assert want in text, lang
+
+
+@pytest.mark.slow
+def test_the_printed_change_of_rank_is_shown_beside_the_computed_one_and_marked(site):
+    """Digital economy: ranks 56 -> 39 are 17 places up; the document prints "Tăng 16 bậc": the card shows both,
+    with the mark and the link to the finding."""
+    for lang, computed, printed in (
+        ("vi", "tăng 17 bậc", "văn bản ghi tăng 16 bậc"),
+        ("en", "up 17 places", "the document prints up 16 places"),
+    ):
+        doc = (site / ("en" if lang == "en" else "") / "index.html").read_text(encoding="utf-8")
+        card = re.search(
+            r'<div class="mb-card"><p class="mb-card__label"><a [^>]*pillars/digital-economy/.*?</div>', doc, re.S
+        )
+        assert card, lang
+        text = text_of(card.group(0))
+        assert f"{computed} ≠ {printed}" in text, text
+        assert 'class="mb-printed mb-printed--differs"' in card.group(0)
+        assert "f-rank-change-digital-economy-2021" in card.group(0), "the mark links to the finding"

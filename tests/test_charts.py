@@ -210,7 +210,10 @@ def test_linear_trajectory_status(current, expected_status):
     if expected_status != "achieved":
         assert p.expected == pytest.approx(56.0)
         assert p.gap == pytest.approx(80.0 - current)
-        assert p.share == pytest.approx((current - 40.0) / 40.0 * 100)
+        if current >= 40.0:
+            assert p.share == pytest.approx((current - 40.0) / 40.0 * 100) and not p.moved_away
+        else:  # below the baseline: moved away from the target, no share of the way (not "-25 %")
+            assert p.share is None and p.moved_away
 
 
 def test_past_target_year_and_missing_baseline():

@@ -7,6 +7,7 @@ build's catalogue, passed as `cat`."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -54,6 +55,50 @@ def _natural_decimals(v) -> int:
         return 0
     s = repr(f).split(".")[1]
     return min(len(s), 4)
+
+
+def scale_decimals(as_written, printed: str | None, wanted: str, max_points) -> int | None:
+    """How many decimals a score on scale `wanted` may show when the document printed `as_written` on `printed`.
+
+    The printed scale keeps its printed digits; the other scale is converted with the precision it came with, never
+    more: 0,6 on 0-1 of an index of 100 points is 60 points (not 60,00); 61,5 points of 150 is 0,4100 on 0-1.
+    None when nothing was printed (the caller's default then applies)."""
+    if missing(as_written) or not str(as_written).strip():
+        return None
+    d = decimals_printed(str(as_written))
+    if printed == wanted:
+        return d
+    if missing(max_points) or float(max_points) <= 0:
+        return None
+    digits = math.log10(float(max_points))
+    if wanted == "points":
+        return max(0, d - math.floor(digits))
+    return d + math.ceil(digits)
+
+
+def row_decimals(rec: dict, unit_code: str) -> int | None:
+    """`scale_decimals` for a row of chart data that carries `as_written`, `scale` and `max_points`."""
+    if unit_code not in ("unit_interval", "points") or "as_written" not in rec:
+        return None
+    return scale_decimals(rec.get("as_written"), rec.get("scale"), unit_code, rec.get("max_points"))
+
+
+# a number as Vietnamese documents print it: thousands grouped by `.`, or a decimal comma
+_VI_TOKEN = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]*\d)|(?<![\d.,])\d+,\d+(?![\d.,]*\d)")
+
+
+def printed(text: str, lang: str, *, cat) -> str:
+    """Printed text (`as_written`) in the page's language: on an English page each number in it takes English
+    separators (`63.936` → `63,936`, `0,6` → `0.6`, `06/10` stays); the words and digits are kept as printed."""
+    if lang == cat.default_lang or missing(text):
+        return "" if missing(text) else str(text)
+    loc = locale(cat, lang)
+    dec, thou = loc["decimal"], loc["thousands"]
+
+    def swap(m: re.Match) -> str:
+        return m.group(0).replace(".", "\0").replace(",", dec).replace("\0", thou)
+
+    return _VI_TOKEN.sub(swap, str(text))
 
 
 def percent(v, lang: str, decimals: int | None = None, as_written: str | None = None, *, cat) -> str:

@@ -6,7 +6,9 @@ measured in years, a full-year figure at the end of its year (2022 → 2023.0), 
 month (2022-08 → 2022.667); the target is due at the end of its target year.
 
 - gap: how far the current value still is from the target, in the KPI's unit (0 when met);
-- share: the part of the way from the baseline to the target covered so far, in percent;
+- share: the part of the way from the baseline to the target covered so far, in percent; only while the value
+  moves towards the target (up for "at least", down for "at most") from a baseline that did not meet it already.
+  A value that moved the other way is `moved_away` (no share: "123 % of the way" of a falling value is no distance);
 - status: `achieved` when the current value meets the target; `not_met` when the target year has passed;
   otherwise the current value is compared with the straight line from the baseline to the target:
   ratio = (current − baseline) / (expected now − baseline); ≥ 0.95 `on_track`, ≥ 0.5 `moderate`,
@@ -46,6 +48,7 @@ class Progress:
     baseline_period: str | None = None
     current: float | None = None
     current_period: str | None = None
+    moved_away: bool = False  # the value moved from its baseline away from the target: no share is given
 
 
 def _meets(value: float, target: float, comparator: str | None) -> bool:
@@ -72,8 +75,15 @@ def assess(
     t0 = when(baseline_period) if b is not None and baseline_period is not None else None
     t = when(current_period)
     base_ok = b is not None and t0 is not None and t0 < t and b != target
-    share = (current - b) / (target - b) * 100 if base_ok and b is not None else None
-    out = Progress(gap, share, None, "", baseline, baseline_period, current, current_period)
+    share, away = None, False
+    if base_ok and b is not None:
+        moved = (b - current) if down else (current - b)  # > 0: towards a target above (below) the baseline
+        ahead = (b - target) if down else (target - b)  # > 0: the baseline did not meet the target yet
+        if ahead > 0 and moved >= 0:
+            share = moved / ahead * 100
+        elif moved < 0:
+            away = True
+    out = Progress(gap, share, None, "", baseline, baseline_period, current, current_period, away)
     if _meets(current, target, comparator):
         return replace(out, gap=0.0, share=None if share is None else max(share, 100.0), status="achieved")
     due = float(target_year + 1)
@@ -112,6 +122,7 @@ def target_progress(
     for t in attainment.to_dict("records"):
         g = by_kpi.get((t["kpi_id"], t["province_id"]))
         p = Progress(None, None, None, "insufficient")
+        printed: dict = {}
         if g is not None and not _nan(t["target_value"]) and t.get("status") != "not_in_plan":
             g = g.assign(_t=g["period"].map(when))
             g = g[g["_t"] <= t["target_year"] + 1].sort_values(["_t", "period"])
@@ -128,8 +139,10 @@ def target_progress(
                 )
                 if key(last) in disputed:
                     p = replace(p, gap=None, share=None, expected=None, status="disputed")
+                ends = (("baseline", first), ("current", last))
+                printed = {f"{n}_{c}": _text(r.get(c)) for n, r in ends for c in TEXT}
         rec = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in p.__dict__.items()}
-        rows.append({"target_id": t["target_id"], **rec})
+        rows.append({"target_id": t["target_id"], **rec, **printed})
     cols = [
         "target_id",
         "gap",
@@ -140,5 +153,14 @@ def target_progress(
         "baseline_period",
         "current",
         "current_period",
-    ]
+        "moved_away",
+    ] + [f"{n}_{c}" for n in ("baseline", "current") for c in TEXT]
     return pd.DataFrame(rows, columns=cols)
+
+
+# what the document printed of the baseline and the current value: shown beside the numbers ("khoang 20%")
+TEXT = ("as_written", "qualifier")
+
+
+def _text(v) -> str | None:
+    return None if _nan(v) or not isinstance(v, str) or not v.strip() else v

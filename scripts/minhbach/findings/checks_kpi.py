@@ -96,6 +96,57 @@ def period_shift(obs: pd.DataFrame) -> list[Finding]:
                     )
                 )
                 break
+    return out + _month_shift(obs)
+
+
+def _month_shift(obs: pd.DataFrame) -> list[Finding]:
+    """A progress report's figure "as of" a month of a year (08/2022) that another document gives for the year
+    before (2021), where that document gives a different value for the year itself: last year's figure reported
+    as this year's progress."""
+    out = []
+    full = obs[obs["period"].str.fullmatch(r"\d{4}")]
+    months = obs[obs["period"].str.fullmatch(r"\d{4}-\d{2}")]
+    for b in months.to_dict("records"):
+        v, year = float(b["value"]), str(b["period"])[:4]
+        if v in (0.0, 100.0):
+            continue
+        place = (full["kpi_id"] == b["kpi_id"]) & (full["province_id"] == b["province_id"])
+        place &= full["district_id"].isna() if pd.isna(b["district_id"]) else full["district_id"] == b["district_id"]
+        cand = full[place & (full["source_id"] != b["source_id"])].sort_values(
+            ["source_id", "period", "observation_id"]
+        )
+        for a in cand.to_dict("records"):
+            if float(a["value"]) != v or a["period"] >= year:
+                continue
+            same = cand[(cand["source_id"] == a["source_id"]) & (cand["period"] == year)].to_dict("records")
+            other = [r for r in same if float(r["value"]) != v]
+            if not other or len(other) != len(same):
+                continue
+            out.append(
+                Finding(
+                    "period_shift",
+                    "kpi",
+                    b["kpi_id"],
+                    b["period"],
+                    [
+                        fact("shifted", "kpi_observation", b, "observation_id", period_col="period"),
+                        fact("same_value", "kpi_observation", a, "observation_id", period_col="period"),
+                    ]
+                    + [fact("other", "kpi_observation", r, "observation_id", period_col="period") for r in other],
+                    difference=float(other[0]["value"]) - v,
+                    severity="major",
+                    variant=b["source_id"],
+                    displayed="latest",
+                    params={
+                        "district_id": _district(b["district_id"]),
+                        "values": sorted({v, *(float(r["value"]) for r in other)}),
+                        "other_period": a["period"],
+                        "year": year,
+                        "wording": "months",
+                    },
+                )
+            )
+            break
     return out
 
 

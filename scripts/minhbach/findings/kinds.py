@@ -16,7 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from minhbach.findings import checks, checks_kpi, sides
+from minhbach.findings import checks, checks_kpi, checks_names, sides
 from minhbach.findings.model import Finding
 from minhbach.load.package import Package
 
@@ -124,6 +124,14 @@ def target_conflict(i: Inputs) -> list[Finding]:
     return checks_kpi.target_conflict(i.pkg)
 
 
+def several_names(i: Inputs) -> list[Finding]:
+    return checks_names.several_names(i.pkg, i.obs)
+
+
+def plain_mean(i: Inputs) -> list[Finding]:
+    return checks_names.plain_mean(i.pkg, i.obs)
+
+
 # ------------------------------------------------------------------ the registry, in page order
 
 REGISTRY: list[Kind] = [
@@ -133,7 +141,7 @@ REGISTRY: list[Kind] = [
     Kind("ratio", (ratio,), sides.ratio, variants=("scale",), wordings=("truncation",)),
     Kind("combined_range", (combined_range,), sides.combined),
     Kind("denominator", (denominator, context), sides.denominator, wordings=("typo",)),
-    Kind("period_shift", (period_shift,), sides.period_shift, wordings=("table_swap", "table_swap_text")),
+    Kind("period_shift", (period_shift,), sides.period_shift, wordings=("table_swap", "table_swap_text", "months")),
     Kind(
         "cross_source",
         (dti_cross_source, kpi_cross_source),
@@ -146,6 +154,8 @@ REGISTRY: list[Kind] = [
     Kind("budget_total", (budget_total,), sides.budget, wordings=("narrative",)),
     Kind("district_total", (district_total,), sides.parts),
     Kind("sub_indicator_count", (sub_indicator_count,), sides.sub_count, variants=("listed",)),
+    Kind("several_names", (several_names,), sides.several_names),
+    Kind("plain_mean", (plain_mean,), sides.plain_mean),
 ]
 
 

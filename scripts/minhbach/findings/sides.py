@@ -42,6 +42,8 @@ REASONS = (
     "rows_listed",
     "ranks_printed",
     "table_total_agrees",
+    "names_unexplained",
+    "counts_pooled",
 )
 Rule = Callable[[Package, Finding], tuple[str, str]]
 
@@ -254,6 +256,14 @@ def budget(pkg: Package, f: Finding) -> tuple[str, str]:
 
 def sub_count(pkg: Package, f: Finding) -> tuple[str, str]:
     return ("b", "rows_listed") if f.variant == "listed" else ("unknown", "total_vs_parts")
+
+
+def several_names(pkg: Package, f: Finding) -> tuple[str, str]:
+    return "unknown", "names_unexplained"
+
+
+def plain_mean(pkg: Package, f: Finding) -> tuple[str, str]:
+    return "b", "counts_pooled"
 
 
 def judge(pkg: Package, found: list[Finding], rules: dict[str, Rule]) -> None:

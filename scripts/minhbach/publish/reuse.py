@@ -120,8 +120,7 @@ def readme(chart: Chart, ident: Identity, cat, metas: dict[str, dict], lang: str
             f"- `{c['name']}`: {c['title']}" + (f" ({c['unit']})" if c["unit"] else "") for c in m["columns"]
         )
         srcs = "\n".join(
-            f"- {s['title']} [{s['source_id']}]" + (f": {'; '.join(s['sections'])}" if s["sections"] else "")
-            for s in m["sources"]
+            f"- {s['title']}" + (f": {'; '.join(s['sections'])}" if s["sections"] else "") for s in m["sources"]
         )
         parts.append(
             cat.get(

@@ -18,6 +18,7 @@ from minhbach.compute.scores import publisher_province
 from minhbach.escape import esc
 from minhbach.load.package import Package, licence, publisher_title
 from minhbach.site.source_names import label as source_label
+from minhbach.site.source_names import tip as source_tip
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,9 @@ def identity(pkg: Package, cat, base_url: str, preview: bool = False) -> Identit
         kw = {"province": str(prov[f"name_{lang}"]), "publisher": publisher[lang], "licence": lic[0]}
         site[lang] = cat.get(lang, "site.name", **kw)
         tagline[lang] = cat.get(lang, "site.tagline", **kw)
-    src = pkg.t("source")
-    sources = {
-        str(r["source_id"]): {lang: str(r.get(f"title_{lang}") or r["source_id"]) for lang in cat.langs}
-        for r in src.to_dict("records")
-    }
+    # a document in a citation: its title, issuer and date (the internal id is no name a reader knows)
+    sids = [str(s) for s in pkg.t("source")["source_id"]]
+    sources = {sid: {lang: source_tip(pkg, lang, sid, cat) for lang in cat.langs} for sid in sids}
     short = {sid: {lang: source_label(pkg, lang, sid, cat) for lang in cat.langs} for sid in sources}
     return Identity(
         base_url=base_url,
@@ -85,11 +84,11 @@ def embed_key(chart_id: str) -> str:
 
 
 def sources_text(ident: Identity, pairs: list[tuple[str, str]], lang: str, sections: bool = True) -> str:
-    """'Title [id]: section; section · Title [id]' in order of first use."""
+    """'Title (issuer, date): section; section · Title (issuer, date)' in order of first use."""
     parts = []
     for sid, secs in grouped(pairs):
         title = ident.sources.get(sid, {}).get(lang, sid)
-        parts.append(f"{title} [{sid}]" + (f": {'; '.join(secs)}" if sections and secs else ""))
+        parts.append(title + (f": {'; '.join(secs)}" if sections and secs else ""))
     return " · ".join(parts)
 
 

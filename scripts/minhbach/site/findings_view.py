@@ -94,6 +94,14 @@ def _value(h, v, unit: str | None, as_written=None) -> str:
     return text
 
 
+def _kpi_of(h, x: dict) -> str:
+    """The name of the KPI an observation fact belongs to, in the page's language."""
+    o = h.pkg.t("kpi_observation").set_index("observation_id")
+    k = h.pkg.t("kpi").set_index("kpi_id")
+    kid = o.loc[x["row_id"], "kpi_id"] if x["row_id"] in o.index else None
+    return str(k.loc[kid, f"name_{h.lang}"]) if kid in k.index else str(x["row_id"])
+
+
 def subject(h, f: dict, facts: list[dict]) -> str:
     st, sid, lang = f["subject_type"], f["subject_id"], h.lang
     if st == "kpi":
@@ -139,7 +147,11 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
     v = {
         "subject": subject(h, f, facts),
         "period": h.period(f["period"]) if not fmt.missing(f["period"]) else "",
-        "a": a["as_written"] if f["kind"] == "misprint" else _value(h, a["value"], unit, a["as_written"]),
+        "a": (
+            fmt.printed(a["as_written"], h.lang, cat=h._cat())
+            if f["kind"] == "misprint"
+            else _value(h, a["value"], unit, a["as_written"])
+        ),
         "a_source": _doc(h, a["source_id"]),
         "b": _value(h, b.get("value"), unit, b.get("as_written")) if b else "",
         "b_source": _doc(h, b.get("source_id")),
@@ -188,6 +200,8 @@ def _words(h, f: dict, facts: list[dict]) -> dict[str, str]:
         v["values"] = " / ".join(seen)
         vals = sorted({x["value"] for x in facts if not fmt.missing(x["value"])})
         v["small"], v["big"] = (_value(h, vals[0], unit), _value(h, vals[-1], unit)) if vals else ("", "")
+    if f["kind"] == "several_names":
+        v["values"] = "; ".join(f"{_value(h, x['value'], unit, x['as_written'])} ({_kpi_of(h, x)})" for x in facts)
     if f["kind"] == "change" and unit == "percent" and f["variant"] != "growth":
         # a difference of two percentages is in percentage points, not per cent (spelled as such)
         v["expected"] = h.t("quality.points", n=h.n(round(float(f["value_b"]), 2)))
@@ -235,7 +249,9 @@ def by_kind(h) -> list[tuple[str, list[dict]]]:
             rows = [
                 [
                     h.t(f"quality.roles.{x['role']}"),
-                    x["as_written"] if not fmt.missing(x["as_written"]) else _value(h, x["value"], _unit(h, r)),
+                    fmt.printed(x["as_written"], h.lang, cat=h._cat())
+                    if not fmt.missing(x["as_written"])
+                    else _value(h, x["value"], _unit(h, r)),
                     h.period(x["period"]) if not fmt.missing(x["period"]) else "",
                     h.src(x["source_id"], x["section"]),
                 ]

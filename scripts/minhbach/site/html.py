@@ -39,7 +39,7 @@ def chart_table(chart: Chart, lang: str, cat: Catalogue, names: dict | None = No
     names = names or {}
     heads = [getattr(col, lang) for col in chart.columns]
     rows = []
-    for rec in chart.table(lang).to_dict("records"):
+    for rec, full in zip(chart.table(lang).to_dict("records"), chart.data.to_dict("records"), strict=True):
         row = []
         for col in chart.columns:
             v = rec[col.name]
@@ -49,7 +49,8 @@ def chart_table(chart: Chart, lang: str, cat: Catalogue, names: dict | None = No
                 row.append(fmt.year(v))
             elif col.kind in ("number", "integer", "percent"):
                 dec = col.decimals if col.decimals is not None else (0 if col.kind == "integer" else None)
-                row.append(fmt.number(v, lang, decimals=dec, cat=cat))
+                printed = fmt.row_decimals(full, col.unit_code)  # a score keeps the precision it was printed with
+                row.append(fmt.number(v, lang, decimals=dec if printed is None else printed, cat=cat))
             else:
                 row.append(names.get(v, v) if isinstance(v, str) else v)
         rows.append(row)

@@ -66,6 +66,10 @@ class Renderer:
         self.env.globals.update(extra_globals or {})
         self.env.filters["e"] = esc
         self.env.globals["fmt_missing"] = fmt.missing
+        cat = self.catalogue
+        self.env.filters["printed"] = lambda text, lang: fmt.printed(
+            text, lang, cat=cat
+        )  # numbers in the page's language
 
     def render(self, page: Page, lang: str, data: dict) -> str:
         h = Ctx(self.pkg, self.res, self.strings[lang], lang, page.key, self.charts)

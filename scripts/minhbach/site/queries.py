@@ -63,8 +63,29 @@ class Q:
                 self._changes[ckey] = c
         out = []
         for r in self._scores.get((level, sid, statistic, province_id), []):
-            out.append({**r, "change": self._changes.get((level, sid, statistic, province_id, r["year"]))})
+            change = self._changes.get((level, sid, statistic, province_id, r["year"]))
+            printed = self.printed_rank_change(level, sid, statistic, province_id, int(r["year"]))
+            out.append({**r, "change": change, "printed_change": printed})
         return out
+
+    def printed_rank_change(
+        self, level: str, sid: str, statistic: str, province_id: str | None, year: int
+    ) -> dict | None:
+        """The change of rank a document prints for a subject and year (`metric` rank_change), or None."""
+        if not hasattr(self, "_printed_changes"):
+            self._printed_changes: dict[tuple, dict] = {}
+            obs = self.pkg.t("dti_observation")
+            for o in [] if obs.empty else obs[obs["metric"] == "rank_change"].to_dict("records"):
+                if not fmt.missing(o.get("main_index_id")):
+                    lv, subject = "main_index", o["main_index_id"]
+                elif not fmt.missing(o.get("pillar_id")):
+                    lv, subject = "pillar", o["pillar_id"]
+                else:
+                    lv, subject = "total", "dti"
+                pid = o["province_id"] if not fmt.missing(o.get("province_id")) else None
+                k = (lv, subject, o["statistic"], pid, int(o["year"]))
+                self._printed_changes.setdefault(k, o)
+        return self._printed_changes.get((level, sid, statistic, province_id, year))
 
     def latest(self, level: str, sid: str, statistic: str = "province", province_id: str | None = None):
         rows = self.score_rows(level, sid, statistic, province_id)

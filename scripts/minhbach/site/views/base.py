@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from minhbach import fmt
+
 
 def clean(v: Any) -> Any:
     """pandas/numpy scalars to plain Python; NA and NaN to None."""
@@ -77,6 +79,29 @@ class ScoreRow:
     rank_from: int | None = None
     rank_from_out_of: int | None = None
     rank_base_changed: bool = False
+    # the change of rank the document itself prints ("tang 13 bac"), which may differ from the computed one
+    printed_rank_change: int | None = None
+    printed_rank_change_ref: Ref | None = None
+    printed_rank_change_id: str | None = None
+
+    @property
+    def printed_differs(self) -> bool:
+        """The printed change of rank is not the one computed from the two printed ranks."""
+        return (
+            self.printed_rank_change is not None
+            and self.rank_change is not None
+            and self.printed_rank_change != self.rank_change
+        )
+
+    @property
+    def unit_decimals(self) -> int | None:
+        """Decimals of the 0-1 value: as printed, or carried over from the printed points (never more exact)."""
+        return fmt.scale_decimals(self.as_written, self.scale, "unit_interval", self.max_points)
+
+    @property
+    def points_decimals(self) -> int | None:
+        """Decimals of the points: as printed, or carried over from the printed 0-1 value (0,6 of 100 is 60)."""
+        return fmt.scale_decimals(self.as_written, self.scale, "points", self.max_points)
 
     @property
     def unit_as_written(self) -> str | None:
@@ -88,8 +113,10 @@ class ScoreRow:
         return self.as_written if self.scale == "points" else None
 
 
-def _score_row(r: dict, change: dict | None) -> ScoreRow:
+def _score_row(r: dict, change: dict | None, printed: dict | None = None) -> ScoreRow:
     change = record(change) if change else {}
+    printed = record(printed) if printed else {}
+    pv = printed.get("value")
     return ScoreRow(
         year=int(r["year"]),
         value_unit=r.get("value_unit"),
@@ -108,12 +135,19 @@ def _score_row(r: dict, change: dict | None) -> ScoreRow:
         rank_from=change.get("rank_from"),
         rank_from_out_of=change.get("rank_from_out_of"),
         rank_base_changed=bool(change.get("rank_base_changed") or False),
+        printed_rank_change=None if pv is None else int(pv),
+        printed_rank_change_ref=ref(printed.get("source_id"), printed.get("section")),
+        printed_rank_change_id=printed.get("observation_id"),
     )
 
 
 def score_rows(q, level: str, sid: str, statistic: str = "province", province_id: str | None = None) -> list[ScoreRow]:
     return [
-        _score_row(record({k: v for k, v in r.items() if k != "change"}), r.get("change"))
+        _score_row(
+            record({k: v for k, v in r.items() if k not in ("change", "printed_change")}),
+            r.get("change"),
+            r.get("printed_change"),
+        )
         for r in q.score_rows(level, sid, statistic, province_id)
     ]
 

@@ -35,6 +35,7 @@ class TargetRow:
     observed_ref: Ref | None
     observation_id: str | None
     has_unit: bool
+    observed_qualifier: str | None = None  # "khoang", "duoi": printed beside the number
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class ProgressRow:
     gap: float | None
     share: float | None
     status: str
+    moved_away: bool = False
+    # the observations as printed: shown beside the numbers with their qualifier ("khoang 20%", not 20%)
+    baseline_obs: dict | None = None
+    current_obs: dict | None = None
 
 
 @dataclass
@@ -94,6 +99,7 @@ def kpi(ctx) -> KpiView:
                 ref(a.get("observed_source_id"), a.get("observed_section")),
                 a.get("observation_id"),
                 bool(unit),
+                a.get("observed_qualifier"),
             )
         )
     progress = []
@@ -119,7 +125,25 @@ def kpi(ctx) -> KpiView:
                         p.get("gap"),
                         p.get("share"),
                         str(p.get("status")),
+                        bool(p.get("moved_away") or False),
+                        _printed(p, "baseline", unit),
+                        _printed(p, "current", unit),
                     )
                 )
     mids = [Link(f"indices/{m['main_index_id']}", text(m, "name", lang) or m["main_index_id"]) for m in q.main_indices]
     return KpiView(SUMMARY_STATUSES, summaries, targets, progress, mids, plan_headlines(pkg, res, lang))
+
+
+def _printed(p: dict, which: str, unit: str) -> dict | None:
+    """A baseline or current value as the `observation` macro shows it: qualifier, value, printed digits."""
+    if p.get(which) is None:
+        return None
+    return {
+        "value": p.get(which),
+        "unit": unit,
+        "as_written": p.get(f"{which}_as_written"),
+        "qualifier": p.get(f"{which}_qualifier"),
+        "numerator": None,
+        "denominator": None,
+        "no_basis": False,
+    }

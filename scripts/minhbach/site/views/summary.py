@@ -29,6 +29,7 @@ class MissedTarget:
     period: str | None
     observed_ref: Ref | None
     observation_id: str | None
+    observed_qualifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def _missed(ctx, t: TargetHeadline | None) -> list[MissedTarget]:
                 a.get("period"),
                 ref(a.get("observed_source_id"), a.get("observed_section")),
                 a.get("observation_id"),
+                a.get("observed_qualifier"),
             )
         )
     return out
