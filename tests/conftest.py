@@ -71,7 +71,12 @@ def frictionless_once_per_content():
         h = hashlib.sha256(json.dumps(descriptor, ensure_ascii=False).encode("utf-8"))
         for p in paths:
             f = Path(root, p)
-            h.update(b"\0" + p.encode("utf-8") + b"\0" + (f.read_bytes() if f.is_file() else b"\1absent"))
+            h.update(
+                b"\0"
+                + p.encode("utf-8")
+                + b"\0"
+                + (f.read_bytes() if f.is_file() else b"\1folder" if f.is_dir() else b"\1absent")
+            )
         key = h.hexdigest()
         if key not in memo:
             issues = real(descriptor, root)
