@@ -70,7 +70,8 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
         d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang, w.cat) for s in d["subject_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
-    keep = [f"main_index_{lang}" for lang in w.langs] + ["subject_id", "year_label", "year", "value_unit", "value_points"]
+    keep = [f"main_index_{lang}" for lang in w.langs]
+    keep += ["subject_id", "year_label", "year", "value_unit", "value_points"]
     keep += ["max_points", "rank", "rank_out_of", "as_written", "scale", "source_id", "section"]
     keep += ["rank_source_id", "rank_section", "order"]
     data = d[keep].rename(columns={"value_unit": "score", "value_points": "points"})
@@ -136,7 +137,8 @@ def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
             for p, s in zip(d["province_id"], d["statistic"], strict=True)
         ]
     d["year_label"] = d["year"].astype(int).astype(str)
-    keep = [f"who_{lang}" for lang in w.langs] + ["statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
+    keep = [f"who_{lang}" for lang in w.langs]
+    keep += ["statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
     keep += ["as_written", "scale", "source_id", "section", "rank_source_id", "rank_section"]
     data = d[keep].rename(columns={"value_unit": "score"})
     data = data.sort_values(["statistic", "year"], ascending=[False, True])
