@@ -171,7 +171,7 @@ def chart_observations_per_year(pkg: Package, res: Results, w: Words) -> list[Ch
     if obs.empty:
         return []
     d = obs.groupby("period").size().rename("count").reset_index()
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"period_{lang}"] = d["period"].astype(str)
 
     def build(df, lang, words, width):
