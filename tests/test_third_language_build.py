@@ -59,6 +59,8 @@ def test_a_third_language_builds_in_full_with_strings_and_config_only(tmp_path, 
         assert (out / rel).is_file() and (out / "fr" / rel.relative_to("en")).is_file(), rel
     assert "Glossaire" in (out / "fr" / "glossary" / "index.html").read_text(encoding="utf-8")
     assert "Publications – " in (out / "feed-fr.xml").read_text(encoding="utf-8")
+    dataset_fr = (out / "fr" / "open-data" / "kpi" / "index.html").read_text(encoding="utf-8")
+    assert f'"url": "{base}fr/open-data/kpi/"' in dataset_fr and '"inLanguage": ["vi", "en", "fr"]' in dataset_fr
 
     # the charts: drawn in French, a data label the package lacks in French read as the default language's
     charts = out / "assets" / "charts"
