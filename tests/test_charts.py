@@ -85,7 +85,7 @@ def test_rank_axis_and_out_of_n_come_from_the_data(shipped):
     assert domains and all(d == [34, 1] for d in domains), domains
     words = " ".join(_texts(s34)) + " " + charts["dti-rank-change"].description["en"]
     assert re.search(r"\b34\b", words) and not re.search(r"\b63\b", words)
-    heads = [c.en for c in charts["dti-main-index-scores"].columns]
+    heads = [c.label("en") for c in charts["dti-main-index-scores"].columns]
     assert "Rank (of 34)" in heads and not any("63" in h for h in heads), heads
 
 

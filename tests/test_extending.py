@@ -176,7 +176,7 @@ def chart_observations_per_year(pkg: Package, res: Results, w: Words) -> list[Ch
     if obs.empty:
         return []
     d = obs.groupby("period").size().rename("count").reset_index()
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"period_{lang}"] = d["period"].astype(str)
 
     def build(df, lang, words, width):
@@ -197,19 +197,20 @@ CHART_WORDS = {
 CHARTS = """
 import json, sys
 from pathlib import Path
-from minhbach import charts
+from minhbach.charts.registry import all_charts
+from minhbach.charts.render import write_charts
 from minhbach.findings.run import compute_all
 from minhbach.errors import Failed
 from minhbach.load.package import load_package
 
 pkg = load_package(Path.cwd())
 try:
-    made = charts.all_charts(pkg, compute_all(pkg))
+    made = all_charts(pkg, compute_all(pkg))
 except Failed as e:
     print(json.dumps({"issues": [[i.code, i.message] for i in e.issues]}))
     sys.exit(0)
 new = [c for c in made if c.chart_id == "observations-per-year"]
-files = charts.write_charts(new, Path(sys.argv[1]), None, workers=1)
+files = write_charts(new, Path(sys.argv[1]), None, workers=1)
 print(json.dumps({"ids": [c.chart_id for c in made], "files": files}))
 """
 

@@ -37,12 +37,13 @@ def _views(published: dict | None, tmp_path=None) -> set[str]:
     pkg = load_package(ROOT)
     res = compute_all(pkg)
     q = Q(pkg, res)
-    pages = sitemap.expand(pkg, ROOT / "site_src", strings.load(ROOT / "site_src"))
+    cat = strings.load(ROOT / "site_src")
+    pages = sitemap.expand(pkg, ROOT / "site_src", cat)
     by_key: dict = {}
     if published is not None:
         from minhbach.publish.run import stage_open_data
 
-        extra, _, ctx = stage_open_data(pkg, res, tmp_path, "https://example.org/")
+        extra, _, ctx = stage_open_data(pkg, res, tmp_path, "https://example.org/", cat)
         published.update(ctx)
         by_key = {p.key: p for p in extra}
     seen: set[str] = set()
@@ -52,8 +53,8 @@ def _views(published: dict | None, tmp_path=None) -> set[str]:
             continue  # one page per view: the per-row pages share their view's code
         context = {**(published or {}), **page.context, **(by_key[page.key].context if page.key in by_key else {})}
         row = next(iter(page.context.values()), None) if page.context else None
-        for lang in ("vi", "en"):
-            v = VIEWS[view](ViewContext(pkg, res, q, lang, row, context))
+        for lang in cat.langs:
+            v = VIEWS[view](ViewContext(pkg, res, q, lang, row, context, cat=cat))
             assert not _impure(v), (page.key, _impure(v)[:5])
         seen.add(view)
     return seen

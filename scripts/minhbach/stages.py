@@ -22,7 +22,7 @@ from minhbach.charts.registry import all_charts as make_charts
 from minhbach.charts.render import write_charts as render_charts
 from minhbach.compute.scores import publisher_province
 from minhbach.findings import kinds as finding_kinds
-from minhbach.load.package import licence, publisher_title
+from minhbach.load.package import in_languages, licence, publisher_title
 from minhbach.publish import cards, reuse
 from minhbach.publish import run as publish
 from minhbach.publish.xlsx import write_xlsx
@@ -57,7 +57,9 @@ def registries(site_src: Path) -> dict[str, tuple[str, ...]]:
 
 
 def write_charts(pkg, res, site: context.Site, out: Path, cache: Cache) -> dict:
+    """Every chart in every language of the site; a label the data lacks in a language reads as the default's."""
     chart_map = {}
+    pkg = in_languages(pkg, site.langs)
     words = Words(site.cat)
     all_charts = make_charts(pkg, res, words)
     written = render_charts(all_charts, out, cache, words=words)
@@ -99,6 +101,7 @@ def stage_pages(
     open_data,
 ):
     site_src, base_url, cat = site.site_src, site.base_url, site.cat
+    pkg = in_languages(pkg, site.langs)  # the pages read a label the data lacks in a language as the default's
     docs.mkdir(parents=True, exist_ok=True)
     # assets: the project's own, plus the vendored chart bundle (written only where charts exist)
     shutil.copytree(site_src / "assets", docs / "assets", dirs_exist_ok=True)
@@ -151,6 +154,7 @@ def vega_bundle(cache: Cache) -> str:
 def site_identity(pkg, cat) -> dict[str, dict[str, str]]:
     """Site name, description and footer per language, from the UI strings and the data package (province,
     publisher, licence), so another province's package names its own site. Escaped: MkDocs inserts them as they are."""
+    pkg = in_languages(pkg, cat.langs)
     province = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
     out = {}
     for lang in cat.langs:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from minhbach import fmt
 from minhbach.charts import specs
-from minhbach.charts.model import BLUE, LANGS, PURPLE, Chart, Column, Origin, Words, out_of
+from minhbach.charts.model import BLUE, PURPLE, Chart, Column, Origin, Words, out_of
 from minhbach.charts.targets import chart_targets
 from minhbach.compute.scores import Results, canonical_observations, publisher_province
 from minhbach.load.labels import subject_label
@@ -66,11 +66,12 @@ def _scores_chart(pkg: Package, res: Results, w: Words, chart_id: str, subjects:
     if d.empty:
         return None
     d["order"] = d["subject_id"].map(order)
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"main_index_{lang}"] = [subject_label(pkg, "main_index", s, lang, w.cat) for s in d["subject_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
     d = d.sort_values(["order", "year"]).reset_index(drop=True)
-    keep = ["main_index_vi", "main_index_en", "subject_id", "year_label", "year", "value_unit", "value_points"]
+    keep = [f"main_index_{lang}" for lang in w.langs]
+    keep += ["subject_id", "year_label", "year", "value_unit", "value_points"]
     keep += ["max_points", "rank", "rank_out_of", "as_written", "scale", "source_id", "section"]
     keep += ["rank_source_id", "rank_section", "order"]
     data = d[keep].rename(columns={"value_unit": "score", "value_points": "points"})
@@ -103,7 +104,7 @@ def chart_main_indices(pkg: Package, res: Results, w: Words) -> list[Chart]:
     for p in pkg.t("pillar").sort_values("sort_order").to_dict("records"):
         members = set(links[links["pillar_id"] == p["pillar_id"]]["main_index_id"])
         members_sorted = [m for m in mids if m in members]
-        name = {"vi": p["name_vi"], "en": p["name_en"].lower()}
+        name = {lang: w.cased(lang, "pillar", p[f"name_{lang}"]) for lang in w.langs}
         out.append(
             _scores_chart(
                 pkg,
@@ -130,13 +131,14 @@ def chart_total_trend(pkg: Package, res: Results, w: Words) -> list[Chart]:
         return []
     prov = pkg.t("province").set_index("province_id")
     avg = w.both("average")
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"who_{lang}"] = [
             prov.loc[p, f"name_{lang}"] if s == "province" else avg[lang]
             for p, s in zip(d["province_id"], d["statistic"], strict=True)
         ]
     d["year_label"] = d["year"].astype(int).astype(str)
-    keep = ["who_vi", "who_en", "statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
+    keep = [f"who_{lang}" for lang in w.langs]
+    keep += ["statistic", "year_label", "year", "value_unit", "rank", "rank_out_of"]
     keep += ["as_written", "scale", "source_id", "section", "rank_source_id", "rank_section"]
     data = d[keep].rename(columns={"value_unit": "score"})
     data = data.sort_values(["statistic", "year"], ascending=[False, True])
@@ -178,7 +180,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     if d.empty:
         return []
     d = d[d["to_year"] == d["to_year"].max()].copy()
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"subject_{lang}"] = [
             subject_label(pkg, lv, s, lang, w.cat) for lv, s in zip(d["level"], d["subject_id"], strict=True)
         ]
@@ -197,8 +199,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
         for y, rk in ((r["from_year"], r["rank_from"]), (r["to_year"], r["rank_to"])):
             rows.append(
                 {
-                    "subject_vi": r["subject_vi"],
-                    "subject_en": r["subject_en"],
+                    **{f"subject_{lang}": r[f"subject_{lang}"] for lang in w.langs},
                     "year": int(y),
                     "year_label": str(int(y)),
                     "rank": int(rk),
@@ -215,7 +216,7 @@ def chart_rank_change(pkg: Package, res: Results, w: Words) -> list[Chart]:
     from_year, to_year = int(data["year"].min()), int(data["year"].max())
     one_n = out_of(data["rank_out_of"]) or n
     axis = w.both("axis.rank", n=one_n)
-    build = {lang: functools.partial(specs.rank, n=n, title=axis[lang]) for lang in LANGS}
+    build = {lang: functools.partial(specs.rank, n=n, title=axis[lang]) for lang in w.langs}
     cols = [
         w.col("subject", "index", "text"),
         w.col("year", "year", "year"),
@@ -252,14 +253,14 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
         if len(d) < 2:
             continue
         d = d.copy()
-        for lang in LANGS:
+        for lang in w.langs:
             d[f"district_{lang}"] = [dist.loc[x, f"name_{lang}"] for x in d["district_id"]]
         d["order"] = [dist.loc[x, "sort_order"] for x in d["district_id"]]
-        keep = ["district_vi", "district_en", "district_id", "value", "as_written", "source_id", "section"]
+        keep = [f"district_{lang}" for lang in w.langs] + ["district_id", "value", "as_written", "source_id", "section"]
         data = d.sort_values("order")[keep]
-        name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in LANGS}
-        lower = {"vi": name["vi"].lower(), "en": name["en"][0].lower() + name["en"][1:]}
-        per = {lang: fmt.period(period, lang, cat=w.cat) for lang in LANGS}
+        name = {lang: kpi.loc[kpi_id, f"name_{lang}"] if kpi_id in kpi.index else kpi_id for lang in w.langs}
+        lower = {lang: w.cased(lang, "name_lower", name[lang]) for lang in w.langs}
+        per = {lang: fmt.period(period, lang, cat=w.cat) for lang in w.langs}
 
         def build(df, lang, words, width, name=name):
             return specs.hbars(df, lang, words, width, "value", name[lang], BLUE, True)
@@ -268,8 +269,7 @@ def chart_districts(pkg: Package, res: Results, w: Words) -> list[Chart]:
             w.col("district", "district", "text"),
             Column(
                 "value",
-                name["vi"],
-                name["en"],
+                dict(name),
                 "number",
                 unit_code=str(kpi.loc[kpi_id, "unit"]) if kpi_id in kpi.index else "",
             ),
@@ -300,14 +300,14 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
         if len(d) < 2:
             continue
         t = tables.loc[tid]
-        keep = ["line_no", "name_vi", "name_en", "amount", "as_written", "source_id", "section"]
+        keep = ["line_no"] + [f"name_{lang}" for lang in w.langs] + ["amount", "as_written", "source_id", "section"]
         # largest first, one unit from the magnitude (ty dong for amounts in the billions), each bar labelled
         data = d.sort_values(["amount", "line_no"], ascending=[False, True])[keep].copy()
         scale = fmt.MONEY_SCALE.get(str(t["unit"]), 1.0)
         shown_unit = fmt.money_unit(float(data["amount"].abs().max() or 0) * scale)
         data["amount_shown"] = data["amount"] * scale / fmt.MONEY_SCALE[shown_unit]
-        unit = {lang: fmt.unit_label(shown_unit, lang, cat=w.cat) for lang in LANGS}
-        stored = {lang: fmt.unit_label(str(t["unit"]), lang, cat=w.cat) for lang in LANGS}
+        unit = {lang: fmt.unit_label(shown_unit, lang, cat=w.cat) for lang in w.langs}
+        stored = {lang: fmt.unit_label(str(t["unit"]), lang, cat=w.cat) for lang in w.langs}
 
         def build(df, lang, words, width, unit=unit):
             return specs.hbars(df, lang, words, width, "amount_shown", unit[lang], PURPLE, True)
@@ -318,7 +318,7 @@ def chart_budget(pkg: Package, res: Results, w: Words) -> list[Chart]:
             w.col("amount", "amount", "number", unit_code=str(t["unit"]), unit=stored),
             w.col("source_id", "source", "text"),
         ]
-        name = {lang: t[f"name_{lang}"] for lang in LANGS}
+        name = {lang: t[f"name_{lang}"] for lang in w.langs}
         out.append(
             Chart(
                 f"budget-{tid}",
@@ -342,22 +342,13 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
     d = sc[sc["main_index_id"].isin(mi.index)].copy()
     if d.empty:
         return []
-    for lang in LANGS:
+    for lang in w.langs:
         d[f"main_index_{lang}"] = [mi.loc[m, f"name_{lang}"] for m in d["main_index_id"]]
         d[f"status_{lang}"] = [w.status(lang, s) for s in d["status"]]
     d["order"] = [mi.loc[m, "sort_order"] for m in d["main_index_id"]]
     d["year_label"] = d["year"].astype(int).astype(str)
-    keep = [
-        "main_index_vi",
-        "main_index_en",
-        "year",
-        "year_label",
-        "status",
-        "status_vi",
-        "status_en",
-        "count",
-        "order",
-    ]
+    keep = [f"main_index_{lang}" for lang in w.langs] + ["year", "year_label", "status"]
+    keep += [f"status_{lang}" for lang in w.langs] + ["count", "order"]
     data = d.sort_values(["order", "year", "status"])[keep]
     years = ", ".join(sorted(data["year_label"].unique()))
     cols = [
@@ -374,7 +365,7 @@ def chart_status(pkg: Package, res: Results, w: Words) -> list[Chart]:
             data,
             cols,
             specs.status,
-            height_rows=len(data[["main_index_vi", "year"]].drop_duplicates()),
+            height_rows=len(data[[f"main_index_{w.default_lang}", "year"]].drop_duplicates()),
             origins=[Origin("count", table="sub_indicator_assessment", computed="count_assessments")],
         )
     ]

@@ -11,7 +11,6 @@ import pandas as pd
 
 from minhbach import strings
 
-LANGS = ("vi", "en")
 # Okabe–Ito: distinguishable with colour-vision deficiency; all ≥ 3:1 against white for graphics.
 BLUE, ORANGE, GREEN, GREY, RED, PURPLE = "#0072B2", "#B35900", "#007A5E", "#5F6368", "#C0392B", "#8E4585"
 # sub-indicator statuses in drawing order, with their colours
@@ -32,11 +31,13 @@ STATUS_LABELS = tuple(STATUS_COLORS)
 @dataclass
 class Column:
     name: str
-    vi: str
-    en: str
+    title: dict  # the column's heading per language
     kind: str = "number"  # text | number | percent | integer | year
     decimals: int | None = None
     unit_code: str = ""  # a unit code (the fmt.units strings), named in the reuse metadata
+
+    def label(self, lang: str) -> str:
+        return str(self.title[lang])
 
 
 @dataclass
@@ -96,11 +97,12 @@ class Chart:
 
 
 class Words:
-    """The chart strings of both languages."""
+    """The chart strings of the catalogue's languages (the default first)."""
 
     def __init__(self, cat: strings.Catalogue):
         self.cat = cat
         self.langs = cat.langs
+        self.default_lang = cat.langs[0]
 
     def get(self, lang: str, key: str, **kw) -> str:
         return self.cat.get(lang, f"charts.{key}", **kw)
@@ -109,6 +111,14 @@ class Words:
         """A status label: the one catalogue of status words (`status.<code>`, shared with the pages), or the code
         itself when the catalogue has none."""
         return self.cat.get(lang, f"status.{code}") if self.cat.has(lang, f"status.{code}") else str(code)
+
+    def cased(self, lang: str, key: str, text: str) -> str:
+        """A name as it reads inside a sentence of `lang`, by the language's rule `charts.case.<key>`: `lower`
+        (all of it), `first_lower` (its first letter) or `as_written`."""
+        rule, s = self.get(lang, f"case.{key}"), str(text)
+        if rule == "lower":
+            return s.lower()
+        return s[:1].lower() + s[1:] if rule == "first_lower" else s
 
     def both(self, key: str, **kw) -> dict:
         return {
@@ -119,8 +129,7 @@ class Words:
     def col(
         self, name: str, key: str, kind: str = "number", decimals: int | None = None, unit_code: str = "", **kw
     ) -> Column:
-        b = self.both(f"col.{key}", **kw)
-        return Column(name, b["vi"], b["en"], kind, decimals, unit_code)
+        return Column(name, self.both(f"col.{key}", **kw), kind, decimals, unit_code)
 
 
 def out_of(ns) -> int | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from minhbach.charts import specs
-from minhbach.charts.model import LANGS, Chart, Origin, Words
+from minhbach.charts.model import Chart, Origin, Words
 from minhbach.compute.progress import target_progress
 from minhbach.compute.scores import Results, canonical_observations
 from minhbach.load.package import Package
@@ -57,15 +57,16 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
     out = []
     for (plan_id, year), d in d0.groupby(["plan_id", "target_year"]):
         d = d.drop_duplicates("kpi_id").copy()
-        for lang in LANGS:
+        for lang in w.langs:
             d[f"kpi_{lang}"] = [kpi.loc[k, f"name_{lang}"] for k in d["kpi_id"]]
             d[f"status_{lang}"] = [
                 _progress_label(w, lang, s) if shown else w.status(lang, s)
                 for s, shown in zip(d["status"], d["progress_shown"], strict=True)
             ]
         d["expected"] = [prog.loc[t, "expected"] if t in prog.index else None for t in d["target_id"]]
-        keep = ["kpi_vi", "kpi_en", "kpi_id", "observed_value", "period", "target_value", "expected", "status"]
-        keep += ["status_vi", "status_en", "observed_source_id", "observed_section", "target_source_id"]
+        keep = [f"kpi_{lang}" for lang in w.langs]
+        keep += ["kpi_id", "observed_value", "period", "target_value", "expected", "status"]
+        keep += [f"status_{lang}" for lang in w.langs] + ["observed_source_id", "observed_section", "target_source_id"]
         keep += ["target_section"]
         data = d[keep].rename(columns={"observed_value": "observed", "target_value": "target"}).sort_values("kpi_id")
         data["expected"] = pd.to_numeric(data["expected"], errors="coerce")
@@ -80,11 +81,11 @@ def chart_targets(pkg: Package, res: Results, w: Words) -> list[Chart]:
         trajectory = bool(data["expected"].notna().any())
         if trajectory:
             cols.insert(4, w.col("expected", "trajectory_pct", "number", 1, unit_code="percent"))
-        plan = {lang: plans.loc[plan_id, f"name_{lang}"] for lang in LANGS}
+        plan = {lang: plans.loc[plan_id, f"name_{lang}"] for lang in w.langs}
         desc = w.both("targets.desc", year=int(year), plan=plan)
         if trajectory:
             extra = w.both("targets.desc_trajectory")
-            desc = {lang: f"{desc[lang]} {extra[lang]}" for lang in LANGS}
+            desc = {lang: f"{desc[lang]} {extra[lang]}" for lang in w.langs}
         cid = f"kpi-targets-{plan_id}" if years_per_plan.get(plan_id, 1) == 1 else f"kpi-targets-{plan_id}-{int(year)}"
         out.append(
             Chart(

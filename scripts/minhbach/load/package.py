@@ -104,6 +104,19 @@ def in_languages(pkg: Package, langs: tuple[str, ...]) -> Package:
     return Package(pkg.root, pkg.descriptor, tables, pkg.source_texts)
 
 
+def translated(obj: dict, lang: str) -> dict | None:
+    """A descriptor object's (package, resource, field, contributor) words in `lang`, its `x-i18n.<lang>` entry;
+    None when it has none in that language: it then reads as written, in the default language."""
+    entry = (obj.get("x-i18n") or {}).get(lang)
+    return entry if isinstance(entry, dict) else None
+
+
+def translated_text(obj: dict, key: str, lang: str) -> str:
+    """`key` of a descriptor object in `lang` from its `x-i18n` entry, '' when there is none (the caller falls back
+    on the object's own text, the default language's)."""
+    return str((translated(obj, lang) or {}).get(key) or "").strip()
+
+
 def publisher_title(descriptor: dict, lang: str) -> str:
     """The publishing organisation (the contributor with role "publisher") in `lang`, else as written ('' if none)."""
     pub: dict = next((c for c in descriptor.get("contributors") or [] if c.get("role") == "publisher"), {})

@@ -6,23 +6,17 @@ licence, how to cite it and which file is which. All words come from the string 
 
 from __future__ import annotations
 
-from minhbach.load.package import licence, publisher_title
+from minhbach.load.package import licence, publisher_title, translated_text
 from minhbach.publish.xlsx_sheets import Cover
 from minhbach.site.cite import compose
 
-LANGS = ("vi", "en")
-
-
-def _en(obj: dict, key: str) -> str:
-    return str(((obj.get("x-i18n") or {}).get("en") or {}).get(key) or "").strip()
-
 
 def _title(obj: dict, lang: str) -> str:
-    return (_en(obj, "title") if lang == "en" else "") or str(obj.get("title") or obj.get("name") or "")
+    return translated_text(obj, "title", lang) or str(obj.get("title") or obj.get("name") or "")
 
 
 def _description(obj: dict, lang: str) -> str:
-    return (_en(obj, "description") if lang == "en" else "") or str(obj.get("description") or "")
+    return translated_text(obj, "description", lang) or str(obj.get("description") or "")
 
 
 def readme(descriptor: dict, cat, base_url: str, preview: bool) -> str:
@@ -113,7 +107,7 @@ def citation_cff(descriptor: dict, cat, base_url: str, preview: bool, released: 
     return "\n".join(lines) + "\n"
 
 
-def table_cover(pub: dict, r: dict, root, base_url: str, folder: str, released: bool):
+def table_cover(pub: dict, r: dict, root, base_url: str, folder: str, released: bool, langs: tuple[str, ...]):
     """The cover sheet of one table's workbook (xlsx_sheets.Cover), from the published descriptor and the
     release's own source list (data/source.csv of the frozen folder, so a release's workbook never changes)."""
     import csv
@@ -129,15 +123,15 @@ def table_cover(pub: dict, r: dict, root, base_url: str, folder: str, released: 
     xlsx = r["path"].replace("data/", "excel/", 1)[:-4] + ".xlsx"
     return Cover(
         name=r["name"],
-        title={lang: _title(r, lang) for lang in LANGS},
-        description={lang: _description(r, lang) for lang in LANGS},
+        title={lang: _title(r, lang) for lang in langs},
+        description={lang: _description(r, lang) for lang in langs},
         version=str(pub.get("version") or ""),
         released=released,
         licence=label,
         licence_url=url,
-        publisher={lang: publisher_title(pub, lang) for lang in LANGS},
+        publisher={lang: publisher_title(pub, lang) for lang in langs},
         contact=str(contact.get("email") or contact.get("url") or base_url),
-        citation={lang: citation_text(pub, lang) for lang in LANGS},
+        citation={lang: citation_text(pub, lang) for lang in langs},
         url=f"{base_url}open-data/{r['name']}/",
         download=f"{base_url}{folder}/{xlsx}",
         sources=sources,

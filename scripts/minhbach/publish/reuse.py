@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from minhbach import fmt
-from minhbach.charts.model import LANGS, Chart
+from minhbach.charts.model import Chart
 from minhbach.site.cite import Identity, citation, embed_key, grouped, page_url, sources_text
 from minhbach.site.html import chart_table
 
@@ -87,7 +87,7 @@ def metadata(chart: Chart, ident: Identity, cat, lang: str, page_key: str) -> di
         "period": _period(chart, lang),
         "unit": {c.name: _unit(cat, lang, c.unit_code) for c in chart.columns if c.name in _number_columns(chart)},
         "columns": [
-            {"name": c.name, "title": getattr(c, lang), "type": c.kind, "unit": _unit(cat, lang, c.unit_code)}
+            {"name": c.name, "title": c.label(lang), "type": c.kind, "unit": _unit(cat, lang, c.unit_code)}
             for c in chart.columns
         ],
         "sources": [
@@ -111,8 +111,8 @@ def metadata(chart: Chart, ident: Identity, cat, lang: str, page_key: str) -> di
 
 
 def readme(chart: Chart, ident: Identity, cat, metas: dict[str, dict], lang: str) -> str:
-    """README.md of the zip, in both languages (the reader's first)."""
-    order = [lang] + [x for x in LANGS if x != lang]
+    """README.md of the zip, in every language of the site (the reader's first)."""
+    order = [lang] + [x for x in cat.langs if x != lang]
     parts = []
     for x in order:
         m = metas[x]
@@ -162,8 +162,8 @@ def write_chart_bundles(charts: dict, used: dict[str, str], out: Path, ident: Id
     written: dict[str, list[str]] = {}
     for chart_id, page_key in sorted(used.items()):
         chart, files, _ = charts[chart_id]
-        metas = {lang: metadata(chart, ident, cat, lang, page_key) for lang in LANGS}
-        for lang in LANGS:
+        metas = {lang: metadata(chart, ident, cat, lang, page_key) for lang in cat.langs}
+        for lang in cat.langs:
             csv = (out / files[lang]["csv"]).read_bytes()
             entries = [
                 (files[lang]["csv"], csv),
@@ -184,9 +184,9 @@ def embed_pages(env, charts: dict, used: dict[str, str], ident: Identity, cat) -
     out = {}
     for chart_id, page_key in sorted(used.items()):
         chart, files, size = charts[chart_id]
-        for lang in LANGS:
+        for lang in cat.langs:
             f = files[lang]
-            path = ("" if lang == LANGS[0] else f"{lang}/") + f"{embed_key(chart_id)}/index.html"
+            path = ("" if lang == cat.langs[0] else f"{lang}/") + f"{embed_key(chart_id)}/index.html"
             up = "../" * path.count("/")
             pairs = chart.cited()
             view = {

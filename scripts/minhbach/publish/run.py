@@ -25,7 +25,7 @@ import pandas as pd
 from minhbach.address import is_preview, loopback  # noqa: F401  (re-exported: publish.run.is_preview)
 from minhbach.compute.scores import publisher_province
 from minhbach.errors import Failed, Issue
-from minhbach.load.package import Package
+from minhbach.load.package import Package, in_languages, translated
 from minhbach.publish import feed, package_files, snippets, xlsx
 from minhbach.publish.catalog.canonical import serialize
 from minhbach.publish.catalog.mapping import build_catalog
@@ -181,7 +181,7 @@ def write_release(rel: Release, out: Path, base_url: str, cat, contact: dict | N
     for r in pub["resources"]:
         path = r["path"]
         written[path] = files[path]
-        cover = package_files.table_cover(pub, r, rel.root, base_url, folder, rel.recorded)
+        cover = package_files.table_cover(pub, r, rel.root, base_url, folder, rel.recorded, cat.langs)
         written[excel_path(path)] = xlsx.csv_to_xlsx(files[path], schemas[path], path.rsplit("/", 1)[-1][:-4], cover)
         written[path[:-4] + ".resource.json"] = package_files.resource_json(pub, r).encode("utf-8")
     written["datapackage.json"] = (json.dumps(pub, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -218,16 +218,24 @@ def write_release(rel: Release, out: Path, base_url: str, cat, contact: dict | N
     }
 
 
-def catalog_context(pkg: Package) -> dict:
-    """What the catalogue and schema.org need beyond the descriptor: the province's names and, per table,
-    its row count and the years its rows cover."""
-    prov = pkg.t("province").set_index("province_id").loc[publisher_province(pkg)]
+def _title(r: dict, lang: str, default_lang: str) -> str:
+    """A table's title in `lang`: as written in the default language, its `x-i18n` entry's (else its name) in
+    another; a language the table has no entry for reads as the default language's."""
+    words = translated(r, lang) if lang != default_lang else None
+    return str(r["title"]) if words is None else str(words.get("title", r["name"]))
+
+
+def catalog_context(pkg: Package, langs: tuple[str, ...] = ("vi", "en")) -> dict:
+    """What the catalogue and schema.org need beyond the descriptor: the province's names (in `langs`, the default
+    first; a name the data lacks in a language is the default language's) and, per table, its row count and the
+    years its rows cover."""
+    prov = in_languages(pkg, langs).t("province").set_index("province_id").loc[publisher_province(pkg)]
     tables = {}
     for r in pkg.descriptor["resources"]:
         df = pkg.tables[r["name"]]
         rows = df.astype(object).where(df.notna(), None).to_dict("records")
         tables[r["name"]] = {"rows": len(df), "span": temporal_coverage(rows, r["schema"]["fields"])}
-    return {"province": {"vi": str(prov["name_vi"]), "en": str(prov["name_en"])}, "tables": tables}
+    return {"province": {lang: str(prov[f"name_{lang}"]) for lang in langs}, "tables": tables}
 
 
 def stage_open_data(pkg: Package, res, docs: Path, base_url: str, cat) -> tuple[list[Page], dict, dict]:
@@ -241,7 +249,7 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str, cat) -> tuple[
     if not releases[-1].recorded:
         published.append(current)
     latest = published[-1]
-    ctx = catalog_context(pkg)
+    ctx = catalog_context(pkg, cat.langs)
     # how to reach the publisher today, even when the newest release froze an older address
     described = {**latest["descriptor"], **({"x-contact": contact} if contact else {})}
     graph = build_catalog(described, base_url, latest["version"], published, ctx, cat=cat)
@@ -263,7 +271,7 @@ def stage_open_data(pkg: Package, res, docs: Path, base_url: str, cat) -> tuple[
             Page(
                 f"open-data/{r['name']}",
                 "dataset.md.j2",
-                {"vi": r["title"], "en": r.get("x-i18n", {}).get("en", {}).get("title", r["name"])},
+                {lang: _title(r, lang, cat.default_lang) for lang in langs},
                 {
                     "resource": r,
                     "preview": _preview(pkg, r["name"]),

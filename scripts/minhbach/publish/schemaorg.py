@@ -8,18 +8,14 @@ import json
 
 from markupsafe import Markup
 
-from minhbach.load.package import licence, publisher_title
+from minhbach.load.package import licence, publisher_title, translated, translated_text
 from minhbach.publish.catalog.terms import in_sentence, title_variant
 from minhbach.site.paths import excel_path
 from minhbach.validate import place
 
 
-def _en(obj: dict, key: str) -> str:
-    return str(((obj.get("x-i18n") or {}).get("en") or {}).get(key) or "").strip()
-
-
 def _pick(obj: dict, key: str, lang: str) -> str:
-    return (_en(obj, key) if lang == "en" else "") or str(obj.get(key) or "")
+    return translated_text(obj, key, lang) or str(obj.get(key) or "")
 
 
 def _span_text(cat, lang: str, span) -> str:
@@ -45,6 +41,9 @@ class SchemaOrg:
         self.created = next((r.get("created") for r in releases if r.get("created")), "") or ""
         self.modified = latest.get("created") or self.created
 
+    def _prefix(self, lang: str) -> str:
+        return "" if lang == self.cat.default_lang else f"{lang}/"
+
     def _org(self, lang: str) -> dict:
         org: dict = {"@type": "Organization", "name": publisher_title(self.d, lang), "url": self.base}
         email = str((self.d.get("x-contact") or {}).get("email") or "").strip()
@@ -67,11 +66,12 @@ class SchemaOrg:
     def _common(self, lang: str, span) -> dict:
         label, url = licence(self.d)
         sp = self.d.get("x-spatial") or {}
-        kws = self.d.get("keywords") if lang == "vi" else ((self.d.get("x-i18n") or {}).get("en") or {}).get("keywords")
+        words = translated(self.d, lang) if lang != self.cat.default_lang else None
+        kws = (words if words is not None else self.d).get("keywords")
         doc = {
             "@context": "https://schema.org",
             "@type": "Dataset",
-            "inLanguage": ["vi", "en"],
+            "inLanguage": list(self.cat.langs),
             "version": self.latest["version"],
             "license": url or label,
             "isAccessibleForFree": True,
@@ -122,7 +122,7 @@ class SchemaOrg:
                     period=_span_text(self.cat, lang, span),
                 ),
                 "description": self._description(_pick(r, "description", lang), lang, span, variant),
-                "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/{name}/",
+                "url": f"{self.base}{self._prefix(lang)}open-data/{name}/",
                 "keywords": list(dict.fromkeys(doc["keywords"] + [subject])),
                 "distribution": [
                     {
@@ -153,7 +153,7 @@ class SchemaOrg:
                 "identifier": f"{self.base}open-data/#dataset-package",
                 "name": _pick(self.d, "title", lang),
                 "description": self._description(_pick(self.d, "description", lang), lang, span),
-                "url": f"{self.base}{'' if lang == 'vi' else 'en/'}open-data/",
+                "url": f"{self.base}{self._prefix(lang)}open-data/",
                 "distribution": [
                     {
                         "@type": "DataDownload",

@@ -34,6 +34,13 @@ def _t(key: str, lang: str, **kw) -> str:
     return program_catalogue().get(lang, f"workbook_sheets.{key}", **kw)
 
 
+def _label(col, lang: str) -> str:
+    """A column's header in `lang`: a chart column's title, a workbook column's attribute, else its name."""
+    title = getattr(col, "title", None)
+    text = title.get(lang, "") if isinstance(title, dict) else getattr(col, lang, "")
+    return str(text or col.name)
+
+
 def add_fields_sheet(wb, columns: list, fields: dict | None) -> None:
     """One row per column: field name, label vi/en, type, unit, description vi/en."""
     from openpyxl.styles import Font
@@ -50,8 +57,8 @@ def add_fields_sheet(wb, columns: list, fields: dict | None) -> None:
         kind = str(f.get("type") or getattr(col, "kind", "text"))
         values = (
             col.name,
-            str(getattr(col, "vi", "") or col.name),
-            str(getattr(col, "en", "") or col.name),
+            _label(col, "vi"),
+            _label(col, "en"),
             kind,
             str(getattr(col, "unit", "") or f.get("x-unit") or ""),
             str(f.get("description") or ""),

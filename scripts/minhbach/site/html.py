@@ -37,7 +37,7 @@ def chart_table(chart: Chart, lang: str, cat: Catalogue, names: dict | None = No
     """The data table of a chart: every cell formatted by its column's kind (a year is never grouped); a text cell
     that is a document's id reads its short title (`names`)."""
     names = names or {}
-    heads = [getattr(col, lang) for col in chart.columns]
+    heads = [col.label(lang) for col in chart.columns]
     rows = []
     for rec, full in zip(chart.table(lang).to_dict("records"), chart.data.to_dict("records"), strict=True):
         row = []

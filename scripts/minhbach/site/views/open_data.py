@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minhbach.load.package import translated
 from minhbach.site.views.base import clean
 
 
@@ -95,12 +96,14 @@ def _en(r: dict, key: str, default: str) -> str:
     return str(r.get("x-i18n", {}).get("en", {}).get(key, default))
 
 
-def _dataset(r: dict, lang: str, xlsx_path: str) -> Dataset:
-    vi = lang == "vi"
+def _dataset(r: dict, lang: str, xlsx_path: str, default_lang: str) -> Dataset:
+    """A table as listed in `lang`: as written in the default language, its `x-i18n` entry's in another; a language
+    the table has no entry for reads as the default language's."""
+    words = translated(r, lang) if lang != default_lang else None
     return Dataset(
         name=str(r["name"]),
-        title=str(r["title"]) if vi else _en(r, "title", r["name"]),
-        description=str(r.get("description", "")) if vi else _en(r, "description", ""),
+        title=str(r["title"]) if words is None else str(words.get("title", r["name"])),
+        description=str(r.get("description", "")) if words is None else str(words.get("description", "")),
         path=str(r["path"]),
         xlsx_path=xlsx_path,
         bytes=clean(r.get("bytes")),
@@ -122,7 +125,8 @@ def open_data(c) -> OpenData:
     latest = c.published["latest"]
     return OpenData(
         datasets=tuple(
-            _dataset(r, c.lang, c.published["excel_path"](r["path"])) for r in latest["descriptor"]["resources"]
+            _dataset(r, c.lang, c.published["excel_path"](r["path"]), c.cat.default_lang)
+            for r in latest["descriptor"]["resources"]
         ),
         releases=tuple(_release(r, c.lang) for r in reversed(c.published["releases"]) if r["released"]),
         latest_dir=str(latest["dir"]),
@@ -151,7 +155,7 @@ def dataset(c) -> DatasetPage:
     cols = tuple(f.name for f in fields)
     pk = r["schema"].get("primaryKey")
     return DatasetPage(
-        dataset=_dataset(r, c.lang, xlsx),
+        dataset=_dataset(r, c.lang, xlsx, c.cat.default_lang),
         latest_dir=str(latest["dir"]),
         version=str(latest["version"]),
         released=bool(latest["released"]),
