@@ -16,7 +16,8 @@ import pytest
 ALLOWED_LINK_HOSTS = {"creativecommons.org"}
 # Vocabulary namespaces that may appear as strings in a page (JSON-LD @context, SVG/XML xmlns): identifiers
 # nothing fetches. With the licence, the only outside hosts a page may name at all.
-NAMESPACE_HOSTS = {"schema.org", "www.w3.org", "creativecommons.org"}
+# vocabularies, the licence, and the place identifier (ISO 3166-2 in OMG LCC's code list, named in JSON-LD, never fetched)
+NAMESPACE_HOSTS = {"schema.org", "www.w3.org", "creativecommons.org", "www.omg.org"}
 # Attributes that make the browser fetch something (an outside host here would leak the reader's visit).
 FETCHED = {
     ("script", "src"),
