@@ -8,6 +8,7 @@ budget table's stated total in tỷ đồng.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 PHONE = {"width": 390, "height": 844}
@@ -18,6 +19,18 @@ JUDGED = ("achieved", "not_achieved", "disputed")
 def number(v: float, lang: str, decimals: int) -> str:
     text = f"{v:,.{decimals}f}"
     return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
+
+
+def unit_decimals(as_written, scale, max_points) -> int:
+    """The decimals a 0-1 score shows: those printed, or, for a score printed in points, the printed ones plus the
+    digits of its maximum (247 of 650 points is 0,380; 454,86 of 1.000 is 0,45486); 4 when nothing was printed."""
+    aw = "" if as_written is None or str(as_written) in ("nan", "<NA>", "None") else str(as_written).strip()
+    if not aw:
+        return 4
+    printed = len(aw.split(",")[1]) if "," in aw else 0
+    if scale != "points":
+        return printed
+    return printed + math.ceil(math.log10(float(max_points)))
 
 
 def expected(pkg, res) -> dict:
@@ -31,7 +44,8 @@ def expected(pkg, res) -> dict:
     out: dict = {"score": None, "rank": None, "from": None, "plans": {}, "money": None}
     if not tot.empty:
         last = tot.sort_values("year").iloc[-1]
-        out["score"] = {lang: number(float(last["value_unit"]), lang, 4) for lang in ("vi", "en")}
+        dec = unit_decimals(last["as_written"], last["scale"], last["max_points"])
+        out["score"] = {lang: number(float(last["value_unit"]), lang, dec) for lang in ("vi", "en")}
         if str(last["rank"]) not in ("<NA>", "nan", "None"):
             out["rank"] = (int(last["rank"]), int(last["rank_out_of"]))
             obs = pkg.t("dti_observation")

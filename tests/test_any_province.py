@@ -167,6 +167,7 @@ def test_summary_page_in_both_languages_for_every_shape(built):
     from minhbach.load.package import load_package
     from minhbach.site.queries import Q
     from minhbach.site.views.base import latest
+    from phone_helpers import unit_decimals
 
     for name, (pkg, site, res) in built.items():
         last = latest(Q(load_package(pkg), res), "total", "dti")
@@ -183,7 +184,8 @@ def test_summary_page_in_both_languages_for_every_shape(built):
             for i in range(1, len(parts), 2):
                 between = re.sub(r"<[^>]+>|\s", "", parts[i + 1] if i + 1 < len(parts) else "")
                 assert between, f"{where}: nothing under {parts[i][:80]!r}"
-            score = f"{last.value_unit:.4f}"
+            dec = unit_decimals(last.as_written, last.scale, last.max_points)
+            score = f"{last.value_unit:.{dec}f}"
             assert (score.replace(".", ",") if lang == "vi" else score) in text, f"{where}: no headline score {score}"
             if last.rank is not None:
                 assert f"{last.rank}/{last.rank_out_of}" in text, f"{where}: no rank out of N"
